@@ -1,0 +1,4 @@
+import type { Subcommand } from './types.js';
+
+// Every subcommand, in the order `--help` lists them. Add a line here for a new one.
+export const subcommands: Subcommand[] = [];

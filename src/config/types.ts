@@ -1,0 +1,24 @@
+import type { InventoryParsed } from './schema.js';
+
+type HostParsed = InventoryParsed['hosts'][number];
+
+/** A VM with every default filled in (unit, dataset, bridge, tap, address). */
+export interface VmConfig {
+  name: string;
+  role: string;
+  address: string;
+  unit: string;
+  dataset: string;
+  bridge: string;
+  tap: string;
+}
+
+export interface HostConfig extends Omit<HostParsed, 'vms'> {
+  vms: VmConfig[];
+}
+
+export interface Inventory extends Omit<InventoryParsed, 'hosts'> {
+  hosts: HostConfig[];
+  /** The file it was read from, or '(demo)' / '(built-in)'. */
+  source: string;
+}

@@ -1,0 +1,72 @@
+// The contract between the SSH layer and everything above it. Services depend on `Transport` only,
+// so unit tests swap in a scripted transport; integration tests use the real one against the lab.
+
+/** Where a command runs: the hypervisor itself, or a VM reached through it. */
+export interface Target {
+  host: string;
+  vm?: string;
+}
+
+export interface ExecOptions {
+  /** Kill the remote command (close its channel) after this long; the result then has `timedOut`. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  stdin?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code, or null when the command ended by a signal, a timeout or a dropped connection. */
+  code: number | null;
+  signal?: string;
+  timedOut?: boolean;
+}
+
+export interface StreamHandlers {
+  /** One complete line of stdout, without its newline. */
+  onLine(line: string): void;
+  onStderr?(text: string): void;
+}
+
+export interface StreamHandle {
+  /** Ends the remote process (closes the channel) and settles `done`. */
+  cancel(): void;
+  /** Settles when the remote command exits, the stream is cancelled or the connection drops. */
+  done: Promise<ExecResult>;
+}
+
+export type ConnStatus = 'idle' | 'connecting' | 'up' | 'down';
+
+export interface ConnState {
+  host: string;
+  status: ConnStatus;
+  /** ms epoch of the last status change. */
+  since: number;
+  /** One-line cause when down, naming the host: "vm-host: connection refused (127.0.0.1:22)". */
+  error?: string;
+  /** When the next reconnect attempt is due, while down. */
+  retryAt?: number;
+}
+
+export interface Transport {
+  exec(target: Target, command: string, opts?: ExecOptions): Promise<ExecResult>;
+  stream(target: Target, command: string, handlers: StreamHandlers, opts?: { signal?: AbortSignal }): StreamHandle;
+  state(host: string): ConnState;
+  onState(listener: (s: ConnState) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Errors a user can meet, each with a one-line message naming the host and the cause. */
+export type SshErrorKind = 'refused' | 'timeout' | 'auth' | 'hostkey' | 'no-route' | 'dns' | 'closed' | 'channel' | 'config' | 'other';
+
+export class SshError extends Error {
+  constructor(
+    readonly kind: SshErrorKind,
+    readonly host: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SshError';
+  }
+}
