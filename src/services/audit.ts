@@ -1,0 +1,76 @@
+import { appendFile, mkdir, readFile, chmod } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { homedir, userInfo } from 'node:os';
+
+// Every mutating action is appended here as one JSON line, file mode 0600.
+
+export interface AuditEntry {
+  /** ISO time the action started. */
+  time: string;
+  user: string;
+  host: string;
+  /** What was acted on: a VM name, a dataset@snapshot, 'hypervisor'. */
+  target: string;
+  /** Command id, e.g. 'vm.restart', 'snapshot.rollback'. */
+  action: string;
+  /** The exact remote (or local) command line(s) run. */
+  command: string;
+  outcome: 'ok' | 'failed' | 'refused' | 'cancelled';
+  durationMs: number;
+  detail?: string;
+}
+
+export function defaultAuditPath(env: NodeJS.ProcessEnv = process.env): string {
+  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'mvm-tui', 'audit.jsonl');
+}
+
+export interface AuditSink {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export class AuditLog implements AuditSink {
+  constructor(readonly path: string = defaultAuditPath()) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    await appendFile(this.path, JSON.stringify(entry) + '\n', { mode: 0o600 });
+    await chmod(this.path, 0o600);
+  }
+
+  async read(): Promise<AuditEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const out: AuditEntry[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        out.push(JSON.parse(line) as AuditEntry);
+      } catch {
+        // a torn last line (crash mid-write) is skipped, not fatal
+      }
+    }
+    return out;
+  }
+}
+
+/** An in-memory sink for tests. */
+export class MemoryAudit implements AuditSink {
+  readonly entries: AuditEntry[] = [];
+  async record(entry: AuditEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+}
+
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
