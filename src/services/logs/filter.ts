@@ -1,0 +1,92 @@
+// The `/` filter of a log pane: a regular expression, `!` in front inverts it. An invalid expression
+// never throws: it falls back to a literal substring match and carries a message the pane shows.
+
+export interface LogFilter {
+  /** The text the user typed. */
+  source: string;
+  invert: boolean;
+  /** True when the pattern was not a valid regex and is matched literally. */
+  literal: boolean;
+  /** Why the pattern fell back to a literal match, ready to show. */
+  error?: string;
+  /** Whether a line is kept by the filter. An empty filter keeps everything. */
+  test(text: string): boolean;
+  /** [start, end) ranges of matches in text, for highlighting (empty when inverted or empty). */
+  ranges(text: string): Array<[number, number]>;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Smart case as in vim/less: all-lowercase patterns ignore case, any capital makes it case-sensitive. */
+export function compileFilter(source: string): LogFilter {
+  const invert = source.startsWith('!');
+  const pattern = invert ? source.slice(1) : source;
+  const flags = pattern === pattern.toLowerCase() ? 'gi' : 'g';
+  let re: RegExp | undefined;
+  let literal = false;
+  let error: string | undefined;
+  if (pattern) {
+    try {
+      re = new RegExp(pattern, flags);
+    } catch (e) {
+      literal = true;
+      error = `invalid regex (${(e as Error).message.replace(/^Invalid regular expression: /, '')}); matching literally`;
+      re = new RegExp(escapeRegExp(pattern), flags);
+    }
+  }
+  const matches = (text: string): boolean => {
+    if (!re) return true;
+    re.lastIndex = 0;
+    return re.test(text);
+  };
+  return {
+    source,
+    invert,
+    literal,
+    error,
+    test: (text) => (re ? matches(text) !== invert : true),
+    ranges: (text) => (re && !invert ? matchRanges(text, re) : []),
+  };
+}
+
+export const EMPTY_FILTER: LogFilter = compileFilter('');
+
+/** Non-overlapping match ranges; zero-width matches are skipped so the scan always advances. */
+export function matchRanges(text: string, re: RegExp): Array<[number, number]> {
+  const g = re.global ? re : new RegExp(re.source, re.flags + 'g');
+  const out: Array<[number, number]> = [];
+  g.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = g.exec(text)) !== null && guard++ < 10_000) {
+    if (m[0].length === 0) {
+      g.lastIndex++;
+      continue;
+    }
+    out.push([m.index, m.index + m[0].length]);
+  }
+  return out;
+}
+
+export interface Segment {
+  text: string;
+  match: boolean;
+}
+
+/** Splits text into plain and matched segments for rendering. Ranges must be sorted and disjoint. */
+export function segments(text: string, ranges: ReadonlyArray<readonly [number, number]>): Segment[] {
+  const out: Segment[] = [];
+  let pos = 0;
+  for (const [s, e] of ranges) {
+    const start = Math.max(s, pos);
+    const end = Math.min(e, text.length);
+    if (end <= start) continue;
+    if (start > pos) out.push({ text: text.slice(pos, start), match: false });
+    out.push({ text: text.slice(start, end), match: true });
+    pos = end;
+  }
+  if (pos < text.length || out.length === 0) out.push({ text: text.slice(pos), match: false });
+  return out;
+}
