@@ -1,4 +1,7 @@
 import type { Subcommand } from './types.js';
+import { configCommands } from './config.js';
 
 // Every subcommand, in the order `--help` lists them. Add a line here for a new one.
-export const subcommands: Subcommand[] = [];
+export const subcommands: Subcommand[] = [
+  ...configCommands,
+];

@@ -1,0 +1,58 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { stringify } from 'yaml';
+import { STARTER_CONFIG } from '../config/example.js';
+import { ConfigError, configPath, loadInventory } from '../config/load.js';
+import { EXIT, UsageError, type CommandContext, type Subcommand } from './types.js';
+
+export const configCheck: Subcommand = {
+  name: 'config check',
+  synopsis: 'config check [--json]',
+  summary: 'validate the inventory and print it with every default filled in',
+  options: { json: { type: 'boolean' } },
+  async run(ctx: CommandContext): Promise<number> {
+    if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+    let inv;
+    try {
+      inv = await loadInventory({ config: ctx.global.config, readOnly: ctx.global.readOnly });
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        ctx.stderr.write(e.message + '\n');
+        return EXIT.usage;
+      }
+      throw e;
+    }
+    ctx.stdout.write(ctx.values.json ? JSON.stringify(inv, null, 2) + '\n' : stringify(inv, { lineWidth: 0 }));
+    const vms = inv.hosts.reduce((n, h) => n + h.vms.length, 0);
+    ctx.stderr.write(`${inv.source}: ok (${inv.hosts.length} host${inv.hosts.length === 1 ? '' : 's'}, ${vms} VM${vms === 1 ? '' : 's'})\n`);
+    return EXIT.ok;
+  },
+};
+
+export const configInit: Subcommand = {
+  name: 'config init',
+  synopsis: 'config init',
+  summary: 'write a commented starting inventory (never overwrites an existing file)',
+  options: {},
+  async run(ctx: CommandContext): Promise<number> {
+    if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
+    const file = configPath({ config: ctx.global.config });
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      // 'wx' fails if the file exists, with no window between a check and the write.
+      await writeFile(file, STARTER_CONFIG, { flag: 'wx' });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EEXIST') {
+        ctx.stderr.write(`${file}: already exists; not overwriting it (edit it, or check it with \`mvm-tui config check\`)\n`);
+        return EXIT.usage;
+      }
+      ctx.stderr.write(`${file}: cannot write: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    ctx.stdout.write(`wrote ${file}; edit its hosts, then run \`mvm-tui config check\`\n`);
+    return EXIT.ok;
+  },
+};
+
+export const configCommands: Subcommand[] = [configCheck, configInit];

@@ -1,0 +1,82 @@
+import { mkdtemp, readFile, writeFile, mkdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { configCheck, configInit } from '../../src/commands/config.js';
+import type { CommandContext, GlobalOptions } from '../../src/commands/types.js';
+
+function ctx(global: Partial<GlobalOptions>, values: CommandContext['values'] = {}, args: string[] = []) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d: Buffer) => (o += d.toString()));
+  err.on('data', (d: Buffer) => (e += d.toString()));
+  const c: CommandContext = { global: { readOnly: false, demo: false, acceptNew: false, ...global }, args, values, stdout: out, stderr: err };
+  return { c, out: () => o, err: () => e };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mvm-cmd-'));
+  vi.stubEnv('XDG_CONFIG_HOME', dir);
+});
+afterEach(() => vi.unstubAllEnvs());
+
+describe('mvm-tui config init', () => {
+  it('writes the starter file to the XDG path, and config check accepts it', async () => {
+    const init = ctx({});
+    expect(await configInit.run(init.c)).toBe(0);
+    const file = join(dir, 'mvm-tui', 'config.yaml');
+    expect(init.out()).toContain(file);
+    expect(await readFile(file, 'utf8')).toMatch(/^# mvm-tui inventory/);
+    const check = ctx({});
+    expect(await configCheck.run(check.c)).toBe(0);
+    expect(parse(check.out()).hosts[0].vms[0].unit).toBe('microvm@vm1');
+  });
+
+  it('refuses to overwrite an existing file (exit 2) and leaves it untouched', async () => {
+    const file = join(dir, 'mine.yaml');
+    await writeFile(file, 'precious: true\n');
+    const r = ctx({ config: file });
+    expect(await configInit.run(r.c)).toBe(2);
+    expect(r.err()).toContain('already exists');
+    expect(await readFile(file, 'utf8')).toBe('precious: true\n');
+  });
+
+  it('creates missing parent directories for --config', async () => {
+    const file = join(dir, 'a', 'b', 'config.yaml');
+    expect(await configInit.run(ctx({ config: file }).c)).toBe(0);
+    expect((await stat(file)).isFile()).toBe(true);
+  });
+});
+
+describe('mvm-tui config check', () => {
+  it('prints the resolved inventory as JSON with --json and reflects --read-only', async () => {
+    const file = join(dir, 'c.yaml');
+    await writeFile(file, 'hosts:\n  - name: lab\n    ssh: {hostname: 127.0.0.1}\n    vms: [{name: vm3}]\n');
+    const r = ctx({ config: file, readOnly: true }, { json: true });
+    expect(await configCheck.run(r.c)).toBe(0);
+    const inv = JSON.parse(r.out());
+    expect(inv.readOnly).toBe(true);
+    expect(inv.hosts[0].vms[0]).toMatchObject({ address: '10.3.0.2', dataset: 'microvms/storage/vm3', bridge: 'br-vm3' });
+    expect(r.err()).toContain('ok (1 host, 1 VM)');
+  });
+
+  it('exits 2 with the problem on stderr and nothing on stdout', async () => {
+    await mkdir(join(dir, 'mvm-tui'));
+    await writeFile(join(dir, 'mvm-tui', 'config.yaml'), 'hosts:\n  - name: "bad name"\n    ssh: {hostname: h}\n');
+    const r = ctx({});
+    expect(await configCheck.run(r.c)).toBe(2);
+    expect(r.out()).toBe('');
+    expect(r.err()).toMatch(/config\.yaml: hosts\[0\]\.name: a VM name/);
+  });
+
+  it('exits 2 for a missing file and says how to create one', async () => {
+    const r = ctx({});
+    expect(await configCheck.run(r.c)).toBe(2);
+    expect(r.err()).toContain('mvm-tui config init');
+  });
+});
