@@ -1,0 +1,12 @@
+// Pure parsers of remote command output: text in, typed data out, never throwing.
+export type { ParseIssues } from './issues.js';
+export { parseHumanSize, parseCount, parseUint } from './size.js';
+export { parseZpoolStatus, type ZpoolStatus, type ZpoolVdev, type ZpoolScan } from './zpool-status.js';
+export { parseZpoolList, type ZpoolListRow } from './zpool-list.js';
+export { parseSystemctlShow, parseIsSystemRunning, parseFailedUnits, parseSystemdTimestamp } from './systemctl.js';
+export { parseJournalJson, type JournalEntry } from './journal.js';
+export { parseIpLinks, type IpLink } from './ip.js';
+export { parseDf, type DfRow } from './df.js';
+export { parseZfsGet } from './zfs.js';
+export { parseLoadavg, parseMeminfo } from './proc.js';
+export { parseReadlink } from './readlink.js';

@@ -1,0 +1,68 @@
+// `journalctl -o json`: one JSON object per line. Field values are strings, except that journald prints
+// a byte array for a value that is not valid UTF-8 (or has control characters), an array for a field
+// set several times, and null for a value too large to print.
+
+export interface JournalEntry {
+  cursor: string;
+  /** __REALTIME_TIMESTAMP: microseconds since the epoch (0n when absent). */
+  realtimeUs: bigint;
+  unit?: string;
+  identifier?: string;
+  priority?: number;
+  message: string;
+  /** Every other field, decoded to text (a repeated field becomes an array). */
+  fields: Record<string, string | string[]>;
+}
+
+function isBytes(v: unknown): v is number[] {
+  return Array.isArray(v) && v.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255);
+}
+
+function decodeOne(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (isBytes(v)) return Buffer.from(v).toString('utf8'); // invalid sequences become U+FFFD
+  if (v === null || v === undefined) return '';
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
+function decode(v: unknown): string | string[] {
+  if (Array.isArray(v) && !isBytes(v)) return v.map(decodeOne);
+  return decodeOne(v);
+}
+
+/** One line of `journalctl -o json` -> an entry, or null for a line that is not a JSON object. */
+export function parseJournalJson(line: string): JournalEntry | null {
+  if (typeof line !== 'string') return null;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return null;
+  const rec = obj as Record<string, unknown>;
+  const fields: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(rec)) fields[k] = decode(v);
+  const take = (k: string): string | undefined => {
+    const v = fields[k];
+    delete fields[k];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const msg = fields.MESSAGE;
+  delete fields.MESSAGE;
+  const cursor = take('__CURSOR') ?? '';
+  const rt = take('__REALTIME_TIMESTAMP');
+  const unit = take('_SYSTEMD_UNIT');
+  const identifier = take('SYSLOG_IDENTIFIER');
+  const prio = take('PRIORITY');
+  const entry: JournalEntry = {
+    cursor,
+    realtimeUs: rt && /^\d{1,20}$/.test(rt) ? BigInt(rt) : 0n,
+    message: Array.isArray(msg) ? msg.join('\n') : (msg ?? ''),
+    fields,
+  };
+  if (unit) entry.unit = unit;
+  if (identifier) entry.identifier = identifier;
+  if (prio && /^[0-7]$/.test(prio)) entry.priority = Number(prio);
+  return entry;
+}

@@ -1,0 +1,67 @@
+import { note, type ParseIssues } from './issues.js';
+
+/** `systemctl show UNIT... [-p ...]`: one record per unit (blank-line separated), in output order. */
+export function parseSystemctlShow(text: string, issues?: ParseIssues): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  if (typeof text !== 'string') return out;
+  let cur: Record<string, string> | null = null;
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) {
+      cur = null;
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0 || !/^[A-Za-z][A-Za-z0-9_]*$/.test(line.slice(0, eq))) {
+      note(issues, `systemctl show: unread line "${line.trim()}"`);
+      continue;
+    }
+    if (!cur) {
+      cur = {};
+      out.push(cur);
+    }
+    cur[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+const SYSTEM_STATES = ['initializing', 'starting', 'running', 'degraded', 'maintenance', 'stopping', 'offline'];
+
+/** `systemctl is-system-running` (exits non-zero unless running) -> its state, or 'unknown'. */
+export function parseIsSystemRunning(text: string, issues?: ParseIssues): string {
+  const first = typeof text === 'string' ? (text.trim().split(/\r?\n/)[0] ?? '').trim() : '';
+  if (SYSTEM_STATES.includes(first)) return first;
+  note(issues, `is-system-running: unread "${first}"`);
+  return 'unknown';
+}
+
+/** `systemctl list-units --state=failed --no-legend --plain` -> unit names (a leading ● is tolerated). */
+export function parseFailedUnits(text: string, issues?: ParseIssues): string[] {
+  const units: string[] = [];
+  if (typeof text !== 'string') return units;
+  for (const line of text.split(/\r?\n/)) {
+    const words = line.replace(/^[\s●*]+/, '').split(/\s+/);
+    const unit = words[0];
+    if (!unit) continue;
+    if (/^[A-Za-z0-9@_.:\\-]+\.[a-z]+$/.test(unit)) units.push(unit);
+    else if (!/^\d+ loaded units listed/.test(line.trim())) note(issues, `failed units: unread line "${line.trim()}"`);
+  }
+  return units;
+}
+
+/**
+ * A systemd timestamp -> ms epoch. `--timestamp=unix` prints `@1795694378`; without it
+ * `Thu 2026-11-26 12:20:07 UTC` (only UTC and numeric zones can be read reliably). Empty/n/a -> null.
+ */
+export function parseSystemdTimestamp(s: string | undefined): number | null {
+  if (!s) return null;
+  const unix = /^@(\d+)(?:\.(\d+))?$/.exec(s.trim());
+  if (unix) {
+    const sec = Number(unix[1]);
+    return sec > 0 ? sec * 1000 + Math.floor(Number(`0.${unix[2] ?? '0'}`) * 1000) : null;
+  }
+  const m = /^(?:[A-Za-z]{3} )?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.\d+)? (UTC|GMT|[+-]\d{4})$/.exec(s.trim());
+  if (!m) return null;
+  const zone = m[3] === 'UTC' || m[3] === 'GMT' ? 'Z' : `${m[3]?.slice(0, 3)}:${m[3]?.slice(3)}`;
+  const t = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  return Number.isFinite(t) && t > 0 ? t : null;
+}
