@@ -7,6 +7,6 @@ export { parseSystemctlShow, parseIsSystemRunning, parseFailedUnits, parseSystem
 export { parseJournalJson, type JournalEntry } from './journal.js';
 export { parseIpLinks, type IpLink } from './ip.js';
 export { parseDf, type DfRow } from './df.js';
-export { parseZfsGet } from './zfs.js';
+export { parseZfsGet } from './zfs-get.js';
 export { parseLoadavg, parseMeminfo } from './proc.js';
 export { parseReadlink } from './readlink.js';
