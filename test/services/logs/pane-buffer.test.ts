@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { compileFilter } from '../../../src/services/logs/filter.js';
+import type { LogEntry } from '../../../src/services/logs/format.js';
+import { PaneBuffer } from '../../../src/services/logs/pane-buffer.js';
+
+const entry = (i: number, message = `[vm1] heartbeat ${i}`): LogEntry => ({ cursor: `c${i}`, realtimeUs: BigInt(i) * 1_000_000n, message });
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => entry(a + k));
+
+describe('PaneBuffer', () => {
+  it('holds at most its capacity, counting what it evicted', () => {
+    const b = new PaneBuffer(100);
+    for (let i = 0; i < 50; i++) b.append(range(i * 100, i * 100 + 100));
+    expect(b.held).toBe(100);
+    expect(b.droppedByCapacity).toBe(4900);
+    expect(b.visibleSlice(0, 2).map((e) => e.cursor)).toEqual(['c4900', 'c4901']);
+  });
+
+  it('shows only what the filter lets through and counts the rest as dropped-by-filter', () => {
+    const b = new PaneBuffer(1000, compileFilter('heartbeat [0-9]*5$'));
+    expect(b.append(range(0, 30))).toBe(3);
+    expect(b.visibleCount).toBe(3);
+    expect(b.droppedByFilter).toBe(27);
+    expect(b.visibleSlice(0, 10).map((e) => e.message)).toEqual(['[vm1] heartbeat 5', '[vm1] heartbeat 15', '[vm1] heartbeat 25']);
+  });
+
+  it('re-filters everything it holds when the filter changes', () => {
+    const b = new PaneBuffer(1000);
+    b.append([entry(1), entry(2, 'microvm-run: crashed'), entry(3)]);
+    b.setFilter(compileFilter('!heartbeat'));
+    expect(b.visibleSlice(0, 5).map((e) => e.cursor)).toEqual(['c2']);
+    b.setFilter(compileFilter(''));
+    expect(b.visibleCount).toBe(3);
+  });
+
+  it('forgets filtered entries once the main ring has evicted them', () => {
+    const b = new PaneBuffer(10, compileFilter('heartbeat 0$|heartbeat 15$'));
+    b.append(range(0, 20));
+    // c0 was evicted from the ring of 10 (holds 10..19): only c15 remains visible.
+    expect(b.visibleSlice(0, 10).map((e) => e.cursor)).toEqual(['c15']);
+    expect(b.visibleCount).toBe(1);
+    expect(b.droppedByFilter).toBe(9);
+    expect(b.entries()).toHaveLength(10);
+  });
+});
