@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { ReadOnlyError } from '../../src/services/guard.js';
+import { describeRollback, executeRollback, planRollback } from '../../src/services/rollback.js';
+import { mutations, setup, zfsGet } from './snapshots-setup.js';
+
+const D = 'microvms/storage/vm4';
+const P = 'microvms/storage/vm4-pre-rollback-20261126-120030';
+const listing = zfsGet([
+  [D, 5000, 3000, 100],
+  [`${D}@first`, 10, 1000, 1000],
+  [`${D}@target`, 20, 2000, 2000],
+  [`${D}@later`, 30, 2500, 3000],
+  [`${D}@latest`, 40, 2800, 4000],
+]);
+
+function lab(opts: { mountpoint?: string; active?: string; readOnly?: boolean } = {}) {
+  const s = setup({ readOnly: opts.readOnly });
+  s.transport
+    .on('zfs get -H -p', { stdout: listing })
+    .on('mountpoint', { stdout: opts.mountpoint ?? '/var/lib/microvms/vm4\tinherited from microvms/storage\n' })
+    .on('systemctl is-active', { stdout: `${opts.active ?? 'active'}\n`, code: opts.active === 'inactive' ? 3 : 0 })
+    .on(/^zfs (rename|clone|promote|set) |^systemctl (stop|start) /, { code: 0 });
+  return s;
+}
+
+describe('rollback plan', () => {
+  it('names what -r would destroy (the newer snapshots) and where they will be kept instead', async () => {
+    const { svc } = lab();
+    const plan = await planRollback(svc, 'hv', 'vm4', 'target');
+    expect(plan.newer.map((s) => s.name)).toEqual(['latest', 'later']);
+    expect(plan.preserved).toBe(P);
+    expect(plan.preservedMountpoint).toBe('/var/lib/microvms/vm4-pre-rollback-20261126-120030');
+    expect(plan).toMatchObject({ vmActive: true, unit: 'microvm@vm4', mountpointLocal: false });
+  });
+
+  it('refuses an unknown snapshot and a hostile name', async () => {
+    const { svc, transport } = lab();
+    await expect(planRollback(svc, 'hv', 'vm4', 'nope')).rejects.toThrow(`no snapshot ${D}@nope`);
+    await expect(planRollback(svc, 'hv', 'vm4', 'x; reboot')).rejects.toThrow(/invalid ZFS name/);
+    expect(mutations(transport)).toEqual([]);
+  });
+});
+
+describe('rollback', () => {
+  it('stops the VM, renames the dataset aside, clones the target back, promotes, starts the VM', async () => {
+    const { svc, transport, audit } = lab();
+    const r = await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
+    expect(mutations(transport)).toEqual([
+      'systemctl stop microvm@vm4',
+      `zfs rename ${D} ${P}`,
+      `zfs clone ${P}@target ${D}`,
+      `zfs promote ${D}`,
+      'systemctl start microvm@vm4',
+    ]);
+    expect(r).toMatchObject({ stopped: true, started: true, warnings: [] });
+    expect(mutations(transport).some((c) => /^zfs (rollback|destroy)/.test(c))).toBe(false);
+    expect(audit.entries).toHaveLength(1);
+    expect(audit.entries[0]).toMatchObject({ action: 'snapshot.rollback', outcome: 'ok', target: `${D}@target` });
+    expect(audit.entries[0]?.detail).toContain(P);
+    expect(describeRollback(r)).toContain(`kept in ${P}`);
+    expect(describeRollback(r)).toContain('@latest, @later');
+  });
+
+  it('moves a local mountpoint aside and gives it back to the clone', async () => {
+    const { svc, transport } = lab({ mountpoint: '/var/lib/microvms/vm4\tlocal\n' });
+    await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
+    expect(mutations(transport)).toEqual([
+      'systemctl stop microvm@vm4',
+      `zfs rename ${D} ${P}`,
+      `zfs set mountpoint=/var/lib/microvms/vm4-pre-rollback-20261126-120030 ${P}`,
+      `zfs clone ${P}@target ${D}`,
+      `zfs set mountpoint=/var/lib/microvms/vm4 ${D}`,
+      `zfs promote ${D}`,
+      'systemctl start microvm@vm4',
+    ]);
+  });
+
+  it('--keep-running touches no unit; a stopped VM is not started', async () => {
+    for (const [opts, keepRunning] of [[{}, true], [{ active: 'inactive' }, false]] as const) {
+      const { svc, transport } = lab(opts);
+      const r = await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'), { keepRunning });
+      expect(mutations(transport).filter((c) => c.startsWith('systemctl'))).toEqual([]);
+      expect(r.stopped).toBe(false);
+    }
+  });
+
+  it('puts the dataset back and starts the VM again when the clone fails', async () => {
+    const { svc, transport, audit } = lab();
+    transport.on('zfs clone', { code: 1, stderr: "cannot create 'microvms/storage/vm4': out of space\n" });
+    await expect(executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'))).rejects.toThrow(/rollback failed: hv: cannot create .*out of space; nothing changed/);
+    expect(mutations(transport)).toEqual([
+      'systemctl stop microvm@vm4',
+      `zfs rename ${D} ${P}`,
+      `zfs clone ${P}@target ${D}`,
+      `zfs rename ${P} ${D}`,
+      'systemctl start microvm@vm4',
+    ]);
+    expect(audit.entries[0]?.outcome).toBe('failed');
+  });
+
+  it('a failed promote is a warning: the data is rolled back, the preserved dataset cannot be destroyed yet', async () => {
+    const { svc, transport, audit } = lab();
+    transport.on('zfs promote', { code: 1, stderr: 'cannot promote: busy\n' });
+    const r = await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
+    expect(r.warnings[0]).toMatch(/promote failed/);
+    expect(r.started).toBe(true);
+    expect(audit.entries[0]?.outcome).toBe('failed');
+  });
+
+  it('does not touch anything when the VM cannot be stopped', async () => {
+    const { svc, transport } = lab();
+    transport.on('systemctl stop', { code: 1, stderr: 'Failed to stop microvm@vm4.service: Access denied\n' });
+    await expect(executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'))).rejects.toThrow(/Access denied/);
+    expect(mutations(transport)).toEqual(['systemctl stop microvm@vm4']);
+  });
+
+  it('is refused in read-only mode before anything changes (the plan, a read, is allowed)', async () => {
+    const { svc, transport, audit } = lab({ readOnly: true });
+    const plan = await planRollback(svc, 'hv', 'vm4', 'target');
+    await expect(executeRollback(svc, plan)).rejects.toBeInstanceOf(ReadOnlyError);
+    expect(mutations(transport)).toEqual([]);
+    expect(audit.entries[0]).toMatchObject({ outcome: 'refused', action: 'snapshot.rollback' });
+  });
+});
