@@ -1,0 +1,193 @@
+import { userInfo } from 'node:os';
+import type { HostConfig, Inventory } from '../config/types.js';
+import { Connection, type ConnectionSpec } from './connection.js';
+import { dialTcp } from './dial.js';
+import { hostEndpoint, vmEndpoint, type Endpoint, type LocalEnv } from './endpoint.js';
+import { KeyStore, type AskPassphrase } from './keys.js';
+import { LineSplitter } from './lines.js';
+import { nestedCommand } from './nested.js';
+import { SshError, type ConnState, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';
+
+// The real Transport: one ssh2 connection per hypervisor, VMs reached through it (ProxyJump over a
+// forwarded channel, or nested ssh run on the hypervisor).
+
+export interface SshTransportOptions {
+  /** Record unknown host keys (hashed) instead of refusing them; changed keys are still refused. */
+  acceptNew?: boolean;
+  /** Asked once per encrypted key; see ttyPassphrasePrompt in ./passphrase.js. */
+  askPassphrase?: AskPassphrase;
+  /** Overrides for tests: home directory (~/.ssh), local user name, ssh-agent socket. */
+  env?: Partial<LocalEnv>;
+  /** Concurrent channels per connection (sshd's MaxSessions default is 10). */
+  maxChannels?: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+export { ttyPassphrasePrompt } from './passphrase.js';
+export { SshError } from './types.js';
+
+interface HostRt {
+  host: HostConfig;
+  endpoint?: Endpoint;
+  conn?: Connection;
+  jump?: Connection;
+  vms: Map<string, Connection>;
+}
+
+export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {}): Transport {
+  const env: LocalEnv = {
+    home: opts.env?.home ?? process.env.HOME ?? userInfo().homedir,
+    localUser: opts.env?.localUser ?? safeUser(),
+    agentSocket: opts.env && 'agentSocket' in opts.env ? opts.env.agentSocket : process.env.SSH_AUTH_SOCK || undefined,
+  };
+  const keys = new KeyStore(opts.askPassphrase);
+  const listeners = new Set<(s: ConnState) => void>();
+  const hosts = new Map<string, HostRt>(inv.hosts.map((h) => [h.name, { host: h, vms: new Map() }]));
+  let closed = false;
+
+  const spec = (ep: Endpoint, dial: ConnectionSpec['dial'], autoReconnect: boolean): ConnectionSpec => ({
+    label: ep.label,
+    address: `${ep.hostname}:${ep.port}`,
+    dial,
+    username: ep.user,
+    keyFiles: ep.keyFiles,
+    explicitKeys: ep.explicitKeys,
+    agent: ep.agent,
+    keys,
+    hostKeys: { label: ep.label, host: ep.hostname, port: ep.port, files: ep.knownHostsFiles, writeFile: ep.writeKnownHosts, acceptNew: ep.acceptNew },
+    readyTimeoutMs: ep.connectTimeoutMs,
+    keepaliveIntervalMs: ep.keepaliveIntervalMs,
+    maxChannels: opts.maxChannels ?? 8,
+    autoReconnect,
+    backoff: opts.backoff ?? { baseMs: 500, maxMs: 30_000 },
+  });
+
+  function hostRt(name: string): HostRt {
+    const rt = hosts.get(name);
+    if (!rt) throw new SshError('config', name, `${name}: no such host in the inventory`);
+    return rt;
+  }
+
+  function hostConn(rt: HostRt): Connection {
+    if (closed) throw new SshError('closed', rt.host.name, `${rt.host.name}: transport closed`);
+    if (rt.conn) return rt.conn;
+    const ep = (rt.endpoint = hostEndpoint(rt.host, env, opts.acceptNew));
+    let dial: ConnectionSpec['dial'];
+    if (ep.jump) {
+      const j = ep.jump;
+      const jump = (rt.jump = new Connection(spec(j, () => dialTcp(j.hostname, j.port, j.connectTimeoutMs), false)));
+      dial = () => jump.forwardOut(ep.hostname, ep.port, ep.label);
+    } else {
+      dial = () => dialTcp(ep.hostname, ep.port, ep.connectTimeoutMs);
+    }
+    const conn = (rt.conn = new Connection(spec(ep, dial, true), rt.host.name));
+    conn.onState((s) => listeners.forEach((l) => l(s)));
+    return conn;
+  }
+
+  function vmConn(rt: HostRt, vmName: string): Connection {
+    const hv = hostConn(rt);
+    const existing = rt.vms.get(vmName);
+    if (existing) return existing;
+    const vm = rt.host.vms.find((v) => v.name === vmName)!;
+    const ep = vmEndpoint(rt.host, rt.endpoint!, vm, env);
+    const conn = new Connection(spec(ep, () => hv.forwardOut(ep.hostname, ep.port, ep.label), false));
+    rt.vms.set(vmName, conn);
+    return conn;
+  }
+
+  /** The connection and the command to run on it for a target. */
+  function route(target: Target, command: string): { conn: Connection; command: string } {
+    const rt = hostRt(target.host);
+    if (!target.vm) return { conn: hostConn(rt), command };
+    const vm = rt.host.vms.find((v) => v.name === target.vm);
+    if (!vm) throw new SshError('config', target.host, `${target.host}: no VM named "${target.vm}" in the inventory`);
+    if (rt.host.vmAccess.mode === 'nested') return { conn: hostConn(rt), command: nestedCommand(rt.host, vm, command) };
+    return { conn: vmConn(rt, vm.name), command };
+  }
+
+  return {
+    async exec(target: Target, command: string, o: ExecOptions = {}): Promise<ExecResult> {
+      const r = route(target, command);
+      o.signal?.throwIfAborted();
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const h = r.conn.run(r.command, { onStdout: (b) => out.push(b), onStderr: (b) => err.push(b), stdin: o.stdin, timeoutMs: o.timeoutMs });
+      const onAbort = () => h.cancel();
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const res = await h.done;
+        o.signal?.throwIfAborted();
+        const stderr = Buffer.concat(err).toString('utf8');
+        return {
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: res.dropped ? `${stderr}${stderr && !stderr.endsWith('\n') ? '\n' : ''}${res.dropped}\n` : stderr,
+          code: res.code,
+          ...(res.signal ? { signal: res.signal } : {}),
+          ...(res.timedOut ? { timedOut: true } : {}),
+        };
+      } finally {
+        o.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+
+    stream(target: Target, command: string, handlers: StreamHandlers, o: { signal?: AbortSignal } = {}): StreamHandle {
+      let r: ReturnType<typeof route>;
+      try {
+        r = route(target, command);
+      } catch (e) {
+        return { cancel: () => undefined, done: Promise.reject(e) };
+      }
+      const lines = new LineSplitter((l) => handlers.onLine(l));
+      const h = r.conn.run(r.command, {
+        onStdout: (b) => lines.push(b),
+        onStderr: (b) => handlers.onStderr?.(b.toString('utf8')),
+      });
+      const onAbort = () => h.cancel();
+      if (o.signal?.aborted) h.cancel();
+      else o.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = h.done.then(
+        (res) => {
+          lines.end();
+          o.signal?.removeEventListener('abort', onAbort);
+          return { stdout: '', stderr: res.dropped ?? '', code: res.code, ...(res.signal ? { signal: res.signal } : {}) };
+        },
+        (e: unknown) => {
+          o.signal?.removeEventListener('abort', onAbort);
+          throw e;
+        },
+      );
+      return { cancel: () => h.cancel(), done };
+    },
+
+    state(host: string): ConnState {
+      const rt = hosts.get(host);
+      return rt?.conn?.state() ?? { host, status: 'idle', since: 0 };
+    },
+
+    onState(listener: (s: ConnState) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      const all: Connection[] = [];
+      for (const rt of hosts.values()) {
+        all.push(...rt.vms.values());
+        if (rt.conn) all.push(rt.conn);
+        if (rt.jump) all.push(rt.jump);
+      }
+      // VMs first: their sessions run inside the hypervisor's connection.
+      for (const c of all) await c.close();
+    },
+  };
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'root';
+  }
+}
