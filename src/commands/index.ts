@@ -1,7 +1,9 @@
 import type { Subcommand } from './types.js';
 import { configCommands } from './config.js';
+import { logsCommand } from './logs.js';
 
 // Every subcommand, in the order `--help` lists them. Add a line here for a new one.
 export const subcommands: Subcommand[] = [
   ...configCommands,
+  logsCommand,
 ];

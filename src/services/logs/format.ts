@@ -9,6 +9,8 @@ export interface LogEntry {
   identifier?: string;
   priority?: number;
   message: string;
+  /** Other journal fields; UNIT names the unit a systemd (PID 1) message is about. */
+  fields?: Record<string, string | string[]>;
 }
 
 const PRIO_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
@@ -41,9 +43,16 @@ export function shortTime(us: bigint): string {
   return isoTime(us).slice(11, 19);
 }
 
+/** The unit an entry is about: systemd's own messages ("Started ...") come from init.scope and name
+ *  the unit in UNIT (journalctl -u matches both). */
+export function entryUnit(e: LogEntry): string | undefined {
+  const about = e.fields?.UNIT;
+  return (typeof about === 'string' && about) || e.unit;
+}
+
 /** The unit without its `.service` suffix, falling back to the syslog identifier. */
 export function entrySource(e: LogEntry): string {
-  return (e.unit ?? e.identifier ?? '-').replace(/\.service$/, '');
+  return (entryUnit(e) ?? e.identifier ?? '-').replace(/\.service$/, '');
 }
 
 /** `TIME UNIT[PRIO]: MESSAGE` */
@@ -60,7 +69,7 @@ export interface JsonLogLine {
 }
 
 export function toJsonLine(e: LogEntry): JsonLogLine {
-  return { cursor: e.cursor, time: isoTime(e.realtimeUs), unit: e.unit ?? null, priority: e.priority ?? null, message: e.message };
+  return { cursor: e.cursor, time: isoTime(e.realtimeUs), unit: entryUnit(e) ?? null, priority: e.priority ?? null, message: e.message };
 }
 
 export function formatJson(e: LogEntry): string {

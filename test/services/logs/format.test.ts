@@ -9,6 +9,12 @@ describe('format', () => {
     expect(formatPlain({ ...e, unit: undefined, identifier: 'sshd', priority: undefined })).toContain(' sshd[info]: ');
   });
 
+  it("names the unit systemd's own messages are about, not init.scope", () => {
+    const started = { ...e, unit: 'init.scope', priority: 6, message: "Started microvm@vm1.service - MicroVM 'vm1'.", fields: { UNIT: 'microvm@vm1.service' } };
+    expect(formatPlain(started)).toBe("2026-11-26T11:59:38.907Z microvm@vm1[info]: Started microvm@vm1.service - MicroVM 'vm1'.");
+    expect(JSON.parse(formatJson(started)).unit).toBe('microvm@vm1.service');
+  });
+
   it('prints JSON lines with cursor, ISO time, unit, priority and message', () => {
     expect(JSON.parse(formatJson(e))).toEqual({
       cursor: 's=1;i=2',
