@@ -1,9 +1,11 @@
 import type { Subcommand } from './types.js';
 import { configCommands } from './config.js';
 import { logsCommand } from './logs.js';
+import { snapshotCommands } from './snapshot.js';
 
 // Every subcommand, in the order `--help` lists them. Add a line here for a new one.
 export const subcommands: Subcommand[] = [
   ...configCommands,
   logsCommand,
+  ...snapshotCommands,
 ];
