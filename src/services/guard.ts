@@ -23,6 +23,8 @@ export interface GuardedAction<T> {
   run(): Promise<T>;
   /** Decide whether the result counts as success (default: did not throw). */
   ok?(result: T): boolean;
+  /** Finer than ok(): lets a result (not only a thrown AbortError) be recorded as cancelled. */
+  outcome?(result: T): 'ok' | 'failed' | 'cancelled';
   detail?(result: T): string | undefined;
 }
 
@@ -49,8 +51,8 @@ export class ActionGuard {
     }
     try {
       const result = await a.run();
-      const ok = a.ok ? a.ok(result) : true;
-      await this.audit.record({ ...base, outcome: ok ? 'ok' : 'failed', durationMs: this.now() - started, detail: a.detail?.(result) });
+      const outcome = a.outcome ? a.outcome(result) : (a.ok ? a.ok(result) : true) ? 'ok' : 'failed';
+      await this.audit.record({ ...base, outcome, durationMs: this.now() - started, detail: a.detail?.(result) });
       return result;
     } catch (e) {
       const cancelled = (e as Error).name === 'AbortError';

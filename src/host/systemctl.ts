@@ -1,0 +1,27 @@
+import { validateUnit } from './journal.js';
+import { shJoin } from './quote.js';
+
+// Remote commands for acting on a VM's unit and watching it settle. Units come from the inventory
+// (already validated there); they are checked again here and quoted, since these lines reach a shell.
+
+export type UnitVerb = 'restart' | 'start' | 'stop';
+
+export const UNIT_VERBS: readonly UnitVerb[] = ['restart', 'start', 'stop'];
+
+export function unitActionCmd(verb: UnitVerb, unit: string): string {
+  if (!UNIT_VERBS.includes(verb)) throw new Error(`not a unit action: ${JSON.stringify(verb)}`);
+  return shJoin(['systemctl', verb, validateUnit(unit)]);
+}
+
+/** Properties read while waiting for a unit to settle; ConditionResult=no means skipped (e.g. missing runner). */
+export const SETTLE_PROPS = ['ActiveState', 'SubState', 'Result', 'ConditionResult', 'NRestarts'] as const;
+
+export function unitSettleCmd(unit: string): string {
+  return shJoin(['systemctl', 'show', validateUnit(unit), '-p', SETTLE_PROPS.join(',')]);
+}
+
+/** The unit's last error-priority journal lines (shown when an action fails). */
+export function unitErrorsCmd(unit: string, lines = 5): string {
+  if (!Number.isInteger(lines) || lines < 1 || lines > 1000) throw new Error(`bad line count ${lines}`);
+  return shJoin(['journalctl', '-u', validateUnit(unit), '-p', 'err', '-n', String(lines), '-o', 'cat', '--no-pager']);
+}
