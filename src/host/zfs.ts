@@ -128,9 +128,25 @@ export function zfsRenameCmd(from: string, to: string): string {
   return shJoin(['zfs', 'rename', assertDataset(from), assertDataset(to)]);
 }
 
-export function zfsCloneCmd(full: string, target: string): string {
+/** Clones a snapshot; with a mountpoint the clone is mounted there at once (works on zfs-fuse too). */
+export function zfsCloneCmd(full: string, target: string, mountpoint?: string): string {
   splitSnapshot(full);
-  return shJoin(['zfs', 'clone', full, assertDataset(target)]);
+  const o = mountpoint === undefined ? [] : ['-o', `mountpoint=${plainMountpoint(mountpoint)}`];
+  return shJoin(['zfs', 'clone', ...o, full, assertDataset(target)]);
+}
+
+/** zfs-fuse cannot rename a mounted dataset ("dataset is busy"): unmount first, mount after. */
+export function zfsUnmountCmd(dataset: string): string {
+  return shJoin(['zfs', 'umount', assertDataset(dataset)]);
+}
+
+export function zfsMountCmd(dataset: string): string {
+  return shJoin(['zfs', 'mount', assertDataset(dataset)]);
+}
+
+/** Prints yes or no. */
+export function zfsGetMountedCmd(dataset: string): string {
+  return shJoin(['zfs', 'get', '-H', '-o', 'value', 'mounted', assertDataset(dataset)]);
 }
 
 export function zfsPromoteCmd(dataset: string): string {
@@ -139,10 +155,14 @@ export function zfsPromoteCmd(dataset: string): string {
 
 /** Sets an absolute mountpoint; the path is checked to be plain (it lands on the host's mount table). */
 export function zfsSetMountpointCmd(dataset: string, mountpoint: string): string {
+  return shJoin(['zfs', 'set', `mountpoint=${plainMountpoint(mountpoint)}`, assertDataset(dataset)]);
+}
+
+function plainMountpoint(mountpoint: string): string {
   if (!/^\/[A-Za-z0-9_.:/+-]*$/.test(mountpoint) || mountpoint.split('/').includes('..')) {
     throw new ZfsNameError(mountpoint, 'not a plain absolute mountpoint');
   }
-  return shJoin(['zfs', 'set', `mountpoint=${mountpoint}`, assertDataset(dataset)]);
+  return mountpoint;
 }
 
 /** True when a failed `zfs diff` means this ZFS has no diff at all (zfs-fuse), not a failure of this one. */

@@ -3,10 +3,13 @@ import {
   preservedDatasetName,
   snapshotFull,
   zfsCloneCmd,
+  zfsGetMountedCmd,
   zfsGetMountpointCmd,
+  zfsMountCmd,
   zfsPromoteCmd,
   zfsRenameCmd,
   zfsSetMountpointCmd,
+  zfsUnmountCmd,
 } from '../host/zfs.js';
 import { SnapshotLookupError, type SnapshotInfo, type SnapshotService } from './snapshots.js';
 
@@ -41,18 +44,28 @@ export interface RollbackResult {
   commands: string[];
 }
 
-/** Commands the plan runs, in order (also what the audit log records). */
-export function rollbackCommands(plan: RollbackPlan, keepRunning: boolean): string[] {
+/** The steps of a plan, in order; `undo` runs when a later essential step fails. Tried on zfs-fuse (pool v23). */
+function rollbackSteps(plan: RollbackPlan, keepRunning: boolean) {
   const stop = plan.vmActive && !keepRunning;
-  return [
-    ...(stop ? [shJoin(['systemctl', 'stop', plan.unit])] : []),
-    zfsRenameCmd(plan.dataset, plan.preserved),
-    ...(plan.mountpointLocal ? [zfsSetMountpointCmd(plan.preserved, plan.preservedMountpoint)] : []),
-    zfsCloneCmd(snapshotFull(plan.preserved, plan.target.name), plan.dataset),
-    ...(plan.mountpointLocal ? [zfsSetMountpointCmd(plan.dataset, plan.mountpoint)] : []),
-    zfsPromoteCmd(plan.dataset),
-    ...(stop ? [shJoin(['systemctl', 'start', plan.unit])] : []),
-  ];
+  const local = plan.mountpointLocal;
+  return {
+    stop: stop ? shJoin(['systemctl', 'stop', plan.unit]) : undefined,
+    // zfs-fuse refuses to rename a mounted dataset ("dataset is busy"); unmounting also fails, harmlessly,
+    // while something (a running VM) still holds files there.
+    unmount: zfsUnmountCmd(plan.dataset),
+    rename: zfsRenameCmd(plan.dataset, plan.preserved),
+    // A local mountpoint travels with the rename: move it aside so the clone can take the original path.
+    movePreserved: local ? zfsSetMountpointCmd(plan.preserved, plan.preservedMountpoint) : undefined,
+    mountPreserved: zfsMountCmd(plan.preserved),
+    clone: zfsCloneCmd(snapshotFull(plan.preserved, plan.target.name), plan.dataset, local ? plan.mountpoint : undefined),
+    promote: zfsPromoteCmd(plan.dataset),
+    start: stop ? shJoin(['systemctl', 'start', plan.unit]) : undefined,
+  };
+}
+
+/** Commands the plan runs when all goes well, in order (also what the audit log records). */
+export function rollbackCommands(plan: RollbackPlan, keepRunning: boolean): string[] {
+  return Object.values(rollbackSteps(plan, keepRunning)).filter((c): c is string => c !== undefined);
 }
 
 /** Reads what a rollback of VM to SNAP would touch; changes nothing. */
@@ -91,7 +104,9 @@ export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, 
   const keepRunning = Boolean(opts.keepRunning);
   const commands = rollbackCommands(plan, keepRunning);
   const result: RollbackResult = { plan, stopped: false, started: false, warnings: [], commands };
+  const step = rollbackSteps(plan, keepRunning);
   const run = (c: string) => svc.exec(plan.host, c);
+  const soft = (c: string, what: string) => run(c).catch((e: Error) => void result.warnings.push(`${what}: ${e.message}`));
   return svc.deps.guard.run({
     host: plan.host,
     target: `${plan.dataset}@${plan.target.name}`,
@@ -100,48 +115,51 @@ export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, 
     detail: (r) => `old state and ${r.plan.newer.length} newer snapshot(s) kept in ${r.plan.preserved}` + (r.warnings.length ? `; ${r.warnings.join('; ')}` : ''),
     ok: (r) => r.warnings.length === 0,
     run: async () => {
-      if (plan.vmActive && !keepRunning) {
-        await run(shJoin(['systemctl', 'stop', plan.unit]));
+      if (step.stop) {
+        await run(step.stop);
         result.stopped = true;
       }
       const restart = async () => {
-        if (!result.stopped) return;
+        if (!step.start) return;
         try {
-          await run(shJoin(['systemctl', 'start', plan.unit]));
+          await run(step.start);
           result.started = true;
         } catch (e) {
           result.warnings.push(`could not start ${plan.unit} again: ${(e as Error).message}`);
         }
       };
-      try {
-        await run(zfsRenameCmd(plan.dataset, plan.preserved));
-      } catch (e) {
-        await restart();
-        throw e;
-      }
-      try {
-        if (plan.mountpointLocal) await run(zfsSetMountpointCmd(plan.preserved, plan.preservedMountpoint));
-        await run(zfsCloneCmd(snapshotFull(plan.preserved, plan.target.name), plan.dataset));
-      } catch (e) {
+      const fail = async (e: unknown, undo: string[]) => {
         // Put the dataset back where it was, so the VM finds its data as before.
-        const undo = [
-          ...(plan.mountpointLocal ? [zfsSetMountpointCmd(plan.preserved, plan.mountpoint)] : []),
-          zfsRenameCmd(plan.preserved, plan.dataset),
-        ];
-        for (const c of undo) await run(c).catch((u: Error) => result.warnings.push(`undo failed (${c}): ${u.message}`));
+        for (const c of undo) await soft(c, `undo failed (${c})`);
         await restart();
-        const msg = `rollback failed: ${(e as Error).message}` + (result.warnings.length ? `; ${result.warnings.join('; ')}` : '; nothing changed');
-        throw new Error(msg);
+        const undone = result.warnings.length ? `; ${result.warnings.join('; ')}` : '; nothing changed';
+        return new Error(`rollback failed: ${(e as Error).message}${undone}`);
+      };
+      try {
+        await run(step.unmount);
+      } catch (e) {
+        throw await fail(e, []);
       }
-      if (plan.mountpointLocal) {
-        await run(zfsSetMountpointCmd(plan.dataset, plan.mountpoint)).catch((e: Error) =>
-          result.warnings.push(`${plan.dataset} is not mounted at ${plan.mountpoint}: ${e.message}`),
-        );
+      try {
+        await run(step.rename);
+      } catch (e) {
+        throw await fail(e, [zfsMountCmd(plan.dataset)]);
       }
+      try {
+        if (step.movePreserved) await run(step.movePreserved);
+        await run(step.clone);
+      } catch (e) {
+        throw await fail(e, [
+          ...(plan.mountpointLocal ? [zfsUnmountCmd(plan.preserved), zfsSetMountpointCmd(plan.preserved, plan.mountpoint)] : []),
+          zfsRenameCmd(plan.preserved, plan.dataset),
+          zfsMountCmd(plan.dataset),
+        ]);
+      }
+      await soft(step.mountPreserved, `${plan.preserved} is not mounted (mount it with \`zfs mount ${plan.preserved}\`)`);
       // Without promote the rolled-back dataset depends on the preserved one, which then cannot be destroyed.
-      await run(zfsPromoteCmd(plan.dataset)).catch((e: Error) =>
-        result.warnings.push(`promote failed (${plan.preserved} cannot be destroyed before \`zfs promote ${plan.dataset}\`): ${e.message}`),
-      );
+      await soft(step.promote, `promote failed (${plan.preserved} cannot be destroyed before \`zfs promote ${plan.dataset}\`)`);
+      const mounted = await run(zfsGetMountedCmd(plan.dataset)).catch(() => 'no');
+      if (mounted.trim() !== 'yes') await soft(zfsMountCmd(plan.dataset), `${plan.dataset} is not mounted`);
       await restart();
       return result;
     },

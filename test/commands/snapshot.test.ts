@@ -20,7 +20,8 @@ function harness(opts: { readOnly?: boolean; interactive?: boolean; answer?: str
     .on('zfs get -H -p', { stdout: listing })
     .on('mountpoint', { stdout: '/var/lib/microvms/vm4\tinherited from microvms/storage\n' })
     .on('systemctl is-active', { stdout: 'active\n' })
-    .on(/^zfs (rename|clone|promote|snapshot|destroy) |^systemctl (stop|start) /, { code: 0 });
+    .on(/^zfs (umount|mount|rename|clone|promote|snapshot|destroy) |^systemctl (stop|start) /, { code: 0 })
+    .on(/^zfs get -H -o value mounted /, { stdout: 'yes\n' });
   const audit = new MemoryAudit();
   const inventory = testInventory({ readOnly: opts.readOnly });
   const asked: string[] = [];

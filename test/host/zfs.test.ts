@@ -11,6 +11,8 @@ import {
   zfsDestroySnapshotCmd,
   zfsDiffCmd,
   zfsListCmd,
+  zfsMountCmd,
+  zfsUnmountCmd,
   zfsSetMountpointCmd,
   zfsSnapshotCmd,
   ZfsNameError,
@@ -86,6 +88,9 @@ describe('command builders', () => {
     expect(zfsDestroySnapshotCmd('microvms/storage/vm1@a')).toBe('zfs destroy microvms/storage/vm1@a');
     expect(zfsDiffCmd('microvms/storage/vm1@a')).toBe('zfs diff -H microvms/storage/vm1@a');
     expect(zfsCloneCmd('p/d-pre@a', 'p/d')).toBe('zfs clone p/d-pre@a p/d');
+    expect(zfsCloneCmd('p/d-pre@a', 'p/d', '/var/lib/microvms/d')).toBe('zfs clone -o mountpoint=/var/lib/microvms/d p/d-pre@a p/d');
+    expect(zfsUnmountCmd('p/d')).toBe('zfs umount p/d');
+    expect(zfsMountCmd('p/d')).toBe('zfs mount p/d');
   });
 
   it('refuses hostile names before building anything', () => {
@@ -95,6 +100,7 @@ describe('command builders', () => {
     expect(() => zfsDestroySnapshotCmd('microvms@x; rm -rf /')).toThrow(ZfsNameError);
     expect(() => zfsSetMountpointCmd('p/d', '/var/lib/$(x)')).toThrow(ZfsNameError);
     expect(() => zfsSetMountpointCmd('p/d', '/var/lib/../etc')).toThrow(ZfsNameError);
+    expect(() => zfsCloneCmd('p/d@a', 'p/e', 'relative; reboot')).toThrow(ZfsNameError);
   });
 });
 

@@ -19,7 +19,8 @@ function lab(opts: { mountpoint?: string; active?: string; readOnly?: boolean } 
     .on('zfs get -H -p', { stdout: listing })
     .on('mountpoint', { stdout: opts.mountpoint ?? '/var/lib/microvms/vm4\tinherited from microvms/storage\n' })
     .on('systemctl is-active', { stdout: `${opts.active ?? 'active'}\n`, code: opts.active === 'inactive' ? 3 : 0 })
-    .on(/^zfs (rename|clone|promote|set) |^systemctl (stop|start) /, { code: 0 });
+    .on(/^zfs (umount|mount|rename|clone|promote|set) |^systemctl (stop|start) /, { code: 0 })
+    .on(/^zfs get -H -o value mounted /, { stdout: 'yes\n' });
   return s;
 }
 
@@ -47,8 +48,10 @@ describe('rollback', () => {
     const r = await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
     expect(mutations(transport)).toEqual([
       'systemctl stop microvm@vm4',
+      `zfs umount ${D}`,
       `zfs rename ${D} ${P}`,
       `zfs clone ${P}@target ${D}`,
+      `zfs mount ${P}`,
       `zfs promote ${D}`,
       'systemctl start microvm@vm4',
     ]);
@@ -61,18 +64,26 @@ describe('rollback', () => {
     expect(describeRollback(r)).toContain('@latest, @later');
   });
 
-  it('moves a local mountpoint aside and gives it back to the clone', async () => {
+  it('moves a local mountpoint aside and gives the original path to the clone', async () => {
     const { svc, transport } = lab({ mountpoint: '/var/lib/microvms/vm4\tlocal\n' });
     await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
     expect(mutations(transport)).toEqual([
       'systemctl stop microvm@vm4',
+      `zfs umount ${D}`,
       `zfs rename ${D} ${P}`,
       `zfs set mountpoint=/var/lib/microvms/vm4-pre-rollback-20261126-120030 ${P}`,
-      `zfs clone ${P}@target ${D}`,
-      `zfs set mountpoint=/var/lib/microvms/vm4 ${D}`,
+      `zfs clone -o mountpoint=/var/lib/microvms/vm4 ${P}@target ${D}`,
+      `zfs mount ${P}`,
       `zfs promote ${D}`,
       'systemctl start microvm@vm4',
     ]);
+  });
+
+  it('mounts the rolled-back dataset when the clone did not', async () => {
+    const { svc, transport } = lab();
+    transport.on(/^zfs get -H -o value mounted /, { stdout: 'no\n' });
+    await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
+    expect(mutations(transport)).toContain(`zfs mount ${D}`);
   });
 
   it('--keep-running touches no unit; a stopped VM is not started', async () => {
@@ -85,17 +96,25 @@ describe('rollback', () => {
   });
 
   it('puts the dataset back and starts the VM again when the clone fails', async () => {
-    const { svc, transport, audit } = lab();
+    const { svc, transport, audit } = lab({ mountpoint: '/var/lib/microvms/vm4\tlocal\n' });
     transport.on('zfs clone', { code: 1, stderr: "cannot create 'microvms/storage/vm4': out of space\n" });
     await expect(executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'))).rejects.toThrow(/rollback failed: hv: cannot create .*out of space; nothing changed/);
-    expect(mutations(transport)).toEqual([
-      'systemctl stop microvm@vm4',
-      `zfs rename ${D} ${P}`,
-      `zfs clone ${P}@target ${D}`,
+    expect(mutations(transport).slice(4)).toEqual([
+      `zfs clone -o mountpoint=/var/lib/microvms/vm4 ${P}@target ${D}`,
+      `zfs umount ${P}`,
+      `zfs set mountpoint=/var/lib/microvms/vm4 ${P}`,
       `zfs rename ${P} ${D}`,
+      `zfs mount ${D}`,
       'systemctl start microvm@vm4',
     ]);
     expect(audit.entries[0]?.outcome).toBe('failed');
+  });
+
+  it('changes nothing but restarts the VM when the dataset cannot be unmounted (busy)', async () => {
+    const { svc, transport } = lab();
+    transport.on('zfs umount', { code: 1, stderr: "cannot unmount '/var/lib/microvms/vm4': Device or resource busy\n" });
+    await expect(executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'))).rejects.toThrow(/busy; nothing changed/);
+    expect(mutations(transport)).toEqual(['systemctl stop microvm@vm4', `zfs umount ${D}`, 'systemctl start microvm@vm4']);
   });
 
   it('a failed promote is a warning: the data is rolled back, the preserved dataset cannot be destroyed yet', async () => {
