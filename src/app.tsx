@@ -1,0 +1,80 @@
+import { useEffect } from 'react';
+import { Box } from 'ink';
+import { AppProvider, useAppState, useServices, type AppServices } from './hooks/context.js';
+import { useKeyRouter } from './hooks/useKeyRouter.js';
+import { useTerminalSize } from './hooks/useTerminalSize.js';
+import { computeLayout, tooSmall } from './store/layout.js';
+import { CommandPalette } from './views/CommandPalette.js';
+import { ConfirmDialog } from './views/ConfirmDialog.js';
+import { FilterBar } from './views/FilterBar.js';
+import { HelpOverlay } from './views/HelpOverlay.js';
+import { PaneArea } from './views/panes.js';
+import { StatusLine } from './views/StatusLine.js';
+import { TooSmall } from './views/TooSmall.js';
+import { VmGrid } from './views/VmGrid.js';
+
+// Providers and layout only. The screen is rows-1 tall: a root as tall as the terminal makes Ink
+// clear the screen on most frames.
+
+function Screen() {
+  useKeyRouter();
+  const { store } = useServices();
+  const size = useTerminalSize();
+  const state = useAppState();
+  useEffect(() => {
+    store.dispatch({ type: 'ui/resize', cols: size.cols, rows: size.rows });
+  }, [store, size.cols, size.rows]);
+
+  if (tooSmall(size)) return <TooSmall cols={size.cols} rows={size.rows} />;
+
+  const { ui } = state;
+  const width = size.cols;
+  const height = size.rows - 1;
+  const filterRows = ui.filter.editing || ui.filter.text ? 1 : 0;
+  const body = height - 1 - filterRows;
+  const layout = computeLayout(size, ui.panes.length, ui.zoomed);
+
+  let main;
+  if (ui.help.open) main = <HelpOverlay width={width} height={body} />;
+  else if (ui.palette) main = <CommandPalette width={width} height={body} />;
+  else if (layout.mode === 'zoomed') {
+    const active = ui.panes.find((p) => p.id === ui.activePane) ?? ui.panes[0]!;
+    main = <PaneArea panes={[active]} active={active.id} width={width} height={body} direction="row" />;
+  } else if (layout.mode === 'side') {
+    main = (
+      <Box flexDirection="row" height={body}>
+        <VmGrid width={layout.gridWidth} height={body} />
+        <PaneArea panes={ui.panes} active={ui.activePane} width={layout.paneWidth} height={body} direction="column" />
+      </Box>
+    );
+  } else if (layout.mode === 'below') {
+    main = (
+      <Box flexDirection="column" height={body}>
+        <VmGrid width={width} height={body - layout.paneRows} />
+        <PaneArea panes={ui.panes} active={ui.activePane} width={width} height={layout.paneRows} direction="row" />
+      </Box>
+    );
+  } else main = <VmGrid width={width} height={body} />;
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <FilterBar />
+      {ui.dialog ? (
+        <Box height={body} alignItems="center" justifyContent="center">
+          <ConfirmDialog dialog={ui.dialog} width={width} />
+        </Box>
+      ) : (
+        main
+      )}
+      <StatusLine width={width} />
+    </Box>
+  );
+}
+
+export function App({ services }: { services: AppServices }) {
+  return (
+    <AppProvider value={services}>
+      <Screen />
+    </AppProvider>
+  );
+}

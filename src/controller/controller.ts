@@ -1,0 +1,124 @@
+import type { Keymap } from '../keymap/build.js';
+import type { Scope } from '../keymap/types.js';
+import { selectReadOnly, selectSelected, selectTargets, selectTopScope } from '../store/selectors.js';
+import type { AppState } from '../store/slices/index.js';
+import type { StatusKind, VmRef } from '../store/slices/ui.js';
+import type { Store } from '../store/store.js';
+
+// Command ids -> handlers. The key router and the palette call `run(id)`; handlers turn a command into
+// store actions and service calls. Views never run commands themselves.
+
+export interface HandlerContext {
+  id: string;
+  /** The scope the command was run from. */
+  scope: Scope;
+  /** The state when the command was run. */
+  state: AppState;
+  selected: VmRef | null;
+  /** Marked VMs, or the selected one. */
+  targets: VmRef[];
+  controller: Controller;
+}
+
+export type Handler = (ctx: HandlerContext) => void | Promise<void>;
+
+export interface ConfirmOptions {
+  title: string;
+  lines?: string[];
+  danger?: boolean;
+  /** The user must type exactly this (e.g. the VM name) for the most destructive actions. */
+  typeToConfirm?: string;
+}
+
+export interface Controller {
+  readonly store: Store;
+  readonly keymap: Keymap;
+  /** Registers (or replaces) the handler of a command; the command appears in help, hints and palette. */
+  register(id: string, handler: Handler): () => void;
+  handler(id: string): Handler | undefined;
+  /** Runs a command as if its key was pressed: read-only refusal, then its handler; errors go to the status line. */
+  run(id: string, scope?: Scope): Promise<void>;
+  /** Opens the confirmation dialog; resolves true only when the user confirms. */
+  confirm(opts: ConfirmOptions): Promise<boolean>;
+  /** Settles the open dialog (what dialog.confirm / dialog.cancel do). */
+  answerDialog(ok: boolean): void;
+  status(text: string, kind?: StatusKind): void;
+  /** Ends the UI. */
+  quit(): void;
+  onQuit(fn: () => void): void;
+}
+
+export interface ControllerOptions {
+  store: Store;
+  keymap: Keymap;
+  now?: () => number;
+}
+
+export function createController({ store, keymap, now = Date.now }: ControllerOptions): Controller {
+  const handlers = new Map<string, Handler>();
+  const quitListeners: Array<() => void> = [];
+  let dialogSeq = 0;
+  let openDialog: { id: number; resolve: (ok: boolean) => void } | null = null;
+
+  const controller: Controller = {
+    store,
+    keymap,
+    register(id, handler) {
+      if (!keymap.get(id)) throw new Error(`register: no command "${id}" in the keymap table`);
+      handlers.set(id, handler);
+      store.dispatch({ type: 'ui/available', ids: [id] });
+      return () => {
+        if (handlers.get(id) !== handler) return;
+        handlers.delete(id);
+        store.dispatch({ type: 'ui/unavailable', ids: [id] });
+      };
+    },
+    handler: (id) => handlers.get(id),
+    async run(id, scope) {
+      const state = store.getState();
+      const spec = keymap.get(id);
+      if (!spec) return controller.status(`unknown command ${id}`, 'error');
+      if (spec.dangerous && selectReadOnly(state)) return controller.status(`read-only: ${spec.description} is disabled`, 'warn');
+      const h = handlers.get(id);
+      if (!h) return controller.status(`${id} is not available`, 'warn');
+      try {
+        await h({ id, scope: scope ?? selectTopScope(state), state, selected: selectSelected(state), targets: selectTargets(state), controller });
+      } catch (e) {
+        controller.status(`${id}: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      }
+    },
+    confirm(opts) {
+      if (openDialog) controller.answerDialog(false);
+      const id = ++dialogSeq;
+      store.dispatch({
+        type: 'ui/dialogOpen',
+        dialog: { id, title: opts.title, lines: opts.lines ?? [], danger: opts.danger ?? true, typeToConfirm: opts.typeToConfirm },
+      });
+      return new Promise<boolean>((resolve) => {
+        openDialog = { id, resolve };
+      });
+    },
+    answerDialog(ok) {
+      const d = openDialog;
+      const shown = store.getState().ui.dialog;
+      if (ok && shown?.typeToConfirm !== undefined && shown.input !== shown.typeToConfirm) {
+        store.dispatch({ type: 'ui/dialogError', error: `type ${shown.typeToConfirm} to confirm` });
+        return;
+      }
+      openDialog = null;
+      store.dispatch({ type: 'ui/dialogClose', id: d?.id });
+      d?.resolve(ok);
+    },
+    status(text, kind = 'info') {
+      store.dispatch({ type: 'ui/status', text, kind, at: now() });
+    },
+    quit() {
+      store.dispatch({ type: 'ui/quit' });
+      for (const fn of quitListeners) fn();
+    },
+    onQuit(fn) {
+      quitListeners.push(fn);
+    },
+  };
+  return controller;
+}

@@ -1,0 +1,107 @@
+import { paletteMatches } from '../keymap/visible.js';
+import { moveSelection, selectReadOnly, selectSelected, type Move } from '../store/selectors.js';
+import type { Controller } from './controller.js';
+
+// Handlers of the UI's own commands: navigation, marks, filter, help, palette, dialogs, panes, quit.
+
+export interface CoreDeps {
+  /** Asks every host for fresh status now (the poller's refreshNow). */
+  refresh?: () => void;
+}
+
+export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
+  const { store } = c;
+  const d = store.dispatch;
+
+  c.register('app.quit', () => c.quit());
+  c.register('app.help', () => d({ type: 'ui/helpOpen' }));
+  c.register('app.palette', () => d({ type: 'ui/paletteOpen' }));
+  c.register('app.interrupt', () => {
+    // Ctrl-C closes what is in front; only on the bare grid does it quit.
+    const ui = store.getState().ui;
+    if (ui.dialog) c.answerDialog(false);
+    else if (ui.palette) d({ type: 'ui/paletteClose' });
+    else if (ui.help.open) d({ type: 'ui/helpClose' });
+    else if (ui.filter.editing) d({ type: 'ui/filterCancel' });
+    else c.quit();
+  });
+  if (deps.refresh) {
+    const refresh = deps.refresh;
+    c.register('app.refresh', () => {
+      refresh();
+      c.status('refreshing every host');
+    });
+  }
+
+  const moves: Record<string, Move> = { 'nav.up': 'up', 'nav.down': 'down', 'nav.left': 'left', 'nav.right': 'right', 'nav.first': 'first', 'nav.last': 'last' };
+  for (const [id, move] of Object.entries(moves)) {
+    c.register(id, () => {
+      const ref = moveSelection(store.getState(), move);
+      if (ref) d({ type: 'ui/select', ref });
+    });
+  }
+  c.register('vm.mark', () => {
+    const sel = selectSelected(store.getState());
+    if (!sel) return;
+    d({ type: 'ui/toggleMark', ref: sel });
+    // move on, so space-space-space marks a run of VMs
+    const next = moveSelection(store.getState(), 'right');
+    if (next) d({ type: 'ui/select', ref: next });
+  });
+  c.register('grid.filter', () => d({ type: 'ui/filterOpen' }));
+  c.register('grid.clear', () => {
+    d({ type: 'ui/filterCancel' });
+    d({ type: 'ui/clearMarks' });
+  });
+  c.register('filter.apply', () => {
+    d({ type: 'ui/filterApply' });
+    const sel = selectSelected(store.getState());
+    if (sel) d({ type: 'ui/select', ref: sel });
+  });
+  c.register('filter.cancel', () => d({ type: 'ui/filterCancel' }));
+
+  c.register('help.close', () => d({ type: 'ui/helpClose' }));
+  c.register('help.down', () => d({ type: 'ui/helpScroll', delta: 3 }));
+  c.register('help.up', () => d({ type: 'ui/helpScroll', delta: -3 }));
+
+  c.register('dialog.confirm', () => c.answerDialog(true));
+  c.register('dialog.cancel', () => c.answerDialog(false));
+  c.register('prompt.submit', () => c.answerDialog(true));
+  c.register('prompt.cancel', () => c.answerDialog(false));
+
+  const matches = () => {
+    const s = store.getState();
+    return paletteMatches(c.keymap, { available: s.ui.available, readOnly: selectReadOnly(s) }, s.ui.palette?.query ?? '');
+  };
+  c.register('palette.next', () => {
+    const n = matches().length;
+    const i = store.getState().ui.palette?.index ?? 0;
+    if (n) d({ type: 'ui/paletteIndex', index: (i + 1) % n });
+  });
+  c.register('palette.prev', () => {
+    const n = matches().length;
+    const i = store.getState().ui.palette?.index ?? 0;
+    if (n) d({ type: 'ui/paletteIndex', index: (i - 1 + n) % n });
+  });
+  c.register('palette.complete', () => {
+    const m = matches()[store.getState().ui.palette?.index ?? 0];
+    if (m) d({ type: 'ui/paletteQuery', query: m.id });
+  });
+  c.register('palette.close', () => d({ type: 'ui/paletteClose' }));
+  c.register('palette.run', async () => {
+    const query = store.getState().ui.palette?.query ?? '';
+    const m = matches()[store.getState().ui.palette?.index ?? 0];
+    d({ type: 'ui/paletteClose' });
+    if (!m) return c.status(`no command matches "${query}"`, 'warn');
+    // run it where it belongs: a grid command acts on the grid's selection
+    await c.run(m.id, m.scope === 'global' ? 'grid' : m.scope);
+  });
+
+  for (const id of ['pane.next', 'log.next', 'snapshot.next', 'deploy.next']) c.register(id, () => {
+    const ui = store.getState().ui;
+    if (!ui.panes.length) return c.status('no pane is open (l opens logs)');
+    const ids = [null, ...ui.panes.map((p) => p.id)];
+    const i = ids.indexOf(ui.activePane);
+    d({ type: 'ui/paneFocus', id: ids[(i + 1) % ids.length] ?? null });
+  });
+}

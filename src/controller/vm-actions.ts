@@ -1,0 +1,70 @@
+import type { VmRef } from '../store/slices/ui.js';
+import type { Controller } from './controller.js';
+
+// r / S / X: confirm naming the VM(s) and host(s), spinner on the cards, the service call, the outcome in
+// the status line. Marked VMs are acted on together under one confirmation.
+
+export type VmVerb = 'restart' | 'start' | 'stop';
+
+export interface VmActionOutcome {
+  ok: boolean;
+  /** One line for the status line (e.g. the journal's last error line on failure). */
+  message?: string;
+}
+
+/** The service call (src/services/actions.ts behind the guard): throws on refusal or transport failure. */
+export type VmActionRunner = (verb: VmVerb, target: VmRef) => Promise<VmActionOutcome>;
+
+export interface VmActionDeps {
+  run: VmActionRunner;
+  /** Asks for a fresh status so the card follows the unit (the poller's refreshNow). */
+  refresh?: (host: string) => void;
+  unitOf?: (target: VmRef) => string;
+  now?: () => number;
+}
+
+const PAST: Record<VmVerb, string> = { restart: 'restarted', start: 'started', stop: 'stopped' };
+const WARN: Record<VmVerb, string | undefined> = {
+  restart: undefined,
+  start: undefined,
+  stop: 'It stays down until started again (Restart=always does not bring back a stopped unit).',
+};
+
+export function describeTargets(targets: VmRef[]): string {
+  const byHost = new Map<string, string[]>();
+  for (const t of targets) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t.vm]);
+  return [...byHost].map(([h, vms]) => `${vms.join(', ')} on ${h}`).join('; ');
+}
+
+export function registerVmActions(c: Controller, deps: VmActionDeps): void {
+  const now = deps.now ?? Date.now;
+  const unitOf = deps.unitOf ?? ((t: VmRef) => `microvm@${t.vm}`);
+  for (const verb of ['restart', 'start', 'stop'] as const) {
+    c.register(`vm.${verb}`, async ({ targets }) => {
+      if (!targets.length) return c.status('no VM selected', 'warn');
+      const what = describeTargets(targets);
+      const ok = await c.confirm({
+        title: `${verb[0]!.toUpperCase()}${verb.slice(1)} ${what}?`,
+        lines: [...targets.map((t) => `${t.host}: systemctl ${verb} ${unitOf(t)}`), ...(WARN[verb] ? [WARN[verb]] : [])],
+        danger: true,
+      });
+      if (!ok) return c.status(`${verb} cancelled`);
+      const { dispatch } = c.store;
+      dispatch({ type: 'ui/pending', refs: targets, command: `vm.${verb}`, at: now() });
+      c.status(`${verb}ing ${what}...`);
+      const results = await Promise.allSettled(targets.map((t) => deps.run(verb, t)));
+      dispatch({ type: 'ui/pendingDone', refs: targets });
+      dispatch({ type: 'ui/clearMarks' });
+      for (const h of new Set(targets.map((t) => t.host))) deps.refresh?.(h);
+      const failed = results
+        .map((r, i) => ({ r, t: targets[i]! }))
+        .filter(({ r }) => r.status === 'rejected' || !r.value.ok);
+      if (failed.length) {
+        // a refused or failed call never leaves a spinner behind
+        dispatch({ type: 'ui/settled', refs: failed.map((f) => f.t) });
+        const why = failed.map(({ r, t }) => `${t.vm}: ${r.status === 'rejected' ? (r.reason instanceof Error ? r.reason.message : String(r.reason)) : (r.value.message ?? 'failed')}`);
+        c.status(`${verb} failed: ${why.join('; ')}`, 'error');
+      } else c.status(`${PAST[verb]} ${what}`, 'ok');
+    });
+  }
+}

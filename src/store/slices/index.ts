@@ -1,0 +1,15 @@
+import { hostsReducer, type HostsAction } from './hosts.js';
+import { uiReducer, type UiAction } from './ui.js';
+
+// The slices of the app state. Add a slice: write slices/NAME.ts exporting `NAMEReducer(state = initial, action: Action)`
+// and its action union, then add it to `reducers` and to `Action` below (one line each).
+export const reducers = {
+  hosts: hostsReducer,
+  ui: uiReducer,
+};
+
+export type Action =
+  | HostsAction
+  | UiAction;
+
+export type AppState = { [K in keyof typeof reducers]: ReturnType<(typeof reducers)[K]> };

@@ -1,0 +1,168 @@
+import { compileFilter } from '../../services/logs/filter.js';
+import type { LogEntry } from '../../services/logs/format.js';
+import { PaneBuffer, DEFAULT_CAPACITY } from '../../services/logs/pane-buffer.js';
+import type { TailState } from '../../services/logs/tail.js';
+import type { Action } from './index.js';
+
+// Per log pane: what it follows, its view settings and what it holds. The pane list, focus and zoom
+// live in the ui slice (PaneRef kind 'logs'); this slice is keyed by the same pane id.
+//
+// The held entries sit in a PaneBuffer that `logs/append` mutates in place (copying up to 10,000
+// entries 20 times a second under a flood would be the cost of strict immutability); every append
+// returns a new pane object with a higher `version`, so subscribers and memoised selectors see a change.
+
+export type LogRange = { kind: 'lines'; n: number } | { kind: 'since'; span: '1m' | '15m' | '1h' };
+
+export const RANGES: readonly LogRange[] = [
+  { kind: 'lines', n: 100 },
+  { kind: 'lines', n: 1000 },
+  { kind: 'since', span: '1m' },
+  { kind: 'since', span: '15m' },
+  { kind: 'since', span: '1h' },
+];
+
+export function rangeLabel(r: LogRange): string {
+  return r.kind === 'lines' ? `last ${r.n}` : `since ${r.span}`;
+}
+
+/** The tail options a range stands for. */
+export function rangeQuery(r: LogRange): { lines?: number; since?: string } {
+  return r.kind === 'lines' ? { lines: r.n } : { since: r.span };
+}
+
+export function nextRange(r: LogRange): LogRange {
+  const i = RANGES.findIndex((x) => rangeLabel(x) === rangeLabel(r));
+  return RANGES[(i + 1) % RANGES.length] as LogRange;
+}
+
+export interface LogPaneState {
+  id: string;
+  host: string;
+  unit: string;
+  /** The VM whose unit this is, when opened from the grid. */
+  vm?: string;
+  range: LogRange;
+  follow: boolean;
+  wrap: boolean;
+  timestamps: boolean;
+  filter: { text: string; editing: boolean; error?: string };
+  /** Visible entries between the newest and the bottom of the view (0 while following). */
+  scroll: number;
+  conn: TailState;
+  buffer: PaneBuffer;
+  version: number;
+  /** A one-line note for the pane (saved to FILE, filter error). */
+  notice?: string;
+}
+
+export interface LogsState {
+  byId: Record<string, LogPaneState>;
+}
+
+export type LogsAction =
+  | { type: 'logs/open'; id: string; host: string; unit: string; vm?: string; range?: LogRange; capacity?: number }
+  | { type: 'logs/close'; id: string }
+  | { type: 'logs/append'; id: string; entries: readonly LogEntry[] }
+  | { type: 'logs/conn'; id: string; state: TailState }
+  | { type: 'logs/follow'; id: string; on?: boolean }
+  | { type: 'logs/toggle'; id: string; what: 'wrap' | 'timestamps' }
+  /** A new range empties the pane; the controller restarts its tail with the new query. */
+  | { type: 'logs/range'; id: string; range: LogRange }
+  /** delta > 0 scrolls back in time (and pauses follow), < 0 towards the newest. */
+  | { type: 'logs/scroll'; id: string; delta: number }
+  | { type: 'logs/top'; id: string }
+  | { type: 'logs/end'; id: string }
+  | { type: 'logs/filterOpen'; id: string }
+  | { type: 'logs/filterText'; id: string; text: string }
+  | { type: 'logs/filterApply'; id: string }
+  | { type: 'logs/filterCancel'; id: string }
+  | { type: 'logs/notice'; id: string; text: string | undefined };
+
+export const initialLogs: LogsState = { byId: {} };
+
+function newPane(a: Extract<LogsAction, { type: 'logs/open' }>): LogPaneState {
+  return {
+    id: a.id,
+    host: a.host,
+    unit: a.unit,
+    vm: a.vm,
+    range: a.range ?? (RANGES[0] as LogRange),
+    follow: true,
+    wrap: false,
+    timestamps: true,
+    filter: { text: '', editing: false },
+    scroll: 0,
+    conn: { status: 'connecting', drops: 0 },
+    buffer: new PaneBuffer(a.capacity ?? DEFAULT_CAPACITY),
+    version: 0,
+  };
+}
+
+const clampScroll = (p: LogPaneState, scroll: number) => Math.max(0, Math.min(scroll, p.buffer.visibleCount - 1));
+
+function applyFilter(p: LogPaneState, text: string): LogPaneState {
+  const f = compileFilter(text);
+  p.buffer.setFilter(f);
+  return { ...p, filter: { text, editing: p.filter.editing, error: f.error }, scroll: 0, follow: true, version: p.version + 1 };
+}
+
+function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
+  switch (a.type) {
+    case 'logs/append': {
+      if (!a.entries.length) return p;
+      const passed = p.buffer.append(a.entries);
+      // A paused view stays on the lines the user is reading.
+      const scroll = p.follow ? 0 : clampScroll(p, p.scroll + passed);
+      return { ...p, scroll, version: p.version + 1 };
+    }
+    case 'logs/conn':
+      return { ...p, conn: a.state };
+    case 'logs/follow': {
+      const on = a.on ?? !p.follow;
+      return { ...p, follow: on, scroll: on ? 0 : p.scroll };
+    }
+    case 'logs/toggle':
+      return { ...p, [a.what]: !p[a.what] };
+    case 'logs/range':
+      p.buffer.clear();
+      return { ...p, range: a.range, scroll: 0, follow: true, version: p.version + 1, notice: undefined };
+    case 'logs/scroll': {
+      const scroll = clampScroll(p, p.scroll + a.delta);
+      return { ...p, scroll, follow: scroll === 0 && a.delta < 0 ? p.follow : false };
+    }
+    case 'logs/top':
+      return { ...p, scroll: clampScroll(p, Number.MAX_SAFE_INTEGER), follow: false };
+    case 'logs/end':
+      return { ...p, scroll: 0, follow: true };
+    case 'logs/filterOpen':
+      return { ...p, filter: { ...p.filter, editing: true } };
+    case 'logs/filterText':
+      return applyFilter(p, a.text);
+    case 'logs/filterApply':
+      return { ...p, filter: { ...p.filter, editing: false } };
+    case 'logs/filterCancel':
+      return { ...applyFilter(p, ''), filter: { text: '', editing: false } };
+    case 'logs/notice':
+      return { ...p, notice: a.text };
+    default:
+      return p;
+  }
+}
+
+export function logsReducer(state: LogsState = initialLogs, action: Action): LogsState {
+  const a = action as unknown as LogsAction;
+  if (typeof a.type !== 'string' || !a.type.startsWith('logs/')) return state;
+  if (a.type === 'logs/open') {
+    if (state.byId[a.id]) return state;
+    return { byId: { ...state.byId, [a.id]: newPane(a) } };
+  }
+  const p = state.byId[a.id];
+  if (!p) return state;
+  if (a.type === 'logs/close') {
+    const byId = { ...state.byId };
+    delete byId[a.id];
+    return { byId };
+  }
+  const next = reducePane(p, a);
+  return next === p ? state : { byId: { ...state.byId, [a.id]: next } };
+}

@@ -1,0 +1,40 @@
+import { Box, Text } from 'ink';
+import { useAppState, useServices, useVisibility } from '../hooks/context.js';
+import { useTextInput } from '../hooks/useTextInput.js';
+import { keyLabel } from '../keymap/keys.js';
+import { paletteMatches } from '../keymap/visible.js';
+
+/** `:` k9s-style: type part of a command's id or description, enter runs the selected match. */
+export function CommandPalette({ width, height }: { width: number; height: number }) {
+  const { store, keymap } = useServices();
+  const vis = useVisibility();
+  const palette = useAppState().ui.palette;
+  useTextInput(
+    () => store.getState().ui.palette?.query ?? '',
+    (query) => store.dispatch({ type: 'ui/paletteQuery', query }),
+    Boolean(palette),
+  );
+  if (!palette) return null;
+  const matches = paletteMatches(keymap, vis, palette.query);
+  const room = Math.max(1, height - 4);
+  const index = Math.min(palette.index, Math.max(0, matches.length - 1));
+  const top = Math.max(0, index - room + 1);
+  return (
+    <Box flexDirection="column" width={width} borderStyle="round" borderColor="magenta" paddingX={1}>
+      <Text>
+        <Text bold color="magenta">:</Text>
+        {palette.query}
+        <Text inverse> </Text>
+      </Text>
+      {matches.length ? (
+        matches.slice(top, top + room).map((c, i) => (
+          <Text key={c.id} inverse={top + i === index} wrap="truncate-end">
+            {c.id.padEnd(26)} <Text dimColor>{(c.keys[0] ? keyLabel(c.keys[0]) : '').padEnd(7)}</Text> {c.description}
+          </Text>
+        ))
+      ) : (
+        <Text dimColor>no command matches</Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,77 @@
+import { Box, Text } from 'ink';
+import type { HostEntry } from '../store/slices/hosts.js';
+import { isStale, staleAge } from '../store/selectors.js';
+import { formatBytes, formatDuration, percent, since } from './format.js';
+
+/** Rows the header takes (the grid windows by it). */
+export function hostHeaderHeight(h: HostEntry): number {
+  return 2 + (h.status?.system.failedUnits.length ? 1 : 0);
+}
+
+const HEALTH_COLOR: Record<string, string> = { ONLINE: 'green', DEGRADED: 'yellow', FAULTED: 'red', UNAVAIL: 'red', OFFLINE: 'red', SUSPENDED: 'red' };
+const SYSTEM_COLOR: Record<string, string> = { running: 'green', degraded: 'yellow', starting: 'yellow', maintenance: 'red', stopping: 'yellow' };
+
+function Reach({ h, now }: { h: HostEntry; now: number }) {
+  if (isStale(h)) {
+    const age = staleAge(h, now);
+    const why = h.status?.error ?? h.conn?.error;
+    return (
+      <Text color="red">
+        ✗ unreachable{h.downSince ? ` ${formatDuration(now - h.downSince)}` : ''}
+        {age !== null ? <Text color="yellow"> · stale {formatDuration(age)}</Text> : null}
+        {why ? <Text dimColor> · {why}</Text> : null}
+      </Text>
+    );
+  }
+  if (!h.status) return <Text color="gray">… {h.conn?.status === 'connecting' ? 'connecting' : 'waiting for the first report'}</Text>;
+  return <Text color="green">● reachable {h.conn?.since ? `since ${since(h.conn.since, now)}` : ''}</Text>;
+}
+
+export function HostHeader({ host: h, width, now }: { host: HostEntry; width: number; now: number }) {
+  const s = h.status;
+  const sys = s?.system;
+  return (
+    <Box flexDirection="column" width={width} height={hostHeaderHeight(h)}>
+      <Text wrap="truncate-end">
+        <Text bold inverse>
+          {' '}
+          {h.name}{' '}
+        </Text>{' '}
+        <Reach h={h} now={now} />
+        {h.readOnly ? <Text color="yellow"> · read-only</Text> : null}
+        {sys ? (
+          <>
+            {' · '}
+            <Text color={SYSTEM_COLOR[sys.state]}>{sys.state}</Text>
+            {sys.load ? ` · load ${sys.load.map((l) => l.toFixed(2)).join(' ')}` : ''}
+            {sys.memTotal ? ` · mem ${formatBytes(sys.memTotal - (sys.memAvailable ?? 0))}/${formatBytes(sys.memTotal)}` : ''}
+          </>
+        ) : null}
+      </Text>
+      <Text wrap="truncate-end">
+        {s?.pools.length
+          ? s.pools.map((p, i) => (
+              <Text key={p.name}>
+                {i ? ' · ' : ''}pool {p.name} <Text color={HEALTH_COLOR[p.health] ?? 'yellow'}>{p.health}</Text> {formatBytes(p.allocated)}/{formatBytes(p.size)} ({percent(p.allocated, p.size)})
+              </Text>
+            ))
+          : s
+            ? <Text color="yellow">no pool</Text>
+            : null}
+        {s?.storage ? ` · ${s.storage.mountpoint} ${formatBytes(s.storage.used)}/${formatBytes(s.storage.size)} (${percent(s.storage.used, s.storage.size)})` : ''}
+        {s?.storageUnit ? (
+          <Text>
+            {' · '}
+            {s.storageUnit.name} <Text color={s.storageUnit.active === 'active' ? 'green' : 'red'}>{s.storageUnit.active}</Text>
+          </Text>
+        ) : null}
+        {h.comin ? ` · comin ${h.comin.commit.slice(0, 8)} ${h.comin.status}${h.comin.fetchedAt ? ` fetched ${since(h.comin.fetchedAt, now)} ago` : ''}` : ''}
+      </Text>
+      {sys?.failedUnits.length ? (
+        <Text color="red" wrap="truncate-end">
+          ✗ failed units: {sys.failedUnits.join(', ')}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

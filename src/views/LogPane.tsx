@@ -1,0 +1,65 @@
+import { Box, Text } from 'ink';
+import type { LogPaneState } from '../store/slices/logs.js';
+import { LogHeader } from './log/LogHeader.js';
+import { LogLine } from './log/LogLine.js';
+import { visibleRows } from './log/rows.js';
+
+// A log pane, render-only: everything comes from the pane's state; keys are handled by the controller.
+
+export interface LogPaneProps {
+  pane: LogPaneState;
+  width: number;
+  /** Total rows including the header and border. */
+  height: number;
+  focused: boolean;
+}
+
+/** Rows the header, border and footer take; the controller sizes a page with it. */
+export const LOG_PANE_CHROME = 4;
+
+export function LogPane({ pane, width, height, focused }: LogPaneProps) {
+  const inner = Math.max(10, width - 2);
+  const footer = pane.filter.editing || pane.filter.error || pane.notice ? 1 : 0;
+  const bodyRows = Math.max(0, height - LOG_PANE_CHROME - footer);
+  const rows = visibleRows({
+    buffer: pane.buffer,
+    filter: pane.buffer.filter,
+    scroll: pane.scroll,
+    rows: bodyRows,
+    width: inner,
+    wrap: pane.wrap,
+    timestamps: pane.timestamps,
+  });
+  return (
+    <Box flexDirection="column" width={width} height={height} borderStyle={focused ? 'double' : 'single'} borderColor={focused ? 'cyan' : 'gray'}>
+      <LogHeader pane={pane} focused={focused} width={inner} />
+      <Box flexDirection="column" height={bodyRows} overflow="hidden">
+        {rows.length ? rows.map((r) => <LogLine key={r.key} row={r} />) : <Text dimColor>{emptyText(pane)}</Text>}
+      </Box>
+      {footer ? <Footer pane={pane} /> : null}
+    </Box>
+  );
+}
+
+function emptyText(p: LogPaneState): string {
+  if (p.buffer.held && !p.buffer.visibleCount) return `no line matches /${p.filter.text}/`;
+  return p.conn.status === 'streaming' ? 'waiting for lines…' : 'no lines yet';
+}
+
+function Footer({ pane }: { pane: LogPaneState }) {
+  if (pane.filter.editing) {
+    return (
+      <Text wrap="truncate">
+        <Text color="cyan">/</Text>
+        {pane.filter.text}
+        <Text inverse> </Text>
+        {pane.filter.error ? <Text color="yellow"> {pane.filter.error}</Text> : null}
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate" color={pane.filter.error ? 'yellow' : undefined}>
+      {pane.notice ?? pane.filter.error}
+    </Text>
+  );
+}

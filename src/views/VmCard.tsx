@@ -1,0 +1,101 @@
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { VmStatus } from '../model/status.js';
+import type { VmHistory, VmInfo } from '../store/slices/hosts.js';
+import type { Pending } from '../store/slices/ui.js';
+import { CARD_WIDTH } from '../store/layout.js';
+import { formatBytes, since } from './format.js';
+import { sparkline } from './sparkline.js';
+import { BRIDGE_TEXT, STATE_STYLE } from './theme.js';
+
+/** Rows a card takes (border + 6 lines): the grid windows by it. */
+export const CARD_HEIGHT = 8;
+
+export interface VmCardProps {
+  info: VmInfo;
+  status: VmStatus | null;
+  history?: VmHistory;
+  selected: boolean;
+  marked: boolean;
+  pending?: Pending;
+  /** The host is unreachable: what is shown is old. */
+  stale: boolean;
+  now: number;
+}
+
+function Flags({ s }: { s: VmStatus }) {
+  const flags: Array<{ text: string; color: string }> = [];
+  if (s.runner === 'missing') flags.push({ text: 'RUNNER MISSING', color: 'red' });
+  if (s.outdated) flags.push({ text: 'RESTART NEEDED', color: 'yellow' });
+  if (s.active === 'failed' && s.result && s.result !== 'success') flags.push({ text: `result ${s.result}`, color: 'red' });
+  if (!flags.length) return <Text dimColor>runner ok</Text>;
+  return (
+    <Text wrap="truncate-end">
+      {flags.map((f, i) => (
+        <Text key={f.text} color={f.color} bold>
+          {i ? ' · ' : ''}
+          {f.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+export function VmCard({ info, status: s, history, selected, marked, pending, stale, now }: VmCardProps) {
+  const style = STATE_STYLE[s?.active ?? 'unknown'];
+  const cpuNow = history?.cpu[history.cpu.length - 1];
+  return (
+    <Box
+      flexDirection="column"
+      width={CARD_WIDTH - 1}
+      height={CARD_HEIGHT}
+      marginRight={1}
+      borderStyle={selected ? 'double' : 'round'}
+      borderColor={selected ? 'cyan' : stale ? 'gray' : undefined}
+      paddingX={0}
+    >
+      <Box justifyContent="space-between">
+        <Text wrap="truncate-end">
+          <Text color="cyan">{selected ? '>' : ' '}</Text>
+          <Text color="magenta">{marked ? '*' : ' '}</Text>
+          <Text bold>{info.name}</Text> <Text dimColor>{info.role}</Text>
+        </Text>
+        {pending ? (
+          <Text color="yellow">
+            <Spinner type="dots" /> {pending.command.replace(/^vm\./, '')}
+          </Text>
+        ) : stale ? (
+          <Text color="gray">stale</Text>
+        ) : null}
+      </Box>
+      {s ? (
+        <>
+          <Text wrap="truncate-end">
+            <Text color={style.color}>
+              {style.symbol} {s.active}
+              {s.sub ? ` (${s.sub})` : ''}
+            </Text>{' '}
+            {since(s.since, now)}
+            {s.restarts ? <Text color={s.restarts > 0 ? 'yellow' : undefined}> ↻{s.restarts} restarts</Text> : null}
+          </Text>
+          <Flags s={s} />
+          <Text wrap="truncate-end">
+            br <Text color={s.bridge === 'up' ? 'green' : s.bridge === 'unknown' ? undefined : 'red'}>{BRIDGE_TEXT[s.bridge]}</Text>
+            {'  '}ssh {s.reachable === null ? '–' : s.reachable ? <Text color="green">ok</Text> : <Text color="red">no</Text>}
+            {'  '}data {formatBytes(s.datasetUsed)}
+          </Text>
+          <Text wrap="truncate-end">
+            {s.snapshots} snap{s.snapshots === 1 ? '' : 's'}
+            {s.newestSnapshot ? `, newest ${since(s.newestSnapshotAt, now)} @${s.newestSnapshot.split('@').pop()}` : ''}
+          </Text>
+          <Text wrap="truncate-end">
+            mem {formatBytes(s.memoryBytes)} <Text color="blue">{sparkline(history?.mem ?? [], 6)}</Text> cpu{' '}
+            {cpuNow === undefined ? '–' : `${Math.round(cpuNow)}%`} <Text color="blue">{sparkline(history?.cpu ?? [], 6)}</Text>
+          </Text>
+        </>
+      ) : (
+        <Text dimColor>{stale ? 'no data (host unreachable)' : 'waiting for the first report…'}</Text>
+      )}
+    </Box>
+  );
+}

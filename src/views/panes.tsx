@@ -1,0 +1,39 @@
+import type { ComponentType } from 'react';
+import { Box, Text } from 'ink';
+import type { PaneRef } from '../store/slices/ui.js';
+
+// Side panes (logs, snapshots, deploy output) are drawn by kind. Add a pane kind: write its component and
+// add one line to `paneViews`; open it with `store.dispatch({type: 'ui/paneOpen', pane: {id, kind, scope}})`.
+
+export interface PaneProps {
+  pane: PaneRef;
+  width: number;
+  height: number;
+  focused: boolean;
+}
+
+export const paneViews: Record<string, ComponentType<PaneProps>> = {
+};
+
+function Missing({ pane, width, height, focused }: PaneProps) {
+  return (
+    <Box width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : undefined}>
+      <Text dimColor>{pane.title ?? pane.kind}: no view for this pane kind</Text>
+    </Box>
+  );
+}
+
+/** The panes, split evenly along the given direction. */
+export function PaneArea({ panes, active, width, height, direction }: { panes: PaneRef[]; active: string | null; width: number; height: number; direction: 'row' | 'column' }) {
+  const n = Math.max(1, panes.length);
+  const w = direction === 'row' ? Math.floor(width / n) : width;
+  const h = direction === 'column' ? Math.floor(height / n) : height;
+  return (
+    <Box flexDirection={direction} width={width} height={height}>
+      {panes.map((p) => {
+        const View = paneViews[p.kind] ?? Missing;
+        return <View key={p.id} pane={p} width={w} height={h} focused={p.id === active} />;
+      })}
+    </Box>
+  );
+}
