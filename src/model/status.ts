@@ -14,6 +14,9 @@ export const vmStatusSchema = z.object({
   /** ISO time the unit entered its current active state, or null. */
   since: z.string().nullable(),
   restarts: z.number().nullable(),
+  /** Wanted by microvms.target (microvm.nix autostart); null when the host does not say. A VM that is not
+   *  autostarted may be down on purpose. */
+  autostart: z.boolean().nullable().optional(),
   /** The unit's last result (success, exit-code, signal, ...). */
   result: z.string().nullable(),
   runner: z.enum(['present', 'missing', 'unknown']),

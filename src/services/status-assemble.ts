@@ -1,0 +1,201 @@
+import type { HostConfig, VmConfig } from '../config/types.js';
+import type { SectionOutput } from '../host/gather.js';
+import { unitActiveSchema, type HostStatus, type PoolStatus, type VmStatus } from '../model/status.js';
+import {
+  parseDf,
+  parseFailedUnits,
+  parseIpLinks,
+  parseIsSystemRunning,
+  parseLoadavg,
+  parseMeminfo,
+  parseReadlink,
+  parseSystemctlShow,
+  parseSystemdTimestamp,
+  parseUint,
+  parseZfsGet,
+  parseZpoolList,
+  parseZpoolStatus,
+  type IpLink,
+} from '../parsers/index.js';
+
+// Pure: the split output of one gather script -> HostStatus. Anything missing or unreadable becomes
+// 'unknown' / null instead of an error, so one odd command never hides the rest of the host.
+
+type Sections = ReadonlyMap<string, SectionOutput>;
+
+const UNIT_SUFFIX = /\.(service|socket|target|mount|automount|timer|path|slice|scope|device|swap)$/;
+const fullUnit = (u: string) => (UNIT_SUFFIX.test(u) ? u : `${u}.service`);
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A VM as known from the inventory alone (host unreachable or not yet read). */
+export function unknownVm(vm: VmConfig): VmStatus {
+  return {
+    name: vm.name,
+    role: vm.role,
+    unit: vm.unit,
+    active: 'unknown',
+    sub: '',
+    since: null,
+    restarts: null,
+    autostart: null,
+    result: null,
+    runner: 'unknown',
+    outdated: false,
+    current: null,
+    booted: null,
+    bridge: 'unknown',
+    reachable: null,
+    dataset: vm.dataset,
+    datasetUsed: null,
+    snapshots: 0,
+    newestSnapshot: null,
+    newestSnapshotAt: null,
+    memoryBytes: null,
+    cpuNs: null,
+  };
+}
+
+/** A host that could not be read: its VMs from the inventory, everything else unknown. */
+export function unreachableHost(host: HostConfig, error: string): HostStatus {
+  return {
+    name: host.name,
+    reachable: false,
+    error,
+    updatedAt: null,
+    system: { state: 'unknown', failedUnits: [], load: null, memTotal: null, memAvailable: null },
+    pools: [],
+    storage: null,
+    storageUnit: null,
+    vms: host.vms.map(unknownVm),
+  };
+}
+
+function unitRecords(host: HostConfig, s: SectionOutput | undefined): Map<string, Record<string, string>> {
+  const byUnit = new Map<string, Record<string, string>>();
+  if (!s) return byUnit;
+  const recs = parseSystemctlShow(s.text);
+  const byId = new Map(recs.filter((r) => r.Id).map((r) => [r.Id ?? '', r]));
+  host.vms.forEach((vm, i) => {
+    // systemctl prints one record per argument, in order; match by Id and fall back to position.
+    const rec = byId.get(fullUnit(vm.unit)) ?? (recs.length === host.vms.length ? recs[i] : undefined);
+    if (rec) byUnit.set(vm.name, rec);
+  });
+  return byUnit;
+}
+
+function link(s: SectionOutput | undefined): { target: string | null; known: boolean } {
+  // 126/127: readlink itself could not run, which says nothing about the link.
+  if (!s || s.rc === null || s.rc === 126 || s.rc === 127) return { target: null, known: false };
+  return { target: parseReadlink(s.text, s.rc), known: true };
+}
+
+function bridgeState(links: IpLink[] | null, name: string): VmStatus['bridge'] {
+  if (!links) return 'unknown';
+  const l = links.find((x) => x.name === name);
+  if (!l) return 'missing';
+  if (l.flags.includes('NO-CARRIER')) return 'no-carrier';
+  if (!l.flags.includes('UP')) return 'down';
+  return l.carrier || l.operstate === 'UP' ? 'up' : 'down';
+}
+
+function snapshotsOf(zfs: Map<string, Record<string, string>>, dataset: string) {
+  let count = 0;
+  let newest: { name: string; at: number | null } | null = null;
+  for (const [name, props] of zfs) {
+    if (!name.startsWith(`${dataset}@`) || (props.type && props.type !== 'snapshot')) continue;
+    count += 1;
+    const at = parseUint(props.creation);
+    if (!newest || (at ?? -1) >= (newest.at ?? -1)) newest = { name: name.slice(dataset.length + 1), at };
+  }
+  return { count, newest };
+}
+
+function vmStatus(
+  vm: VmConfig,
+  unit: Record<string, string> | undefined,
+  sections: Sections,
+  links: IpLink[] | null,
+  zfs: Map<string, Record<string, string>>,
+  probe: boolean | null,
+  autostart: Set<string> | null,
+): VmStatus {
+  const base = unknownVm(vm);
+  const current = link(sections.get(`current:${vm.name}`));
+  const booted = link(sections.get(`booted:${vm.name}`));
+  const active = unitActiveSchema.safeParse(unit?.ActiveState);
+  const { count, newest } = snapshotsOf(zfs, vm.dataset);
+  const ds = zfs.get(vm.dataset);
+  return {
+    ...base,
+    active: active.success ? active.data : 'unknown',
+    sub: unit?.SubState ?? '',
+    since: iso(parseSystemdTimestamp(unit?.StateChangeTimestamp) ?? parseSystemdTimestamp(unit?.ActiveEnterTimestamp)),
+    restarts: parseUint(unit?.NRestarts),
+    autostart: autostart ? autostart.has(fullUnit(vm.unit)) : null,
+    result: unit?.Result || null,
+    runner: !current.known ? 'unknown' : current.target ? 'present' : 'missing',
+    current: current.target,
+    booted: booted.target,
+    outdated: current.target !== null && booted.target !== null && current.target !== booted.target,
+    bridge: bridgeState(links, vm.bridge),
+    reachable: probe,
+    datasetUsed: parseUint(ds?.used),
+    snapshots: count,
+    newestSnapshot: newest?.name ?? null,
+    newestSnapshotAt: newest?.at ? iso(newest.at * 1000) : null,
+    memoryBytes: parseUint(unit?.MemoryCurrent),
+    cpuNs: parseUint(unit?.CPUUsageNSec),
+  };
+}
+
+/** Units wanted by microvms.target, or null when the target is absent or unreadable. */
+function autostartUnits(s: SectionOutput | undefined): Set<string> | null {
+  const rec = s ? parseSystemctlShow(s.text)[0] : undefined;
+  if (!rec || rec.LoadState !== 'loaded' || rec.Wants === undefined) return null;
+  return new Set(rec.Wants.split(/\s+/).filter(Boolean));
+}
+
+function pools(sections: Sections): PoolStatus[] {
+  const out: PoolStatus[] = parseZpoolList(sections.get('zpool-list')?.text ?? '').map((r) => ({
+    name: r.name,
+    health: r.health,
+    size: r.size,
+    allocated: r.allocated,
+    free: r.free,
+  }));
+  // A pool that `zpool list` did not give (or garbled) still has its state from `zpool status`.
+  for (const p of parseZpoolStatus(sections.get('zpool-status')?.text ?? '')) {
+    if (!out.some((o) => o.name === p.name)) out.push({ name: p.name, health: p.state || 'unknown', size: null, allocated: null, free: null });
+  }
+  return out;
+}
+
+/** Everything one gather script said about `host`, as its HostStatus at time `now`. */
+export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number; probes?: ReadonlyMap<string, boolean> }): HostStatus {
+  const mem = parseMeminfo(sections.get('meminfo')?.text ?? '');
+  const linksSec = sections.get('links');
+  const links = linksSec && linksSec.rc === 0 ? parseIpLinks(linksSec.text) : null;
+  const zfs = parseZfsGet(sections.get('zfs')?.text ?? '');
+  const units = unitRecords(host, sections.get('units'));
+  const df = parseDf(sections.get('df')?.text ?? '')[0];
+  const su = parseSystemctlShow(sections.get('storage-unit')?.text ?? '')[0];
+  const system = sections.get('system');
+  const autostart = autostartUnits(sections.get('autostart'));
+  return {
+    name: host.name,
+    reachable: true,
+    error: null,
+    updatedAt: iso(opts.now),
+    system: {
+      state: system ? parseIsSystemRunning(system.text) : 'unknown',
+      failedUnits: parseFailedUnits(sections.get('failed')?.text ?? ''),
+      load: parseLoadavg(sections.get('loadavg')?.text ?? ''),
+      memTotal: mem.MemTotal ?? null,
+      memAvailable: mem.MemAvailable ?? null,
+    },
+    pools: pools(sections),
+    storage: df ? { mountpoint: df.mountpoint, size: df.size, used: df.used, available: df.available } : null,
+    storageUnit: su && su.LoadState && su.LoadState !== 'not-found' ? { name: su.Id || host.storageUnit, active: su.ActiveState || 'unknown' } : null,
+    vms: host.vms.map((vm) => vmStatus(vm, units.get(vm.name), sections, links, zfs, opts.probes?.get(vm.name) ?? null, autostart)),
+  };
+}

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { gatherSections, renderGatherScript, splitSections } from '../../src/host/gather.js';
+import { labHost, labOutput, labScript } from './status-fixture.js';
+
+describe('gather script', () => {
+  it('is the script that produced the captured lab output (one line per section, simple commands)', () => {
+    const script = renderGatherScript(gatherSections(labHost()));
+    expect(script).toBe(labScript());
+    for (const line of script.trim().split('\n')) {
+      expect(line).toMatch(/^echo '@@mvm [a-z:0-9-]+'; [^|&;<>`$()]+ 2>&1; echo "@@rc \$\?"$/);
+    }
+  });
+
+  it('quotes hostile names and refuses option-like ones', () => {
+    const host = labHost();
+    const evil = { ...host, vms: [{ ...host.vms[0]!, name: "x'; rm -rf /; '", unit: 'microvm@x $(id)' }] };
+    const script = renderGatherScript(gatherSections(evil));
+    // run through a real sh with echo in place of every command: the arguments arrive intact
+    const argvLine = script.split('\n').find((l) => l.includes('@@mvm units'))!.replace('systemctl', 'printf "[%s]"');
+    expect(execFileSync('sh', ['-c', argvLine]).toString()).toContain('[microvm@x $(id)]');
+    expect(() => gatherSections({ ...host, pool: '-oops' })).toThrow(/refusing pool/);
+  });
+
+  it('splits the real output back into sections with exit codes', () => {
+    const s = splitSections(labOutput());
+    expect([...s.keys()]).toEqual(gatherSections(labHost()).map((x) => x.name));
+    expect(s.get('system')).toEqual({ text: 'running\n', rc: 0 });
+    expect(s.get('booted:vm1')).toEqual({ text: '', rc: 1 });
+    expect(s.get('zpool-status')?.text).toMatch(/^ {2}pool: labmirror\n/);
+  });
+
+  it('keeps a last line without newline, and marks a cut section with rc null', () => {
+    const s = splitSections("@@mvm a\nno newline@@rc 0\n@@mvm b\npartial out");
+    expect(s.get('a')).toEqual({ text: 'no newline\n', rc: 0 });
+    expect(s.get('b')).toEqual({ text: 'partial out\n', rc: null });
+    expect(splitSections('motd noise\n').size).toBe(0);
+  });
+});
