@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { HISTORY_MAX, PENDING_TIMEOUT_MS, createStore, initialState, isStale, rootReducer, staleAge, type Action, type AppState } from '../../src/store/index.js';
+import { host, vm } from '../views/setup.js';
+
+const reduce = (s: AppState, ...actions: Action[]) => actions.reduce(rootReducer, s);
+const init = (): AppState =>
+  reduce(initialState(), { type: 'hosts/init', hosts: [{ name: 'hv1', vms: ['vm1', 'vm2'].map((n) => ({ name: n, role: 'desktop', unit: `microvm@${n}` })) }] });
+
+describe('hosts slice', () => {
+  it('keeps a bounded memory history and turns cumulative CPU ns into a rate', () => {
+    let s = init();
+    for (let i = 0; i < HISTORY_MAX + 10; i++) {
+      // 0.5 s of CPU per 1 s interval = 50 %
+      s = reduce(s, { type: 'hosts/status', status: host('hv1', [vm('vm1', { memoryBytes: 1000 + i, cpuNs: i * 500_000_000 })]), at: i * 1000 });
+    }
+    const h = s.hosts.byName.hv1!.history.vm1!;
+    expect(h.mem).toHaveLength(HISTORY_MAX);
+    expect(h.mem[h.mem.length - 1]).toBe(1000 + HISTORY_MAX + 9);
+    expect(h.cpu).toHaveLength(HISTORY_MAX);
+    expect(h.cpu.every((c) => Math.abs(c - 50) < 1e-9)).toBe(true);
+  });
+
+  it('skips a CPU sample when the counter went backwards (unit restarted)', () => {
+    const s = reduce(
+      init(),
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 9e9 })]), at: 0 },
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 1e8 })]), at: 1000 },
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 2e8 })]), at: 2000 },
+    );
+    expect(s.hosts.byName.hv1!.history.vm1!.cpu).toEqual([10]);
+  });
+
+  it('keeps the last good data when the host becomes unreachable, and marks it stale with its age', () => {
+    const good = host('hv1', [vm('vm1', { restarts: 7 })]);
+    const s = reduce(init(), { type: 'hosts/status', status: good, at: 1000 }, { type: 'hosts/status', status: { ...host('hv1', []), reachable: false, error: 'hv1: connection refused' }, at: 5000 });
+    const h = s.hosts.byName.hv1!;
+    expect(h.status!.vms[0]!.restarts).toBe(7);
+    expect(h.status!.error).toBe('hv1: connection refused');
+    expect(isStale(h)).toBe(true);
+    expect(staleAge(h, 13_000)).toBe(12_000);
+    expect(h.downSince).toBe(5000);
+    const back = reduce(s, { type: 'hosts/status', status: good, at: 14_000 });
+    expect(isStale(back.hosts.byName.hv1!)).toBe(false);
+    expect(back.hosts.byName.hv1!.downSince).toBeNull();
+  });
+
+  it('marks a host stale as soon as its connection is down', () => {
+    const s = reduce(init(), { type: 'hosts/status', status: host('hv1', [vm('vm1')]), at: 0 }, { type: 'hosts/conn', conn: { host: 'hv1', status: 'down', since: 100, error: 'hv1: timeout' } });
+    expect(isStale(s.hosts.byName.hv1!)).toBe(true);
+  });
+
+  it('returns the same state for an action nobody handles (no needless render)', () => {
+    const s = init();
+    expect(rootReducer(s, { type: 'hosts/conn', conn: { host: 'nope', status: 'up', since: 0 } })).toBe(s);
+    expect(rootReducer(s, { type: 'ui/clearMarks' })).toBe(s);
+  });
+});
+
+describe('pending actions', () => {
+  const ref = { host: 'hv1', vm: 'vm1' };
+  it('keep the spinner until the call returned and the unit settled', () => {
+    let s = reduce(init(), { type: 'ui/pending', refs: [ref], command: 'vm.restart', at: 0 });
+    s = reduce(s, { type: 'hosts/status', status: host('hv1', [vm('vm1', { active: 'active' })]), at: 500 });
+    expect(s.ui.pending['hv1/vm1']).toBeDefined(); // the call has not returned yet
+    s = reduce(s, { type: 'ui/pendingDone', refs: [ref] }, { type: 'hosts/status', status: host('hv1', [vm('vm1', { active: 'activating' })]), at: 1000 });
+    expect(s.ui.pending['hv1/vm1']).toBeDefined();
+    s = reduce(s, { type: 'hosts/status', status: host('hv1', [vm('vm1', { active: 'active' })]), at: 2000 });
+    expect(s.ui.pending['hv1/vm1']).toBeUndefined();
+  });
+  it('never spin forever', () => {
+    let s = reduce(init(), { type: 'ui/pending', refs: [ref], command: 'vm.stop', at: 0 });
+    s = reduce(s, { type: 'hosts/status', status: host('hv1', [vm('vm1', { active: 'deactivating' })]), at: PENDING_TIMEOUT_MS + 1 });
+    expect(s.ui.pending).toEqual({});
+  });
+});
+
+describe('ui slice', () => {
+  it('toggles marks and moves pane focus when the focused pane closes', () => {
+    let s = reduce(init(), { type: 'ui/toggleMark', ref: { host: 'hv1', vm: 'vm1' } }, { type: 'ui/toggleMark', ref: { host: 'hv1', vm: 'vm2' } }, { type: 'ui/toggleMark', ref: { host: 'hv1', vm: 'vm1' } });
+    expect(s.ui.marked).toEqual(['hv1/vm2']);
+    s = reduce(
+      s,
+      { type: 'ui/paneOpen', pane: { id: 'a', kind: 'logs', scope: 'logs' } },
+      { type: 'ui/paneOpen', pane: { id: 'b', kind: 'logs', scope: 'logs' } },
+    );
+    expect(s.ui.activePane).toBe('b');
+    s = reduce(s, { type: 'ui/paneClose', id: 'b' });
+    expect(s.ui.activePane).toBe('a');
+    s = reduce(s, { type: 'ui/paneClose', id: 'a' });
+    expect(s.ui.activePane).toBeNull();
+  });
+  it('closing a dialog that was already replaced does nothing', () => {
+    const s = reduce(init(), { type: 'ui/dialogOpen', dialog: { id: 2, title: 't', lines: [], danger: true } });
+    expect(rootReducer(s, { type: 'ui/dialogClose', id: 1 }).ui.dialog?.id).toBe(2);
+  });
+});
+
+describe('store', () => {
+  it('notifies once for a burst of dispatches', async () => {
+    const store = createStore();
+    let calls = 0;
+    store.subscribe(() => calls++);
+    for (let i = 0; i < 100; i++) store.dispatch({ type: 'ui/status', text: `n${i}`, kind: 'info', at: i });
+    expect(calls).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toBe(1);
+    expect(store.getState().ui.status?.text).toBe('n99');
+  });
+  it('does not notify for an action that changes nothing', async () => {
+    const store = createStore();
+    let calls = 0;
+    store.subscribe(() => calls++);
+    store.dispatch({ type: 'ui/clearMarks' });
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toBe(0);
+  });
+});
