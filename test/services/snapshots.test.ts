@@ -18,6 +18,16 @@ describe('listing', () => {
     expect(backup.snapshotsUsed).toBe(123904);
   });
 
+  it('reads zfs-fuse output from the lab: every VM dataset, snapshots in ZFS order reversed when created in one second', () => {
+    const text = readFileSync(new URL('../fixtures/zfs/lab-get-Hp-o-name-property-value-r-used-referenced-creation.txt', import.meta.url), 'utf8');
+    const l = listingFromProps('lab', 'microvms', parseZfsGet(text));
+    expect(l.datasets.map((d) => d.name)).toEqual(['microvms', 'microvms/storage', ...[1, 2, 3, 4, 5].map((i) => `microvms/storage/vm${i}`)]);
+    const vm1 = l.datasets.find((d) => d.name === 'microvms/storage/vm1')!;
+    expect(vm1.snapshots.map((s) => s.name)).toEqual(['20261124-0900', '20261122-0900', '20261120-0900']);
+    expect(vm1.snapshots[2]).toMatchObject({ used: 90112, referenced: 1183744 });
+    expect(vm1.snapshotsUsed).toBe(vm1.snapshots.reduce((n, s) => n + s.used, 0));
+  });
+
   it('sorts newest first, keeping ZFS creation order for snapshots taken in the same second', () => {
     const text = zfsGet([
       ['p/storage/vm1', 900, 500, 100],
@@ -144,9 +154,10 @@ describe('diff', () => {
     expect(transport.sent[0]?.command).toBe('zfs diff -H microvms/storage/vm1@a');
   });
 
-  it('says "not supported by this ZFS" when the host\'s zfs has no diff', async () => {
+  it('says "not supported by this ZFS" when the host\'s zfs has no diff (zfs-fuse\'s real answer)', async () => {
     const { svc, transport } = setup();
-    transport.on('zfs diff', { code: 2, stderr: "unrecognized command 'diff'\nusage: zfs command args ...\n" });
+    const stderr = readFileSync(new URL('../fixtures/zfs/lab-diff-unsupported-stderr.txt', import.meta.url), 'utf8');
+    transport.on('zfs diff', { code: 2, stderr });
     expect(await svc.diff('hv', 'vm1', 'a')).toMatchObject({ supported: false, message: 'zfs diff is not supported by this ZFS on hv' });
   });
 
