@@ -1,0 +1,165 @@
+import type { HostConfig, Inventory } from '../config/types.js';
+import type { HostStatus } from '../model/status.js';
+import type { Transport } from '../ssh/types.js';
+import { fetchHostStatus, probeVms } from './status.js';
+
+// Keeps every host's status fresh, k9s-style: one timer per host; a tick that comes while the host's last
+// refresh is still running is skipped (never two refreshes of one host at once); errors back off (the
+// interval doubles up to 30 s and resets on success); while a host is unreachable the last good data is
+// re-sent marked reachable=false with its error and its own updatedAt, so views can say "stale, 12s".
+// VM SSH probes are slower and run on their own cadence, merged into whatever is sent next.
+
+export interface StatusPollerOptions {
+  intervalMs: number;
+  /** How often to probe VMs over SSH through their hypervisor (default 10 s; 0 = never). */
+  probeEveryMs?: number;
+  onStatus(hs: HostStatus): void;
+  now?: () => number;
+  /** Budget of one refresh (default: the gather script's default). */
+  timeoutMs?: number;
+  /** Ceiling of the error backoff (default 30 s). */
+  maxBackoffMs?: number;
+}
+
+interface HostState {
+  host: HostConfig;
+  timer: ReturnType<typeof setTimeout> | null;
+  inFlight: Promise<void> | null;
+  failures: number;
+  lastGood: HostStatus | null;
+  latest: HostStatus | null;
+  probing: boolean;
+  lastProbeAt: number;
+  probes: Map<string, boolean> | null;
+  skipped: number;
+}
+
+export class StatusPoller {
+  private readonly hosts = new Map<string, HostState>();
+  private running = false;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly transport: Transport,
+    inventory: Inventory,
+    private readonly opts: StatusPollerOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+    for (const host of inventory.hosts) {
+      this.hosts.set(host.name, {
+        host,
+        timer: null,
+        inFlight: null,
+        failures: 0,
+        lastGood: null,
+        latest: null,
+        probing: false,
+        lastProbeAt: -Infinity,
+        probes: null,
+        skipped: 0,
+      });
+    }
+  }
+
+  /** Refreshes every host now, then on its interval. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopped = false;
+    for (const h of this.hosts.values()) this.tick(h);
+  }
+
+  /** Stops the timers; refreshes still running finish silently (nothing is sent after stop). */
+  stop(): void {
+    this.running = false;
+    this.stopped = true;
+    for (const h of this.hosts.values()) {
+      if (h.timer) clearTimeout(h.timer);
+      h.timer = null;
+    }
+  }
+
+  /** Refreshes one host (or all) right away; joins a refresh already running instead of starting another. */
+  async refreshNow(host?: string): Promise<void> {
+    const targets = [...this.hosts.values()].filter((h) => host === undefined || h.host.name === host);
+    await Promise.all(targets.map((h) => h.inFlight ?? this.refresh(h)));
+  }
+
+  /** The delay before the next refresh of `host`: the interval, doubled per consecutive error up to the ceiling. */
+  delayMs(host: string): number {
+    const failures = this.hosts.get(host)?.failures ?? 0;
+    const max = Math.max(this.opts.maxBackoffMs ?? 30_000, this.opts.intervalMs);
+    return Math.min(this.opts.intervalMs * 2 ** Math.min(failures, 20), max);
+  }
+
+  /** Ticks skipped because the previous refresh was still running (for tests and diagnostics). */
+  skippedTicks(host: string): number {
+    return this.hosts.get(host)?.skipped ?? 0;
+  }
+
+  /** The last status sent for `host`. */
+  current(host: string): HostStatus | null {
+    return this.hosts.get(host)?.latest ?? null;
+  }
+
+  private schedule(h: HostState): void {
+    if (h.timer) clearTimeout(h.timer);
+    h.timer = this.running ? setTimeout(() => this.tick(h), this.delayMs(h.host.name)) : null;
+  }
+
+  private tick(h: HostState): void {
+    if (!this.running) return;
+    this.schedule(h);
+    if (h.inFlight) {
+      h.skipped += 1;
+      return;
+    }
+    void this.refresh(h);
+  }
+
+  private refresh(h: HostState): Promise<void> {
+    const before = h.failures;
+    const run = (async () => {
+      const hs = await fetchHostStatus(this.transport, h.host, { timeoutMs: this.opts.timeoutMs, now: this.now });
+      if (hs.reachable) {
+        h.failures = 0;
+        h.lastGood = hs;
+        this.emit(h, hs);
+        this.maybeProbe(h);
+      } else {
+        h.failures += 1;
+        // Keep the last good data, marked stale: its own updatedAt says how old it is.
+        this.emit(h, h.lastGood ? { ...h.lastGood, reachable: false, error: hs.error } : hs);
+      }
+      // The backoff changed: the next tick is due at the new delay from now.
+      if (h.failures !== before && this.running) this.schedule(h);
+    })().finally(() => {
+      h.inFlight = null;
+    });
+    h.inFlight = run;
+    return run;
+  }
+
+  private maybeProbe(h: HostState): void {
+    const every = this.opts.probeEveryMs ?? 10_000;
+    if (every <= 0 || h.probing || !h.host.vms.length || this.now() - h.lastProbeAt < every) return;
+    h.probing = true;
+    h.lastProbeAt = this.now();
+    void probeVms(this.transport, h.host)
+      .then((probes) => {
+        h.probes = probes;
+        if (h.latest) this.emit(h, h.latest);
+      })
+      .finally(() => {
+        h.probing = false;
+      });
+  }
+
+  private emit(h: HostState, hs: HostStatus): void {
+    const probes = h.probes;
+    const merged = probes ? { ...hs, vms: hs.vms.map((v) => ({ ...v, reachable: probes.get(v.name) ?? v.reachable })) } : hs;
+    h.latest = merged;
+    if (!this.stopped) this.opts.onStatus(merged);
+  }
+}

@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HostStatus } from '../../src/model/status.js';
+import { StatusPoller } from '../../src/services/poller.js';
+import type { ExecResult } from '../../src/ssh/types.js';
+import { SshError } from '../../src/ssh/types.js';
+import { ScriptedTransport } from '../helpers/scripted-transport.js';
+import { labInventory, labOutput } from './status-fixture.js';
+
+const isGather = (cmd: string) => cmd.includes('@@mvm system');
+const gathers = (t: ScriptedTransport) => t.sent.filter((s) => isGather(s.command) && !s.target.vm).length;
+const probes = (t: ScriptedTransport) => t.sent.filter((s) => s.target.vm).length;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(Date.parse('2026-11-26T13:00:00Z'));
+});
+afterEach(() => vi.useRealTimers());
+
+function setup(opts: { intervalMs?: number; probeEveryMs?: number } = {}) {
+  const t = new ScriptedTransport();
+  const seen: HostStatus[] = [];
+  const poller = new StatusPoller(t, labInventory(), { intervalMs: opts.intervalMs ?? 1000, probeEveryMs: opts.probeEveryMs ?? 0, onStatus: (hs) => seen.push(hs) });
+  return { t, seen, poller };
+}
+
+describe('StatusPoller', () => {
+  it('refreshes at once and then every interval, exactly one exec per host per refresh', async () => {
+    const { t, seen, poller } = setup();
+    t.on(isGather, { stdout: labOutput() });
+    poller.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(gathers(t)).toBe(1);
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(gathers(t)).toBe(4);
+    expect(seen).toHaveLength(4);
+    expect(t.sent).toHaveLength(4);
+    poller.stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(gathers(t)).toBe(4);
+  });
+
+  it('skips ticks while the previous refresh of that host is still running', async () => {
+    const { t, seen, poller } = setup();
+    let release!: (r: Partial<ExecResult>) => void;
+    t.on(isGather, () => new Promise<Partial<ExecResult>>((res) => (release = res)));
+    poller.start();
+    await vi.advanceTimersByTimeAsync(3500);
+    expect(gathers(t)).toBe(1);
+    expect(poller.skippedTicks('lab')).toBe(3);
+    release({ stdout: labOutput() });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen).toHaveLength(1);
+    t.on(isGather, { stdout: labOutput() });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(gathers(t)).toBe(2);
+    poller.stop();
+  });
+
+  it('backs off on errors (2, 4, 8, 16 ... up to 30 s) and resets on success', async () => {
+    const { t, poller } = setup();
+    let down = true;
+    t.on(isGather, () => {
+      if (down) throw new SshError('refused', 'lab', 'lab: connection refused');
+      return { stdout: labOutput() };
+    });
+    const start = Date.now();
+    poller.start();
+    const times: number[] = [0];
+    for (let i = 0; i < 200; i++) {
+      const before = gathers(t);
+      await vi.advanceTimersByTimeAsync(500);
+      if (gathers(t) > before) times.push(Date.now() - start);
+    }
+    // refreshes at 0, then +1 s, +2 s, +4 s, +8 s, +16 s, +30 s, +30 s (rounded to the 500 ms steps)
+    const gaps = times.slice(1).map((x, i) => x - times[i]!);
+    expect(gaps.slice(0, 6)).toEqual([2000, 4000, 8000, 16000, 30000, 30000]);
+    expect(poller.delayMs('lab')).toBe(30000);
+    down = false;
+    await vi.advanceTimersByTimeAsync(30000);
+    expect(poller.delayMs('lab')).toBe(1000);
+    const n = gathers(t);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(gathers(t)).toBe(n + 3);
+    poller.stop();
+  });
+
+  it('keeps the last good data on error, marked unreachable with its error and its own updatedAt', async () => {
+    const { t, seen, poller } = setup();
+    let down = false;
+    t.on(isGather, () => {
+      if (down) throw new SshError('timeout', 'lab', 'lab: connection timed out');
+      return { stdout: labOutput() };
+    });
+    poller.start();
+    await vi.advanceTimersByTimeAsync(10);
+    const good = seen.at(-1)!;
+    expect(good.reachable).toBe(true);
+    down = true;
+    await vi.advanceTimersByTimeAsync(12_000);
+    const stale = seen.at(-1)!;
+    expect(stale).toMatchObject({ reachable: false, error: 'lab: connection timed out', updatedAt: good.updatedAt });
+    expect(stale.vms).toEqual(good.vms);
+    expect(Date.now() - Date.parse(stale.updatedAt!)).toBeGreaterThanOrEqual(12_000);
+    poller.stop();
+  });
+
+  it('sends the unreachable host with its inventory VMs when there never was good data', async () => {
+    const { t, seen, poller } = setup();
+    t.on(isGather, () => {
+      throw new SshError('auth', 'lab', 'lab: authentication failed');
+    });
+    poller.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen[0]).toMatchObject({ reachable: false, error: 'lab: authentication failed', updatedAt: null });
+    expect(seen[0]?.vms.map((v) => v.name)).toEqual(['vm1', 'vm2', 'vm3', 'vm4', 'vm5']);
+    poller.stop();
+  });
+
+  it('probes VMs on their own slower cadence and merges the answers into the status', async () => {
+    const { t, seen, poller } = setup({ probeEveryMs: 10_000 });
+    t.on(isGather, { stdout: labOutput() }).on((c) => c === 'true', (_c, target) => ({ code: target.vm === 'vm1' ? 255 : 0 }));
+    poller.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(probes(t)).toBe(5);
+    expect(seen.at(-1)?.vms.map((v) => v.reachable)).toEqual([false, true, true, true, true]);
+    await vi.advanceTimersByTimeAsync(9000);
+    expect(probes(t)).toBe(5);
+    expect(gathers(t)).toBe(10);
+    expect(seen.at(-1)?.vms[0]?.reachable).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(probes(t)).toBe(10);
+    poller.stop();
+  });
+
+  it('refreshNow joins a running refresh instead of starting a second one', async () => {
+    const { t, seen, poller } = setup();
+    let release!: (r: Partial<ExecResult>) => void;
+    t.on(isGather, () => new Promise<Partial<ExecResult>>((res) => (release = res)));
+    const a = poller.refreshNow('lab');
+    const b = poller.refreshNow();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(gathers(t)).toBe(1);
+    release({ stdout: labOutput() });
+    await Promise.all([a, b]);
+    expect(seen).toHaveLength(1);
+    expect(poller.current('lab')?.reachable).toBe(true);
+  });
+});
