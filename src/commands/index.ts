@@ -1,11 +1,15 @@
 import type { Subcommand } from './types.js';
 import { configCommands } from './config.js';
+import { actionCommands } from './actions.js';
+import { auditCommand } from './audit.js';
 import { logsCommand } from './logs.js';
 import { snapshotCommands } from './snapshot.js';
 
 // Every subcommand, in the order `--help` lists them. Add a line here for a new one.
 export const subcommands: Subcommand[] = [
   ...configCommands,
+  ...actionCommands,
+  auditCommand,
   logsCommand,
   ...snapshotCommands,
 ];

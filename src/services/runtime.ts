@@ -6,7 +6,6 @@ import type { Inventory } from '../config/types.js';
 import type { Transport } from '../ssh/types.js';
 import { AuditLog, defaultAuditPath } from './audit.js';
 import { ActionGuard } from './guard.js';
-import { ttyPassphrase } from './prompt.js';
 
 // Everything a subcommand or the UI needs, opened once: the inventory, one transport for the whole fleet,
 // the audit log and the guard every dangerous action goes through.
@@ -37,8 +36,8 @@ export function expandHome(p: string, env: NodeJS.ProcessEnv = process.env): str
 
 const sshTransport: TransportFactory = async (inventory, global) => {
   // Loaded lazily so subcommands that never connect (config, audit) do not pay for ssh2.
-  const { createSshTransport } = await import('../ssh/index.js');
-  return createSshTransport(inventory, { acceptNew: global.acceptNew, askPassphrase: ttyPassphrase() });
+  const { createSshTransport, ttyPassphrasePrompt } = await import('../ssh/index.js');
+  return createSshTransport(inventory, { acceptNew: global.acceptNew, askPassphrase: process.stdin.isTTY ? ttyPassphrasePrompt() : undefined });
 };
 
 /** Throws ConfigError (exit 2) when the inventory is unusable. */
