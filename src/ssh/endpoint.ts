@@ -123,7 +123,7 @@ function fromConfig(label: string, lookup: string, file: string | undefined, env
       keyFiles,
       explicitKeys: explicit,
       agent: agent || undefined,
-      knownHostsFiles: [...new Set([...(invKh ? [invKh] : []), ...userFiles, '/etc/ssh/ssh_known_hosts'])],
+      knownHostsFiles: [...new Set([...(invKh ? [invKh] : []), ...userFiles, ...(cfg.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts'])])],
       writeKnownHosts: invKh ?? userFiles[0] ?? join(sshDir, 'known_hosts'),
       acceptNew: o.acceptNew || cfg.strictHostKeyChecking === 'accept-new',
       connectTimeoutMs: cfg.connectTimeoutMs ?? o.connectTimeoutMs,

@@ -136,7 +136,9 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
       try {
         r = route(target, command);
       } catch (e) {
-        return { cancel: () => undefined, done: Promise.reject(e) };
+        const done = Promise.reject(e as Error);
+        done.catch(() => undefined);
+        return { cancel: () => undefined, done };
       }
       const lines = new LineSplitter((l) => handlers.onLine(l));
       const h = r.conn.run(r.command, {
@@ -157,6 +159,8 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
           throw e;
         },
       );
+      // Observers still see a rejection; a caller that only cancels must not get an unhandled one.
+      done.catch(() => undefined);
       return { cancel: () => h.cancel(), done };
     },
 

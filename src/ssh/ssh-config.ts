@@ -4,7 +4,7 @@ import { matchPatternList, wildcardMatch } from './known-hosts.js';
 
 // A small reader of OpenSSH client config (ssh_config(5)) for the options mvm-tui uses: Host blocks with
 // `*`/`?`/`!` patterns, first value wins (IdentityFile accumulates), Include with globs (relative paths
-// from ~/.ssh), `~` and %h/%u/%r/%d/%p/%n/%% tokens. `Match` blocks are not evaluated (skipped, except
+// from ~/.ssh), User/GlobalKnownHostsFile, `~` and %h/%u/%r/%d/%p/%n/%% tokens. `Match` blocks are not evaluated (skipped, except
 // `Match all`); ProxyJump is resolved for one hop only. The `ssh-config` npm package follows no Include.
 
 export interface SshConfigOptions {
@@ -25,6 +25,7 @@ export interface ResolvedSshConfig {
   identityAgent?: string;
   proxyJump?: string;
   userKnownHostsFiles?: string[];
+  globalKnownHostsFiles?: string[];
   strictHostKeyChecking?: string;
   connectTimeoutMs?: number;
   /** Things read but not supported, for `config check` and debugging. */
@@ -69,6 +70,7 @@ export function resolveSshConfig(alias: string, opts: SshConfigOptions): Resolve
     identityAgent: agent === undefined ? undefined : agent === 'SSH_AUTH_SOCK' ? agent : path(agent),
     proxyJump: first('proxyjump'),
     userKnownHostsFiles: raw.values.get('userknownhostsfile')?.map(path),
+    globalKnownHostsFiles: raw.values.get('globalknownhostsfile')?.map(path),
     strictHostKeyChecking: first('stricthostkeychecking')?.toLowerCase(),
     connectTimeoutMs: timeout && /^\d+$/.test(timeout) ? Number(timeout) * 1000 : undefined,
     warnings: raw.warnings,

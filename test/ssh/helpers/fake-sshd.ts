@@ -1,0 +1,155 @@
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import ssh2 from 'ssh2';
+import type { Connection as ServerConn, ServerChannel } from 'ssh2';
+
+// A small in-process SSH server on 127.0.0.1 for unit tests of the connection logic: real ssh2 protocol,
+// scripted commands (ssh2's server ignores signal requests once a command runs, so cancel is observed as
+// a channel closed while its command ran; the lab test checks the real sshd). Commands: `echo TEXT`, `fail N` (exit N with stderr), `chunks` (lines split across
+// writes), `forever` (runs until a signal or close), `hostname`. Tracks connections, sessions and signals.
+
+export interface FakeSshd {
+  port: number;
+  hostKeyPublic: string;
+  /** Raw host key blob (what known_hosts holds, base64). */
+  hostKeyBlob: Buffer;
+  connections: number;
+  liveSockets: Set<Socket>;
+  commands: string[];
+  sessionsPeak: number;
+  /** Channels closed by the client while their command still ran. */
+  closedWhileRunning: number;
+  /** Refuse sessions beyond this many concurrent ones (sshd's MaxSessions). */
+  maxSessions: number;
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeSshdOptions {
+  authorizedKey: string;
+  name?: string;
+  /** Answer direct-tcpip (ProxyJump) requests to this port on 127.0.0.1, whatever address was asked for. */
+  forwardTo?: () => number | undefined;
+  maxSessions?: number;
+  port?: number;
+}
+
+export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
+  const host = ssh2.utils.generateKeyPairSync('ed25519');
+  const allowed = ssh2.utils.parseKey(opts.authorizedKey);
+  if (allowed instanceof Error) throw allowed;
+  const allowedPub = (Array.isArray(allowed) ? allowed[0]! : allowed).getPublicSSH();
+  const state: FakeSshd = {
+    port: 0,
+    hostKeyPublic: host.public,
+    hostKeyBlob: Buffer.from(host.public.split(' ')[1]!, 'base64'),
+    connections: 0,
+    liveSockets: new Set(),
+    commands: [],
+    sessionsPeak: 0,
+    closedWhileRunning: 0,
+    maxSessions: opts.maxSessions ?? 10,
+    dropAll: () => {
+      for (const s of state.liveSockets) s.destroy();
+    },
+    close: async () => {
+      state.dropAll();
+      await new Promise((r) => tcp.close(r));
+    },
+  };
+  const server = new ssh2.Server({ hostKeys: [host.private] }, (client: ServerConn) => {
+    state.connections++;
+    let sessions = 0;
+    client.on('error', () => undefined);
+    client.on('authentication', (ctx) => {
+      if (ctx.method === 'publickey' && ctx.key.data.equals(allowedPub)) {
+        if (!ctx.signature) return ctx.accept();
+        const ok = ctx.key.algo && (Array.isArray(allowed) ? allowed[0]! : allowed).verify(ctx.blob!, ctx.signature, ctx.hashAlgo);
+        return ok ? ctx.accept() : ctx.reject(['publickey']);
+      }
+      ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('tcpip', (accept, reject) => {
+        const port = opts.forwardTo?.();
+        if (!port) return reject();
+        const sock = connect({ host: '127.0.0.1', port });
+        sock.once('error', () => reject());
+        sock.once('connect', () => {
+          const ch = accept();
+          ch.pipe(sock).pipe(ch);
+          sock.on('close', () => ch.close());
+          ch.on('close', () => sock.destroy());
+        });
+      });
+      client.on('session', (accept, reject) => {
+        if (sessions >= state.maxSessions) return reject();
+        sessions++;
+        state.sessionsPeak = Math.max(state.sessionsPeak, sessions);
+        const session = accept();
+        let running = false;
+        // The session, not the exec channel, reports the close.
+        session.on('close', () => {
+          sessions--;
+          if (running) state.closedWhileRunning++;
+        });
+        session.on('exec', (acc, _rej, info) => {
+          const ch = acc();
+          state.commands.push(info.command);
+          run(info.command, ch, opts.name ?? 'fake', () => (running = true));
+        });
+      });
+    });
+  });
+  const tcp = createServer((sock: Socket) => {
+    state.liveSockets.add(sock);
+    sock.on('close', () => state.liveSockets.delete(sock));
+    server.injectSocket(sock);
+  });
+  await new Promise<void>((r) => tcp.listen(opts.port ?? 0, '127.0.0.1', r));
+  state.port = (tcp.address() as AddressInfo).port;
+  return state;
+}
+
+function run(command: string, ch: ServerChannel, name: string, setRunning: () => void): void {
+  const [verb, ...rest] = command.split(' ');
+  const finish = (code: number) => {
+    ch.exit(code);
+    ch.end();
+  };
+  switch (verb) {
+    case 'echo':
+      ch.write(`${rest.join(' ')}\n`);
+      return finish(0);
+    case 'hostname':
+      ch.write(`${name}\n`);
+      return finish(0);
+    case 'fail':
+      ch.stderr.write('it failed\n');
+      return finish(Number(rest[0] ?? 1));
+    case 'chunks':
+      ch.write('one\r\ntw');
+      setTimeout(() => {
+        ch.write('o\nthr');
+        setTimeout(() => {
+          ch.write('ee');
+          finish(0);
+        }, 5);
+      }, 5);
+      return;
+    case 'slow':
+      setTimeout(() => {
+        ch.write('done\n');
+        finish(0);
+      }, Number(rest[0] ?? 50));
+      return;
+    case 'forever': {
+      setRunning();
+      const t = setInterval(() => (ch.writable ? ch.write('tick\n') : clearInterval(t)), 10);
+      ch.on('close', () => clearInterval(t));
+      return;
+    }
+    default:
+      ch.stderr.write(`unknown command: ${command}\n`);
+      return finish(127);
+  }
+}
