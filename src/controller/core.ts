@@ -97,11 +97,14 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
     await c.run(m.id, m.scope === 'global' ? 'grid' : m.scope);
   });
 
-  for (const id of ['pane.next', 'log.next', 'snapshot.next', 'deploy.next']) c.register(id, () => {
-    const ui = store.getState().ui;
-    if (!ui.panes.length) return c.status('no pane is open (l opens logs)');
-    const ids = [null, ...ui.panes.map((p) => p.id)];
-    const i = ids.indexOf(ui.activePane);
-    d({ type: 'ui/paneFocus', id: ids[(i + 1) % ids.length] ?? null });
-  });
+  c.register('pane.next', () => focusNextPane(c));
+}
+
+/** Moves the focus grid -> pane 1 -> pane 2 -> ... -> grid. Pane work registers its own `*.next` with it. */
+export function focusNextPane(c: Controller): void {
+  const ui = c.store.getState().ui;
+  if (!ui.panes.length) return c.status('no pane is open');
+  const ids = [null, ...ui.panes.map((p) => p.id)];
+  const i = ids.indexOf(ui.activePane);
+  c.store.dispatch({ type: 'ui/paneFocus', id: ids[(i + 1) % ids.length] ?? null });
 }

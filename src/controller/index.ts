@@ -1,3 +1,3 @@
 export { createController, type Controller, type ControllerOptions, type Handler, type HandlerContext, type ConfirmOptions } from './controller.js';
-export { registerCoreHandlers, type CoreDeps } from './core.js';
+export { registerCoreHandlers, focusNextPane, type CoreDeps } from './core.js';
 export { registerVmActions, describeTargets, type VmVerb, type VmActionRunner, type VmActionOutcome, type VmActionDeps } from './vm-actions.js';
