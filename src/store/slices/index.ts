@@ -1,4 +1,5 @@
 import { hostsReducer, type HostsAction } from './hosts.js';
+import { snapshotsReducer, type SnapshotsAction } from './snapshots.js';
 import { uiReducer, type UiAction } from './ui.js';
 
 // The slices of the app state. Add a slice: write slices/NAME.ts exporting `NAMEReducer(state = initial, action: Action)`
@@ -6,10 +7,12 @@ import { uiReducer, type UiAction } from './ui.js';
 export const reducers = {
   hosts: hostsReducer,
   ui: uiReducer,
+  snapshots: snapshotsReducer,
 };
 
 export type Action =
   | HostsAction
-  | UiAction;
+  | UiAction
+  | SnapshotsAction;
 
 export type AppState = { [K in keyof typeof reducers]: ReturnType<(typeof reducers)[K]> };
