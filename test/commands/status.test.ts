@@ -1,0 +1,108 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { makeStatusCommand } from '../../src/commands/status.js';
+import { EXIT, UsageError, type CommandContext } from '../../src/commands/types.js';
+import { ConfigError } from '../../src/config/load.js';
+import { statusReportSchema } from '../../src/model/status.js';
+import { ScriptedTransport } from '../helpers/scripted-transport.js';
+import { labInventory, labOutput, withSection } from '../services/status-fixture.js';
+
+const NOW = 1795698231 * 1000 + 65_000;
+const isGather = (cmd: string) => cmd.includes('@@mvm system');
+
+function sink() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/** A lab where everything is as it should be: vm1 running again (its bridge up, booted = current). */
+function healthyOutput(): string {
+  let out = labOutput();
+  out = out.replace('Id=microvm@vm1.service\nLoadState=loaded\nActiveState=inactive\nSubState=dead', 'Id=microvm@vm1.service\nLoadState=loaded\nActiveState=active\nSubState=running');
+  out = out.replace('"ifname":"br-vm1","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,"qdisc":"noqueue","operstate":"DOWN"', '"ifname":"br-vm1","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"noqueue","operstate":"UP"');
+  const current = /@@mvm current:vm1\n([^\n]+)\n/.exec(out)?.[1] ?? '';
+  return withSection(out, 'booted:vm1', `${current}\n`);
+}
+
+async function run(argv: { json?: boolean; host?: string; args?: string[] }, output: string, probe: (vm: string) => number = () => 0) {
+  const t = new ScriptedTransport().on(isGather, { stdout: output }).on((c) => c === 'true', (_c, target) => ({ code: probe(target.vm ?? '') }));
+  let closed = false;
+  const cmd = makeStatusCommand({
+    open: async () => ({ inventory: labInventory(), transport: t, close: async () => void (closed = true) }),
+    now: () => NOW,
+  });
+  const out = sink();
+  const err = sink();
+  const ctx: CommandContext = {
+    global: { readOnly: false, demo: false, acceptNew: false },
+    args: argv.args ?? [],
+    values: { json: argv.json, host: argv.host },
+    stdout: out.stream,
+    stderr: err.stream,
+  };
+  const code = await cmd.run(ctx);
+  return { code, stdout: out.text(), stderr: err.text(), closed, sent: t.sent };
+}
+
+describe('mvm-tui status', () => {
+  it('exits 0 with a table when every host and VM is as it should be (vm4/vm5 not autostarted, down on purpose)', async () => {
+    const r = await run({}, healthyOutput());
+    expect(r.code).toBe(EXIT.ok);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^lab {2}system running {2}load 3\.41 1\.96 0\.87 {2}mem .* {2}pool labmirror ONLINE .* {2}pool microvms ONLINE .* {2}ebs-volume-microvm-storage active$/);
+    expect(lines[1]).toMatch(/^ {2}VM +ROLE +STATE +SINCE +RESTARTS +RUNNER +OUTDATED +BRIDGE +SSH +SNAPSHOTS$/);
+    expect(lines[3]).toMatch(/^ {2}vm2 +desktop +active\/running +1m5s +0 +present +no +up +yes +3 \(/);
+    expect(r.stdout).not.toContain('!');
+    expect(r.closed).toBe(true);
+  });
+
+  it('exits 1 and says why when a VM needs attention', async () => {
+    const r = await run({}, labOutput(), (vm) => (vm === 'vm1' ? 255 : 0));
+    expect(r.code).toBe(EXIT.attention);
+    expect(r.stdout).toContain('  ! vm1: unit inactive/dead, bridge no-carrier, no ssh');
+    expect(r.stdout).not.toMatch(/! vm4/);
+  });
+
+  it('--json prints a StatusReport that validates, with the fields scripts rely on', async () => {
+    const out = withSection(labOutput(), 'current:vm5', '', 1);
+    const r = await run({ json: true }, out);
+    expect(r.code).toBe(EXIT.attention);
+    const report = statusReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.generatedAt).toBe(new Date(NOW).toISOString());
+    const [host] = report.hosts;
+    expect(host).toMatchObject({ name: 'lab', reachable: true, error: null, system: { state: 'running' } });
+    expect(host?.pools.map((p) => p.name)).toEqual(['labmirror', 'microvms']);
+    const vm5 = host?.vms.find((v) => v.name === 'vm5');
+    expect(vm5).toMatchObject({ role: 'incus', unit: 'microvm@vm5', runner: 'missing', outdated: false, reachable: true, dataset: 'microvms/storage/vm5', snapshots: 3 });
+  });
+
+  it('exits 1 for an unreachable host and prints its error', async () => {
+    const r = await run({}, '');
+    expect(r.code).toBe(EXIT.attention);
+    expect(r.stdout).toMatch(/^lab {2}UNREACHABLE: lab: status script failed/);
+  });
+
+  it('--host picks one host; an unknown host or a stray argument is a usage error', async () => {
+    expect((await run({ host: 'lab' }, healthyOutput())).code).toBe(EXIT.ok);
+    await expect(run({ host: 'nope' }, healthyOutput())).rejects.toThrow(UsageError);
+    await expect(run({ args: ['extra'] }, healthyOutput())).rejects.toThrow(/unexpected argument "extra"/);
+  });
+
+  it('exits 2 on a config error', async () => {
+    const cmd = makeStatusCommand({
+      open: async () => {
+        throw new ConfigError('config: /x.yaml: hosts: at least one host', '/x.yaml');
+      },
+    });
+    const err = sink();
+    const code = await cmd.run({ global: { readOnly: false, demo: false, acceptNew: false }, args: [], values: {}, stdout: sink().stream, stderr: err.stream });
+    expect(code).toBe(EXIT.usage);
+    expect(err.text()).toContain('at least one host');
+  });
+});
