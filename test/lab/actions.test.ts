@@ -128,6 +128,23 @@ describe.skipIf(!existsSync(INVENTORY))('actions on the lab hypervisor', () => {
     expect(await svc.runnerLinks(HOST, 'vm3')).toEqual({ current: after.current, booted: after.current, outdated: false });
   });
 
+  it('a start with the runner missing is reported as skipped (ConditionPathExists), not as started', async () => {
+    const wasActive = (await prop('microvm@vm5', 'ActiveState')) === 'active';
+    await sh('mv /var/lib/microvms/vm5/current /var/lib/microvms/vm5/current.lab-aside');
+    try {
+      const [o] = await svc.unitAction('start', HOST, ['vm5']);
+      expect(o!.ok).toBe(false);
+      expect(o!.message).toBe('vm5: start failed: skipped: its condition failed (is the runner /var/lib/microvms/vm5/current missing?)');
+    } finally {
+      await sh('mv /var/lib/microvms/vm5/current.lab-aside /var/lib/microvms/vm5/current');
+      if (wasActive) await svc.unitAction('start', HOST, ['vm5']);
+    }
+  });
+
+  it('a host without Comin gets no GitOps status', async () => {
+    expect(await svc.cominStatus(HOST)).toBeNull();
+  });
+
   it('the CLI restarts with --yes (exit 0) and refuses under --read-only (exit 3) without touching the unit', async () => {
     const ok = await cli('restart', 'vm2', '--yes');
     expect(ok).toMatchObject({ code: 0, stdout: 'vm2: restarted (active/running)\n' });
