@@ -103,7 +103,8 @@ export const hostSchema = z
     /** flake attribute of the hypervisor (`.#hypervisor`). */
     flakeAttr: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('hypervisor'),
     deploy: deploySchema.default({}),
-    /** Remote command template for a runner update; `{vm}` is the quoted VM name. Default: the seed's nix build. */
+    /** Remote command template for a runner update, run in remoteFlake; `{vm}` `{unit}` `{dataset}` become quoted
+     *  values. Default: the seed's `nix build .#nixosConfigurations.VM.config.microvm.declaredRunner -o DIR/VM/current`. */
     updateCommand: z.string().min(1).max(2000).optional(),
     pool: datasetName.default('microvms'),
     microvmsDir: remotePath.default('/var/lib/microvms'),
