@@ -1,0 +1,22 @@
+import type { HostConfig, VmConfig } from '../config/types.js';
+import { runnerLink, type GatherSection } from './gather.js';
+
+// Extra evidence the doctor needs beyond a status refresh, as gather sections (same framing, one exec).
+
+/** How much of the unit's journal is searched for the guest's network lines (the seed's `grep -i network`). */
+export const DOCTOR_JOURNAL_LINES = 2000;
+
+export function vmDoctorSections(host: HostConfig, vm: VmConfig): GatherSection[] {
+  const current = runnerLink(host, vm.name, 'current');
+  return [
+    { name: 'unit', argv: ['systemctl', 'show', vm.unit, '--timestamp=unix', '-p', 'Id,LoadState,ActiveState,SubState,Result,ConditionResult,ExecMainStatus,NRestarts'] },
+    { name: 'runner', argv: ['ls', '-lL', '--', `${current}/bin/microvm-run`] },
+    { name: 'tap', argv: ['ip', '-j', 'link', 'show', 'dev', vm.tap] },
+    { name: 'mounted', argv: ['zfs', 'get', '-H', '-o', 'name,property,value', 'mounted,mountpoint', vm.dataset] },
+    { name: 'journal', argv: ['journalctl', '-u', vm.unit, '-o', 'cat', '--no-pager', '-n', String(DOCTOR_JOURNAL_LINES)] },
+  ];
+}
+
+export function hostDoctorSections(_host: HostConfig): GatherSection[] {
+  return [{ name: 'comin', argv: ['comin', 'status', '--json'] }];
+}

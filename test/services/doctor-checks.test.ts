@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { resolveInventory } from '../../src/config/resolve.js';
+import { inventorySchema } from '../../src/config/schema.js';
+import { splitSections } from '../../src/host/gather.js';
+import { hostChecks, vmChecks, type Check } from '../../src/services/doctor-checks.js';
+import { hostStatusFromSections } from '../../src/services/status-assemble.js';
+
+// Verdicts from outputs recorded on the lab hypervisor (test/fixtures/doctor, see SOURCES.md).
+
+const inv = resolveInventory(
+  inventorySchema.parse({ hosts: [{ name: 'lab', ssh: { hostname: 'lab' }, vms: ['vm1', 'vm2', 'vm3', 'vm4', 'vm5'].map((name) => ({ name })) }] }),
+  'test',
+);
+const host = inv.hosts[0]!;
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/doctor/${name}`, import.meta.url), 'utf8');
+
+function run(caseName: string, vmName: string, ssh: boolean | 'timeout' | null) {
+  const status = hostStatusFromSections(host, splitSections(fixture(`${caseName}.gather.txt`)), { now: Date.parse('2026-11-26T13:10:00Z') });
+  const vm = status.vms.find((v) => v.name === vmName)!;
+  const checks = vmChecks({ host: status, vm, sections: splitSections(fixture(`${caseName}.doctor.txt`)), ssh, microvmsDir: host.microvmsDir, pool: host.pool, tap: `vm-${vmName}`, storageUnit: host.storageUnit });
+  return { status, checks, byId: (id: string) => checks.find((c) => c.id === id) as Check };
+}
+
+describe('doctor checks on recorded lab output', () => {
+  it('a healthy running VM passes every check', () => {
+    const { checks } = run('vm2-healthy', 'vm2', true);
+    expect(checks.filter((c) => c.ok === false)).toEqual([]);
+    expect(checks.find((c) => c.id === 'guest.network')?.evidence).toMatch(/network/i);
+  });
+
+  it('a missing runner is named as the cause (unit skipped by its condition) with the rebuild as the fix', () => {
+    const { byId } = run('vm5-runner-missing', 'vm5', false);
+    const runner = byId('runner.present');
+    expect(runner.ok).toBe(false);
+    expect(runner.evidence).toMatch(/missing.*skipped by ConditionPathExists/);
+    expect(runner.fix?.action).toBe('vm.update');
+    expect(byId('unit.state').fix?.action).toBe('vm.update');
+  });
+
+  it('a stopped VM fails the unit check with start as the fix, and its quiet bridge is not blamed', () => {
+    const { byId } = run('vm5-stopped', 'vm5', false);
+    expect(byId('unit.state').ok).toBe(false);
+    expect(byId('unit.state').fix).toMatchObject({ action: 'vm.start', command: 'systemctl start microvm@vm5' });
+    expect(byId('net.bridge').ok).toBe(true);
+    expect(byId('vm.ssh').ok).toBe(false);
+  });
+
+  it('an SSH timeout is reported as such, and an unprobed VM is unknown, never passing', () => {
+    expect(run('vm2-healthy', 'vm2', 'timeout').byId('vm.ssh').evidence).toMatch(/timed out/);
+    expect(run('vm2-healthy', 'vm2', null).byId('vm.ssh').ok).toBeNull();
+  });
+
+  it('with no doctor evidence (the extra exec failed) checks say unknown instead of guessing', () => {
+    const status = hostStatusFromSections(host, splitSections(fixture('vm2-healthy.gather.txt')), { now: Date.now() });
+    const checks = vmChecks({ host: status, vm: status.vms[1]!, sections: new Map(), ssh: null, microvmsDir: host.microvmsDir, pool: host.pool, tap: 'vm-vm2', storageUnit: host.storageUnit });
+    expect(checks.find((c) => c.id === 'net.tap')?.ok).toBeNull();
+    expect(checks.find((c) => c.id === 'guest.network')?.ok).toBeNull();
+  });
+
+  it('a pool that is not imported fails with `zpool import` as the fix', () => {
+    const { status } = run('vm2-healthy', 'vm2', true);
+    const noPool = { ...status, pools: status.pools.filter((p) => p.name !== 'microvms') };
+    const checks = hostChecks({ host: noPool, sections: new Map(), pool: 'microvms', storageUnit: host.storageUnit });
+    expect(checks.find((c) => c.id === 'zfs.pool')).toMatchObject({ ok: false, fix: { action: 'pool.import', command: 'zpool import microvms' } });
+  });
+
+  it('a degraded pool and an inactive storage unit fail, the latter with a restart of the unit', () => {
+    const { status } = run('vm2-healthy', 'vm2', true);
+    const bad = { ...status, pools: status.pools.map((p) => ({ ...p, health: 'DEGRADED' })), storageUnit: { name: 'ebs-volume-microvm-storage.service', active: 'failed' } };
+    const checks = hostChecks({ host: bad, sections: new Map(), pool: 'microvms', storageUnit: host.storageUnit });
+    expect(checks.find((c) => c.id === 'zfs.pool')?.ok).toBe(false);
+    expect(checks.find((c) => c.id === 'storage.unit')?.fix?.action).toBe('storage.restart');
+  });
+});
