@@ -1,7 +1,191 @@
-import type { GlobalOptions } from './commands/types.js';
+import { render, type Instance } from 'ink';
+import { App } from './app.js';
+import { EXIT, type GlobalOptions } from './commands/types.js';
+import { ConfigError } from './config/errors.js';
+import type { Inventory } from './config/types.js';
+import { createController, type Controller } from './controller/controller.js';
+import { registerCoreHandlers } from './controller/core.js';
+import { plugins } from './controller/plugins.js';
+import { registerVmActions } from './controller/vm-actions.js';
+import { buildKeymap, KeymapError, type Keymap } from './keymap/build.js';
+import { ActionService } from './services/actions.js';
+import { StatusPoller } from './services/poller.js';
+import { openRuntime, type Runtime } from './services/runtime.js';
+import { createStore, type Store } from './store/store.js';
 
-/** Starts the full-screen UI. Filled in by the grid work. */
-export async function runTui(_global: GlobalOptions): Promise<number> {
-  process.stderr.write('mvm-tui: the full-screen UI is not built yet\n');
-  return 1;
+// The full-screen UI: runtime -> store <- poller, controller with handlers, <App/> on the alternate screen.
+// The terminal is restored on quit, Ctrl-C, SIGTERM/SIGHUP and on a crash.
+
+const ENTER_ALT = '\u001B[?1049h\u001B[H';
+const LEAVE_ALT = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
+
+function keymapFor(inv: Inventory): Keymap {
+  return buildKeymap({ keys: inv.keys, custom: inv.hosts.flatMap((h) => h.commands) });
+}
+
+export function storeFor(inv: Inventory, readOnly: boolean): Store {
+  const store = createStore();
+  store.dispatch({
+    type: 'hosts/init',
+    hosts: inv.hosts.map((h) => ({ name: h.name, readOnly: h.readOnly, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })),
+  });
+  store.dispatch({ type: 'ui/readOnly', readOnly: readOnly || inv.readOnly });
+  return store;
+}
+
+/** Restores the terminal whatever happens; idempotent. */
+function terminalGuard(out: NodeJS.WriteStream, inp: NodeJS.ReadStream) {
+  let inAlt = false;
+  return {
+    enter() {
+      if (inAlt || !out.isTTY) return;
+      out.write(ENTER_ALT);
+      inAlt = true;
+    },
+    restore() {
+      if (inp.isTTY && inp.isRaw) inp.setRawMode(false);
+      if (!inAlt) return;
+      out.write(LEAVE_ALT + SHOW_CURSOR);
+      inAlt = false;
+    },
+  };
+}
+
+export async function runTui(global: GlobalOptions): Promise<number> {
+  const { stdout, stdin, stderr } = process;
+  let rt: Runtime;
+  let keymap: Keymap;
+  try {
+    rt = await openRuntime(global);
+  } catch (e) {
+    // A missing inventory file will take the demo path once the demo exists; for now say what to do.
+    if (e instanceof ConfigError) {
+      stderr.write(`mvm-tui: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  try {
+    keymap = keymapFor(rt.inventory);
+  } catch (e) {
+    await rt.close();
+    if (e instanceof KeymapError) {
+      stderr.write(`mvm-tui: ${rt.inventory.source}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+
+  if (!stdin.isTTY) {
+    // keys need a terminal in raw mode; without one the UI could not even be quit
+    await rt.close();
+    stderr.write('mvm-tui: the full-screen UI needs a terminal; for scripts use `mvm-tui status` (see --help)\n');
+    return EXIT.usage;
+  }
+  const store = storeFor(rt.inventory, global.readOnly);
+  const controller: Controller = createController({ store, keymap });
+  const poller = new StatusPoller(rt.transport, rt.inventory, {
+    intervalMs: rt.inventory.refreshMs,
+    onStatus: (status) => store.dispatch({ type: 'hosts/status', status, at: Date.now() }),
+  });
+  const refresh = (host?: string) => void poller.refreshNow(host).catch(() => {});
+  const actions = new ActionService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
+  registerCoreHandlers(controller, { refresh: () => refresh() });
+  registerVmActions(controller, {
+    run: async (verb, t) => {
+      const [o] = await actions.unitAction(verb, t.host, [t.vm]);
+      if (!o) return { ok: false, message: 'no outcome' };
+      return { ok: o.ok, message: [o.message, ...o.journal.slice(-1)].join(' — ') };
+    },
+    refresh,
+    unitOf: (t) => rt.inventory.hosts.find((h) => h.name === t.host)?.vms.find((v) => v.name === t.vm)?.unit ?? `microvm@${t.vm}`,
+  });
+  const offState = rt.transport.onState((conn) => store.dispatch({ type: 'hosts/conn', conn }));
+
+  const term = terminalGuard(stdout, stdin);
+  let ink: Instance | null = null;
+  const mount = () => {
+    term.enter();
+    ink = render(<App services={{ store, controller, keymap }} />, {
+      exitOnCtrlC: false,
+      patchConsole: true,
+      // incrementalRendering (ink 6.8) is off on purpose: with a rows-1 frame ending in a newline it moves the
+      // cursor up one line too few, leaving a stale line at the top on every redraw (seen in a real pty).
+      incrementalRendering: false,
+      maxFps: 30,
+    });
+  };
+  const unmount = () => {
+    ink?.unmount();
+    ink = null;
+  };
+
+  const cleanups: Array<() => void | Promise<void>> = [];
+  for (const plugin of plugins) {
+    const c = plugin({
+      controller,
+      store,
+      runtime: rt,
+      refresh,
+      async suspend(fn) {
+        // All UI state lives in the store, so a fresh mount after the shell shows exactly what was there.
+        unmount();
+        term.restore();
+        try {
+          return await fn();
+        } finally {
+          mount();
+        }
+      },
+    });
+    if (c) cleanups.push(c);
+  }
+
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((r) => (finish = r));
+  controller.onQuit(() => finish(EXIT.ok));
+  const onSignal = (sig: NodeJS.Signals) => finish(sig === 'SIGTERM' ? 143 : 129);
+  const onCrash = (e: unknown) => {
+    term.restore();
+    stderr.write(`mvm-tui: crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    finish(EXIT.attention);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  // last resort: whatever path exits the process, leave the terminal usable
+  const onExit = () => term.restore();
+  process.on('exit', onExit);
+
+  let code: number;
+  try {
+    mount();
+    poller.start();
+    code = await Promise.race([
+      done,
+      // Ink exits by itself on a render error: treat it as a crash, not a hang
+      (ink as Instance | null)?.waitUntilExit().then(
+        () => new Promise<number>(() => {}),
+        (e: unknown) => {
+          onCrash(e);
+          return EXIT.attention;
+        },
+      ) ?? done,
+    ]);
+  } finally {
+    poller.stop();
+    offState();
+    unmount();
+    term.restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    process.off('exit', onExit);
+    for (const c of cleanups) await Promise.resolve(c()).catch(() => {});
+    await rt.close().catch(() => {});
+  }
+  return code;
 }

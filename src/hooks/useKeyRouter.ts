@@ -22,5 +22,5 @@ export function useKeyRouter(): void {
     },
     [store, controller, keymap],
   );
-  useInput(onKey, { isActive: isRawModeSupported });
+  useInput(onKey, { isActive: Boolean(isRawModeSupported) });
 }

@@ -16,6 +16,6 @@ export function useTextInput(get: () => string, onChange: (v: string) => void, i
       const text = [...input].filter((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127).join('');
       if (text) onChange(value + text);
     },
-    { isActive: isActive && isRawModeSupported },
+    { isActive: isActive && Boolean(isRawModeSupported) },
   );
 }

@@ -28,7 +28,8 @@ function Reach({ h, now }: { h: HostEntry; now: number }) {
 }
 
 export function HostHeader({ host: h, width, now }: { host: HostEntry; width: number; now: number }) {
-  const s = h.status;
+  // a host never reached has no data worth showing, only why
+  const s = h.lastOkAt === null && isStale(h) ? null : h.status;
   const sys = s?.system;
   return (
     <Box flexDirection="column" width={width} height={hostHeaderHeight(h)}>

@@ -28,7 +28,7 @@ function Flags({ s }: { s: VmStatus }) {
   if (s.runner === 'missing') flags.push({ text: 'RUNNER MISSING', color: 'red' });
   if (s.outdated) flags.push({ text: 'RESTART NEEDED', color: 'yellow' });
   if (s.active === 'failed' && s.result && s.result !== 'success') flags.push({ text: `result ${s.result}`, color: 'red' });
-  if (!flags.length) return <Text dimColor>runner ok</Text>;
+  if (!flags.length) return <Text dimColor>{s.runner === 'present' ? 'runner ok' : 'runner ?'}</Text>;
   return (
     <Text wrap="truncate-end">
       {flags.map((f, i) => (
