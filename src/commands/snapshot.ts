@@ -2,9 +2,10 @@ import { createInterface } from 'node:readline';
 import { ConfigError } from '../config/load.js';
 import { ZfsNameError } from '../host/zfs.js';
 import { ReadOnlyError } from '../services/guard.js';
-import { describeRollback, executeRollback, planRollback, type RollbackPlan } from '../services/rollback.js';
+import { describeRollback, executeRollback, planRollback } from '../services/rollback.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
 import { SnapshotLookupError, SnapshotService, type SnapshotListing } from '../services/snapshots.js';
+import { rollbackConfirmLines } from '../views/snapshot/confirm.js';
 import { formatAge, formatBytes, formatTime } from '../views/snapshot/format.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
@@ -85,16 +86,6 @@ export function listJson(listings: SnapshotListing[]) {
   );
 }
 
-export function rollbackPlanText(p: RollbackPlan, keepRunning: boolean): string {
-  const lines = [
-    `Roll ${p.vm} (${p.host}:${p.dataset}) back to @${p.target.name} (${formatTime(p.target.createdAt)} UTC).`,
-    `Leaves the dataset: all changes since @${p.target.name}` + (p.newer.length ? ` and ${p.newer.length} newer snapshot(s): ${p.newer.map((s) => '@' + s.name).join(', ')}` : ''),
-    `  (plain \`zfs rollback -r\` would destroy ${p.newer.length ? 'them' : 'the changes'}; here they are kept in ${p.preserved})`,
-    !p.vmActive ? `${p.unit} is not running.` : keepRunning ? `${p.unit} keeps running (--keep-running): its data changes under it.` : `${p.unit} will be stopped first and started afterwards.`,
-  ];
-  return lines.join('\n') + '\n';
-}
-
 export function makeSnapshotCommands(deps: SnapshotCommandDeps = defaultDeps): Subcommand[] {
   const list: Subcommand = {
     name: 'snapshot list',
@@ -165,7 +156,7 @@ export function makeSnapshotCommands(deps: SnapshotCommandDeps = defaultDeps): S
         const { host } = svc.vm(vmName, str(ctx.values.host));
         const keepRunning = Boolean(ctx.values['keep-running']);
         const plan = await planRollback(svc, host.name, vmName, snap);
-        ctx.stderr.write(rollbackPlanText(plan, keepRunning));
+        ctx.stderr.write(rollbackConfirmLines(plan, keepRunning).join('\n') + '\n');
         if (!(await confirmed(ctx, `Type the VM name (${plan.vm}) to roll back: `, plan.vm))) {
           ctx.stderr.write('cancelled; nothing changed\n');
           return EXIT.attention;

@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'log.open', keys: ['l', 'return'], description: "Open the VM's log pane (journalctl -f)", scope: 'grid', hint: 'logs' },
   { id: 'log.add', keys: ['L'], description: 'Add another log pane beside the open ones', scope: 'grid' },
   { id: 'snapshot.open', keys: ['z'], description: "Browse the VM's ZFS snapshots", scope: 'grid', hint: 'snaps' },
+  { id: 'snapshot.openHost', keys: ['Z'], description: "Browse every ZFS dataset and snapshot of the VM's host", scope: 'grid' },
   { id: 'host.doctor', keys: ['d'], description: 'Diagnose the VM: runner, unit, bridge, ssh', scope: 'grid', hint: 'doctor' },
   { id: 'host.deploy', keys: ['D'], description: 'Deploy the hypervisor (nixos-rebuild switch)', scope: 'grid', dangerous: true, hint: 'deploy' },
   { id: 'host.cominFetch', keys: ['F'], description: 'Ask Comin on the hypervisor to fetch now', scope: 'grid', dangerous: true },

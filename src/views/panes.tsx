@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { Box, Text } from 'ink';
 import type { PaneRef } from '../store/slices/ui.js';
+import { SnapshotPane } from './SnapshotPane.js';
 
 // Side panes (logs, snapshots, deploy output) are drawn by kind. Add a pane kind: write its component and
 // add one line to `paneViews`; open it with `store.dispatch({type: 'ui/paneOpen', pane: {id, kind, scope}})`.
@@ -13,6 +14,7 @@ export interface PaneProps {
 }
 
 export const paneViews: Record<string, ComponentType<PaneProps>> = {
+  snapshots: SnapshotPane,
 };
 
 function Missing({ pane, width, height, focused }: PaneProps) {

@@ -23,6 +23,8 @@ export interface SnapshotsState {
   /** Full name (dataset@snap) under the cursor; kept across reloads. */
   cursor: string | null;
   filter: { text: string; editing: boolean };
+  /** The name being typed for a new snapshot (`n`), or null. */
+  naming: string | null;
   /** Full names marked for destroy. */
   marked: string[];
   diff: (DiffResult & { snapshot: string }) | null;
@@ -42,6 +44,7 @@ export type SnapshotsAction =
   | { type: 'snapshots/filterText'; text: string }
   | { type: 'snapshots/filterApply' }
   | { type: 'snapshots/filterCancel' }
+  | { type: 'snapshots/naming'; text: string | null }
   | { type: 'snapshots/diff'; diff: (DiffResult & { snapshot: string }) | null }
   | { type: 'snapshots/notice'; notice: string | null }
   | { type: 'snapshots/close' };
@@ -54,10 +57,16 @@ export const initialSnapshots: SnapshotsState = {
   at: null,
   cursor: null,
   filter: { text: '', editing: false },
+  naming: null,
   marked: [],
   diff: null,
   notice: null,
 };
+
+/** The browser has a text field open (filter or new name): keys are typed text, not commands. */
+export function snapshotsTyping(s: SnapshotsState): boolean {
+  return s.filter.editing || s.naming !== null;
+}
 
 /** A case-insensitive regex on the snapshot name (a substring when not a regex); `!` inverts. */
 export function snapshotMatcher(text: string): (name: string) => boolean {
@@ -129,6 +138,8 @@ export function snapshotsReducer(state: SnapshotsState = initialSnapshots, actio
       return { ...state, filter: { ...state.filter, editing: false } };
     case 'snapshots/filterCancel':
       return { ...state, filter: { text: '', editing: false } };
+    case 'snapshots/naming':
+      return { ...state, naming: action.text };
     case 'snapshots/diff':
       return { ...state, diff: action.diff };
     case 'snapshots/notice':

@@ -1,0 +1,31 @@
+import type { RollbackPlan } from '../../services/rollback.js';
+import type { SnapshotInfo } from '../../services/snapshots.js';
+import { formatTime } from './format.js';
+
+// What the confirmations say, shared by the browser's dialogs and the CLI's prompts.
+
+const MAX_LISTED = 8;
+
+/** The rollback confirmation: what leaves the dataset, where it is kept, what happens to the VM. */
+export function rollbackConfirmLines(p: RollbackPlan, keepRunning: boolean): string[] {
+  const names = p.newer.map((s) => '@' + s.name);
+  const listed = names.length > MAX_LISTED ? [...names.slice(0, MAX_LISTED), `… ${names.length - MAX_LISTED} more`] : names;
+  return [
+    `${p.host}:${p.dataset} goes back to @${p.target.name} (${formatTime(p.target.createdAt)} UTC).`,
+    `Leaves the dataset: all changes since @${p.target.name}` + (names.length ? ` and ${names.length} newer snapshot(s) (plain \`zfs rollback -r\` would destroy them):` : '.'),
+    ...(names.length ? [`  ${listed.join(', ')}`] : []),
+    `Nothing is lost: they are kept in ${p.preserved}`,
+    `  (mounted at ${p.preservedMountpoint}; remove with zfs destroy -r when done).`,
+    !p.vmActive
+      ? `${p.unit} is not running.`
+      : keepRunning
+        ? `${p.unit} KEEPS RUNNING: its data changes under it (the unmount will likely fail as busy).`
+        : `${p.unit} is stopped first and started again afterwards.`,
+  ];
+}
+
+export function destroyConfirmLines(host: string, snaps: SnapshotInfo[]): string[] {
+  const listed = snaps.slice(0, MAX_LISTED).map((s) => `  ${s.full}  (${formatTime(s.createdAt)})`);
+  if (snaps.length > MAX_LISTED) listed.push(`  … ${snaps.length - MAX_LISTED} more`);
+  return [`On ${host}, destroy for good:`, ...listed, 'Datasets are never destroyed from here.'];
+}
