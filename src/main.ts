@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { subcommands } from './commands/index.js';
+import { EXIT, UsageError, type GlobalOptions, type Subcommand } from './commands/types.js';
+import { VERSION } from './version.js';
+
+const globalOptions = {
+  config: { type: 'string', short: 'c' },
+  'read-only': { type: 'boolean' },
+  demo: { type: 'boolean' },
+  'accept-new': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+function helpText(): string {
+  const lines = [
+    `mvm-tui ${VERSION} - a keyboard-driven console for microvm.nix hypervisors`,
+    '',
+    'Usage: mvm-tui [--config PATH] [--read-only] [--demo] [--accept-new]',
+    '       mvm-tui COMMAND [ARGS...]',
+    '',
+    'Options:',
+    '  -c, --config PATH   inventory file (default: $XDG_CONFIG_HOME/mvm-tui/config.yaml)',
+    '      --read-only     refuse every change (restart, snapshot, rollback, deploy, ...)',
+    '      --demo          run against a built-in demo hypervisor inside this process',
+    '      --accept-new    record unknown host keys (hashed); changed keys are still refused',
+    '  -h, --help          this help',
+    '  -V, --version       print the version',
+    '',
+    'Commands:',
+    // A long synopsis gets its summary on the next line so the column stays readable at 80 columns.
+    ...subcommands.flatMap((c) => (c.synopsis.length > 40 ? [`  ${c.synopsis}`, `  ${''.padEnd(40)} ${c.summary}`] : [`  ${c.synopsis.padEnd(40)} ${c.summary}`])),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Finds the longest subcommand name that prefixes argv's leading words ('snapshot list' before 'snapshot'). */
+function findSubcommand(words: string[]): { cmd: Subcommand; rest: string[] } | undefined {
+  let best: { cmd: Subcommand; rest: string[] } | undefined;
+  for (const cmd of subcommands) {
+    const parts = cmd.name.split(' ');
+    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.cmd.name.split(' ').length)) {
+      best = { cmd, rest: words.slice(parts.length) };
+    }
+  }
+  return best;
+}
+
+export interface MainIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function main(argv: string[], io: MainIo = process): Promise<number> {
+  const { stdout, stderr } = io;
+  const firstFlag = argv.findIndex((a) => a.startsWith('-'));
+  const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+  const found = words.length ? findSubcommand(words) : undefined;
+  if (words.length && !found) {
+    stderr.write(`mvm-tui: unknown command "${words.join(' ')}"; see mvm-tui --help\n`);
+    return EXIT.usage;
+  }
+  const rest = found ? found.rest.concat(argv.slice(words.length)) : argv;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...globalOptions, ...(found?.cmd.options ?? {}) },
+      allowPositionals: Boolean(found),
+      strict: true,
+    });
+  } catch (e) {
+    stderr.write(`mvm-tui: ${(e as Error).message.split('\n')[0]}\n`);
+    if (found) stderr.write(`usage: mvm-tui ${found.cmd.synopsis}\n`);
+    else stderr.write('see mvm-tui --help\n');
+    return EXIT.usage;
+  }
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (v.version) {
+    stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (v.help) {
+    stdout.write(found ? `usage: mvm-tui ${found.cmd.synopsis}\n${found.cmd.summary}\n` : helpText());
+    return EXIT.ok;
+  }
+  const global: GlobalOptions = {
+    config: v.config as string | undefined,
+    readOnly: Boolean(v['read-only']),
+    demo: Boolean(v.demo),
+    acceptNew: Boolean(v['accept-new']),
+  };
+  try {
+    if (found) return await found.cmd.run({ global, args: parsed.positionals, values: v, stdout, stderr });
+    const { runTui } = await import('./tui.js');
+    return await runTui(global);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      stderr.write(`mvm-tui: ${e.message}\n`);
+      if (found) stderr.write(`usage: mvm-tui ${found.cmd.synopsis}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,51 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/main.js';
+
+function io() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const text = { out: '', err: '' };
+  out.on('data', (d) => (text.out += String(d)));
+  err.on('data', (d) => (text.err += String(d)));
+  return { io: { stdout: out, stderr: err }, text };
+}
+
+describe('mvm-tui argument handling', () => {
+  it('--help lists the options and every subcommand', async () => {
+    const { io: s, text } = io();
+    expect(await main(['--help'], s)).toBe(0);
+    expect(text.out).toMatch(/--read-only/);
+    for (const word of ['status', 'config check', 'restart VM', 'logs VM|UNIT', 'snapshot rollback', 'doctor']) expect(text.out).toContain(word);
+  });
+
+  it('--version prints the version alone', async () => {
+    const { io: s, text } = io();
+    expect(await main(['--version'], s)).toBe(0);
+    expect(text.out).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+  });
+
+  it('an unknown flag is a clear error with exit 2', async () => {
+    const { io: s, text } = io();
+    expect(await main(['--bogus'], s)).toBe(2);
+    expect(text.err).toMatch(/Unknown option '--bogus'/);
+  });
+
+  it('an unknown command is a clear error with exit 2', async () => {
+    const { io: s, text } = io();
+    expect(await main(['frobnicate'], s)).toBe(2);
+    expect(text.err).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('an unknown flag of a subcommand names its synopsis', async () => {
+    const { io: s, text } = io();
+    expect(await main(['status', '--frob'], s)).toBe(2);
+    expect(text.err).toMatch(/usage: mvm-tui status/);
+  });
+
+  it('subcommand help prints its synopsis', async () => {
+    const { io: s, text } = io();
+    expect(await main(['snapshot', 'rollback', '--help'], s)).toBe(0);
+    expect(text.out).toMatch(/usage: mvm-tui snapshot rollback VM SNAPSHOT/);
+  });
+});
