@@ -7,6 +7,9 @@ import { createController, type Controller } from './controller/controller.js';
 import { registerCoreHandlers } from './controller/core.js';
 import { plugins } from './controller/plugins.js';
 import { registerVmActions } from './controller/vm-actions.js';
+import { registerCustomCommands } from './controller/custom.js';
+import { startCominWatch } from './controller/comin.js';
+import { describeRun, runSucceeded } from './services/deploy.js';
 import { buildKeymap, KeymapError, type Keymap } from './keymap/build.js';
 import { ActionService } from './services/actions.js';
 import { StatusPoller } from './services/poller.js';
@@ -101,6 +104,27 @@ export async function runTui(global: GlobalOptions): Promise<number> {
     refresh,
     unitOf: (t) => rt.inventory.hosts.find((h) => h.name === t.host)?.vms.find((v) => v.name === t.vm)?.unit ?? `microvm@${t.vm}`,
   });
+  registerCustomCommands(
+    controller,
+    rt.inventory.hosts.flatMap((h) => h.commands.map((c) => ({ host: h.name, name: c.name, command: c.command, dangerous: c.dangerous, onVm: c.onVm }))),
+    async (host, name, vm) => {
+      const r = await actions.custom(host, name, vm);
+      return { ok: runSucceeded(r), message: [describeRun(r), r.lastLines[r.lastLines.length - 1]].filter(Boolean).join(': ') };
+    },
+  );
+  const stopComin = startCominWatch(controller, {
+    hosts: rt.inventory.hosts.map((h) => h.name),
+    status: async (host) => {
+      const s = await actions.cominStatus(host);
+      if (!s) return null;
+      if (s.error !== undefined) return { commit: '', status: `error: ${s.error}`, fetchedAt: null };
+      return { commit: s.deployedCommit ?? '', status: s.deploymentStatus ?? 'unknown', fetchedAt: s.fetchedAt ?? null };
+    },
+    fetch: async (host) => {
+      const r = await actions.cominFetch(host);
+      return { ok: runSucceeded(r), message: describeRun(r) };
+    },
+  });
   const offState = rt.transport.onState((conn) => store.dispatch({ type: 'hosts/conn', conn }));
 
   const term = terminalGuard(stdout, stdin);
@@ -176,6 +200,7 @@ export async function runTui(global: GlobalOptions): Promise<number> {
     ]);
   } finally {
     poller.stop();
+    stopComin();
     offState();
     unmount();
     term.restore();

@@ -97,7 +97,8 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
     await c.run(m.id, m.scope === 'global' ? 'grid' : m.scope);
   });
 
-  c.register('pane.next', () => focusNextPane(c));
+  // tab cycles grid -> panes in every pane scope (a pane's own handler may replace its scope's one)
+  for (const id of ['pane.next', 'log.next', 'snapshot.next', 'deploy.next']) c.register(id, () => focusNextPane(c));
 }
 
 /** Moves the focus grid -> pane 1 -> pane 2 -> ... -> grid. Pane work registers its own `*.next` with it. */

@@ -1,0 +1,165 @@
+import { saveLogFile, type SaveRequest, type SaveResult } from '../services/logs/save.js';
+import { tailLogs, type TailHandle } from '../services/logs/tail.js';
+import type { Transport } from '../ssh/types.js';
+import { selectLayout } from '../store/selectors.js';
+import { nextRange, rangeLabel, rangeQuery } from '../store/slices/logs.js';
+import type { AppState } from '../store/slices/index.js';
+import type { VmRef } from '../store/slices/ui.js';
+import { LOG_PANE_CHROME } from '../views/LogPane.js';
+import type { Controller } from './controller.js';
+import type { PluginContext } from './plugins.js';
+
+// The log panes' commands: open (l) / add (L) from the grid, close, next/prev, zoom, follow, scroll,
+// filter, wrap, timestamps, range, save. Each pane has one tail (one channel on its host's shared
+// connection); its batches and connection state go to the logs slice.
+
+export const MAX_LOG_PANES = 6;
+export const logPaneId = (host: string, unit: string, n = 0) => `log:${host}:${unit}${n ? `#${n}` : ''}`;
+
+export interface LogPluginDeps {
+  transport: Transport;
+  save?: (req: SaveRequest) => Promise<SaveResult>;
+  /** Where save-to-file writes (default: the current directory). */
+  saveDir?: string;
+}
+
+function logPanes(s: AppState) {
+  return s.ui.panes.filter((p) => p.kind === 'logs');
+}
+
+/** Rows a page scroll moves in the focused pane: its body height, as the layout will draw it. */
+export function pageRows(s: AppState): number {
+  const layout = selectLayout(s);
+  const body = s.ui.size.rows - 3;
+  const n = Math.max(1, s.ui.panes.length);
+  const paneHeight = layout.mode === 'zoomed' ? body : layout.mode === 'side' ? Math.floor(body / n) : layout.paneRows;
+  return Math.max(1, paneHeight - LOG_PANE_CHROME - 1);
+}
+
+export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => void {
+  const { store } = c;
+  const d = store.dispatch;
+  const tails = new Map<string, TailHandle>();
+
+  const startTail = (id: string) => {
+    tails.get(id)?.stop();
+    const p = store.getState().logs.byId[id];
+    if (!p) return;
+    tails.set(
+      id,
+      tailLogs(
+        deps.transport,
+        { host: p.host, unit: p.unit, follow: true, ...rangeQuery(p.range) },
+        {
+          onEntries: (entries) => d({ type: 'logs/append', id, entries }),
+          onState: (state) => d({ type: 'logs/conn', id, state }),
+        },
+      ),
+    );
+  };
+
+  const close = (id: string) => {
+    tails.get(id)?.stop();
+    tails.delete(id);
+    d({ type: 'ui/paneClose', id });
+    d({ type: 'logs/close', id });
+  };
+
+  const unitOf = (s: AppState, ref: VmRef) => s.hosts.byName[ref.host]?.vms.find((v) => v.name === ref.vm)?.unit ?? `microvm@${ref.vm}`;
+
+  const open = (ref: VmRef, add: boolean) => {
+    const s = store.getState();
+    const unit = unitOf(s, ref);
+    const panes = logPanes(s);
+    const existing = panes.find((p) => p.params?.host === ref.host && p.params?.unit === unit);
+    if (existing && !add) return d({ type: 'ui/paneFocus', id: existing.id });
+    if (add && panes.length >= MAX_LOG_PANES) return c.status(`at most ${MAX_LOG_PANES} log panes: close one first (escape in the pane)`, 'warn');
+    // `l` shows this VM's log in the log pane already open (the focused one, else the last); `L` adds one.
+    if (!add && panes.length) close((panes.find((p) => p.id === s.ui.activePane) ?? panes[panes.length - 1]!).id);
+    let n = 0;
+    while (store.getState().logs.byId[logPaneId(ref.host, unit, n)]) n++;
+    const id = logPaneId(ref.host, unit, n);
+    d({ type: 'logs/open', id, host: ref.host, unit, vm: ref.vm });
+    d({ type: 'ui/paneOpen', pane: { id, kind: 'logs', scope: 'logs', title: `logs ${ref.vm}`, params: { host: ref.host, unit } } });
+    startTail(id);
+  };
+
+  /** The focused log pane's id, or nothing (a log command outside a log pane does nothing). */
+  const active = (): string | undefined => {
+    const s = store.getState();
+    const id = s.ui.activePane;
+    return id && s.logs.byId[id] ? id : undefined;
+  };
+  const onActive = (fn: (id: string) => void) => () => {
+    const id = active();
+    if (id) fn(id);
+  };
+
+  c.register('log.open', ({ selected }) => (selected ? open(selected, false) : c.status('no VM selected', 'warn')));
+  c.register('log.add', ({ selected }) => (selected ? open(selected, true) : c.status('no VM selected', 'warn')));
+  c.register('log.close', onActive(close));
+  c.register('log.zoom', () => d({ type: 'ui/zoom', zoomed: !store.getState().ui.zoomed }));
+  c.register('log.prev', () => {
+    const ui = store.getState().ui;
+    const ids = [null, ...ui.panes.map((p) => p.id)];
+    const i = ids.indexOf(ui.activePane);
+    d({ type: 'ui/paneFocus', id: ids[(i - 1 + ids.length) % ids.length] ?? null });
+  });
+  c.register('log.follow', onActive((id) => d({ type: 'logs/follow', id })));
+  c.register('log.up', onActive((id) => d({ type: 'logs/scroll', id, delta: 1 })));
+  c.register('log.down', onActive((id) => d({ type: 'logs/scroll', id, delta: -1 })));
+  c.register('log.pageUp', onActive((id) => d({ type: 'logs/scroll', id, delta: pageRows(store.getState()) })));
+  c.register('log.pageDown', onActive((id) => d({ type: 'logs/scroll', id, delta: -pageRows(store.getState()) })));
+  c.register('log.end', onActive((id) => d({ type: 'logs/end', id })));
+  c.register('log.top', onActive((id) => d({ type: 'logs/top', id })));
+  c.register('log.wrap', onActive((id) => d({ type: 'logs/toggle', id, what: 'wrap' })));
+  c.register('log.timestamps', onActive((id) => d({ type: 'logs/toggle', id, what: 'timestamps' })));
+  c.register('log.filter', onActive((id) => d({ type: 'logs/filterOpen', id })));
+  c.register(
+    'log.range',
+    onActive((id) => {
+      const range = nextRange(store.getState().logs.byId[id]!.range);
+      d({ type: 'logs/range', id, range });
+      startTail(id);
+      c.status(`log range: ${rangeLabel(range)}`);
+    }),
+  );
+  c.register(
+    'log.save',
+    onActive(async (id) => {
+      const p = store.getState().logs.byId[id]!;
+      try {
+        const r = await (deps.save ?? saveLogFile)({ entries: p.buffer.entries(), host: p.host, unit: p.unit, dir: deps.saveDir });
+        d({ type: 'logs/notice', id, text: `saved ${r.lines} lines to ${r.path}` });
+        c.status(`saved ${r.lines} lines to ${r.path}`, 'ok');
+      } catch (e) {
+        c.status(`save failed: ${(e as Error).message}`, 'error');
+      }
+    }),
+  );
+
+  // Enter/escape while typing a pane's filter belong to that pane; otherwise to whoever had them.
+  const typing = () => {
+    const id = active();
+    return id && store.getState().logs.byId[id]!.filter.editing ? id : undefined;
+  };
+  for (const [cmd, type] of [
+    ['filter.apply', 'logs/filterApply'],
+    ['filter.cancel', 'logs/filterCancel'],
+  ] as const) {
+    const previous = c.handler(cmd);
+    c.register(cmd, (ctx) => {
+      const id = typing();
+      return id ? d({ type, id }) : previous?.(ctx);
+    });
+  }
+
+  return () => {
+    for (const t of tails.values()) t.stop();
+    tails.clear();
+  };
+}
+
+export function logsPlugin(ctx: PluginContext): () => void {
+  return registerLogHandlers(ctx.controller, { transport: ctx.runtime.transport });
+}
