@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# npm run lab:down — power the lab off and remove what it made on the host (netns, veths, nspawn's
+# leftovers, cgroups, the tree, the run files); keeps the cached tarballs and the client key.
+# Also the recovery step of lab:up (--quiet), so it must cope with any half-made state.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_root
+quiet=0; [ "${1:-}" = --quiet ] && quiet=1
+say() { [ "$quiet" = 1 ] || log "$@"; }
+start=$(date +%s%N)
+
+# Our nspawn: from the pid file, or (pid file lost) the systemd-nspawn whose command line names our tree.
+pids=$(nspawn_pid || true)
+if [ -z "$pids" ]; then
+  for d in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
+    case $cmd in *systemd-nspawn*" -D $LAB_ROOT "*) pids="$pids ${d#/proc/}" ;; esac
+  done
+fi
+for pid in $pids; do
+  say "powering off (SIGTERM to systemd-nspawn $pid)"
+  kill -TERM "$pid" 2>/dev/null || continue
+  for _ in $(seq 150); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+  if [ -d "/proc/$pid" ]; then log "systemd-nspawn $pid ignored SIGTERM for 15 s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
+done
+
+# Deleting the namespace deletes the veth in it; a veth in the root namespace would be from a stray run.
+ip netns del "$LAB_NETNS" 2>/dev/null || true
+ip link del "$LAB_VETH" 2>/dev/null || true
+rm -rf "/run/systemd/nspawn/propagate/$LAB_MACHINE" "/run/systemd/nspawn/unix-export/$LAB_MACHINE"
+# Mounts below the tree (only if something mounted in the host's namespace), deepest first.
+findmnt -rn -o TARGET | { grep -F "$LAB_ROOT" || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+for cg in $LAB_CGROUPS; do [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
+if [ -d "$LAB_ROOT" ]; then rm -rf --one-file-system "$LAB_ROOT"; fi
+rm -f "$LAB_STATE/nspawn.pid" "$LAB_STATE/hash"
+rm -f "$LAB_RUN_DIR"/{inventory.yaml,inventory-proxyjump.yaml,ssh_config,known_hosts,lab.env}
+say "down ($(( ($(date +%s%N) - start) / 1000000 )) ms)"

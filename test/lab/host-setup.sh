@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the host packages the lab needs, only those missing (apt-get update first, only if something is).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_root
+# command -> Debian package that provides it
+declare -A want=([systemd-nspawn]=systemd-container [debootstrap]=debootstrap [ip]=iproute2 [ssh]=openssh-client
+  [ssh-keygen]=openssh-client [zstd]=zstd [nsenter]=util-linux [findmnt]=util-linux [ps]=procps [flock]=util-linux)
+missing=()
+for cmd in "${!want[@]}"; do command -v "$cmd" >/dev/null || missing+=("${want[$cmd]}"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  log "installing host packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,42 @@
+# Shared settings and helpers of the lab scripts (sourced, not run).
+# The lab: a systemd-nspawn container ("the hypervisor") inside the network namespace $LAB_NETNS, which holds
+# only loopback and the veth to the container and has no default route, so nothing in it can reach the internet.
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_REPO=$(cd "$LAB_DIR/../.." && pwd)
+LAB_RUN_DIR="$LAB_DIR/run"              # git-ignored: keys, known_hosts, inventories for tests
+LAB_NETNS=mvmlab
+LAB_MACHINE=mvmlab                      # nspawn names the host end of the veth ve-$LAB_MACHINE
+LAB_VETH="ve-$LAB_MACHINE"
+LAB_HOST_SIDE=192.168.77.1              # only exists inside $LAB_NETNS
+LAB_HOST=192.168.77.2                   # the container's host0
+LAB_VMS="vm1 vm2 vm3 vm4 vm5"
+LAB_STATE=/run/mvm-tui-lab              # pid file, hash and log of the running lab
+LAB_ROOT=/var/lib/mvm-tui-lab/root      # the container's tree (fresh from the cache on every boot)
+LAB_CACHE=${LAB_CACHE:-/var/cache/mvm-tui-lab}
+LAB_SUITE=bookworm
+LAB_PACKAGES=systemd,systemd-sysv,dbus,openssh-server,openssh-client,iproute2,zfs-fuse,procps,iputils-ping
+# Cgroups the nspawn is placed in, so teardown knows exactly what to remove.
+LAB_CGROUPS="/sys/fs/cgroup/systemd/$LAB_MACHINE /sys/fs/cgroup/unified/$LAB_MACHINE"
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces and nspawn need it); try sudo"; }
+
+# Hash of everything that goes into the configured tree: a change rebuilds the cached tarball.
+image_hash() {
+  (cd "$LAB_DIR" && { printf '%s\n' "$LAB_SUITE" "$LAB_PACKAGES"; find image -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -c1-16)
+}
+base_hash() { printf '%s %s\n' "$LAB_SUITE" "$LAB_PACKAGES" | sha256sum | cut -c1-16; }
+
+nspawn_pid() {
+  local pid
+  pid=$(cat "$LAB_STATE/nspawn.pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -qa "systemd-nspawn" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+in_netns() { nsenter --net="/run/netns/$LAB_NETNS" -- "$@"; }
+
+lab_ssh() {
+  in_netns ssh -F "$LAB_RUN_DIR/ssh_config" -o ConnectTimeout=5 lab "$@"
+}
