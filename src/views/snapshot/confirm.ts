@@ -10,16 +10,20 @@ const MAX_LISTED = 8;
 export function rollbackConfirmLines(p: RollbackPlan, keepRunning: boolean): string[] {
   const names = p.newer.map((s) => '@' + s.name);
   const listed = names.length > MAX_LISTED ? [...names.slice(0, MAX_LISTED), `… ${names.length - MAX_LISTED} more`] : names;
+  // Short lines: the dialog is at most 76 columns wide.
   return [
-    `${p.host}:${p.dataset} goes back to @${p.target.name} (${formatTime(p.target.createdAt)} UTC).`,
-    `Leaves the dataset: all changes since @${p.target.name}` + (names.length ? ` and ${names.length} newer snapshot(s) (plain \`zfs rollback -r\` would destroy them):` : '.'),
-    ...(names.length ? [`  ${listed.join(', ')}`] : []),
-    `Nothing is lost: they are kept in ${p.preserved}`,
-    `  (mounted at ${p.preservedMountpoint}; remove with zfs destroy -r when done).`,
+    `${p.dataset} on ${p.host}`,
+    `goes back to @${p.target.name} (${formatTime(p.target.createdAt)} UTC).`,
+    `Leaves the dataset: every change since @${p.target.name}` + (names.length ? ',' : '.'),
+    ...(names.length ? [`and ${names.length} newer snapshot(s) that zfs rollback -r would destroy:`, `  ${listed.join(', ')}`] : []),
+    'Nothing is lost; all of it is kept in',
+    `  ${p.preserved}`,
+    `  mounted at ${p.preservedMountpoint}`,
+    '  (zfs destroy -r it when no longer needed).',
     !p.vmActive
       ? `${p.unit} is not running.`
       : keepRunning
-        ? `${p.unit} KEEPS RUNNING: its data changes under it (the unmount will likely fail as busy).`
+        ? `${p.unit} KEEPS RUNNING: its data changes under it.`
         : `${p.unit} is stopped first and started again afterwards.`,
   ];
 }
