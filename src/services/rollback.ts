@@ -155,11 +155,15 @@ export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, 
           zfsMountCmd(plan.dataset),
         ]);
       }
-      await soft(step.mountPreserved, `${plan.preserved} is not mounted (mount it with \`zfs mount ${plan.preserved}\`)`);
+      // Some ZFS versions mount on `set mountpoint` or `clone`, others do not: mount only what is not mounted.
+      const ensureMounted = async (ds: string, mountCmd: string) => {
+        const mounted = await run(zfsGetMountedCmd(ds)).catch(() => 'no');
+        if (mounted.trim() !== 'yes') await soft(mountCmd, `${ds} is not mounted (mount it with \`zfs mount ${ds}\`)`);
+      };
+      await ensureMounted(plan.preserved, step.mountPreserved);
       // Without promote the rolled-back dataset depends on the preserved one, which then cannot be destroyed.
       await soft(step.promote, `promote failed (${plan.preserved} cannot be destroyed before \`zfs promote ${plan.dataset}\`)`);
-      const mounted = await run(zfsGetMountedCmd(plan.dataset)).catch(() => 'no');
-      if (mounted.trim() !== 'yes') await soft(zfsMountCmd(plan.dataset), `${plan.dataset} is not mounted`);
+      await ensureMounted(plan.dataset, zfsMountCmd(plan.dataset));
       await restart();
       return result;
     },

@@ -20,7 +20,8 @@ function lab(opts: { mountpoint?: string; active?: string; readOnly?: boolean } 
     .on('mountpoint', { stdout: opts.mountpoint ?? '/var/lib/microvms/vm4\tinherited from microvms/storage\n' })
     .on('systemctl is-active', { stdout: `${opts.active ?? 'active'}\n`, code: opts.active === 'inactive' ? 3 : 0 })
     .on(/^zfs (umount|mount|rename|clone|promote|set) |^systemctl (stop|start) /, { code: 0 })
-    .on(/^zfs get -H -o value mounted /, { stdout: 'yes\n' });
+    // as zfs-fuse does: the renamed dataset stays unmounted, the clone is mounted at once
+    .on(/^zfs get -H -o value mounted /, (cmd) => ({ stdout: cmd.endsWith(P) ? 'no\n' : 'yes\n' }));
   return s;
 }
 
@@ -77,6 +78,14 @@ describe('rollback', () => {
       `zfs promote ${D}`,
       'systemctl start microvm@vm4',
     ]);
+  });
+
+  it('mounts nothing that is already mounted (a ZFS that mounts on rename or clone)', async () => {
+    const { svc, transport } = lab();
+    transport.on(/^zfs get -H -o value mounted /, { stdout: 'yes\n' });
+    const r = await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
+    expect(mutations(transport).filter((c) => c.startsWith('zfs mount'))).toEqual([]);
+    expect(r.warnings).toEqual([]);
   });
 
   it('mounts the rolled-back dataset when the clone did not', async () => {
