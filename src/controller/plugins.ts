@@ -1,6 +1,7 @@
 import type { Runtime } from '../services/runtime.js';
 import type { Store } from '../store/store.js';
 import type { Controller } from './controller.js';
+import { logsPlugin } from './logs.js';
 import { snapshotPlugin } from './snapshots.js';
 
 // Where later work plugs into the running UI: logs, snapshots, deploy, shell, doctor. A plugin registers its
@@ -21,4 +22,5 @@ export type Plugin = (ctx: PluginContext) => void | (() => void | Promise<void>)
 
 export const plugins: Plugin[] = [
   snapshotPlugin,
+  logsPlugin,
 ];

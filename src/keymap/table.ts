@@ -62,6 +62,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   // log panes (handlers come with the log pane work)
   { id: 'log.close', keys: ['escape'], description: 'Close the log pane', scope: 'logs', hint: 'close' },
   { id: 'log.next', keys: ['tab'], description: 'Move to the next pane', scope: 'logs', hint: 'next' },
+  { id: 'log.prev', keys: ['shift-tab'], description: 'Move to the previous pane', scope: 'logs' },
   { id: 'log.zoom', keys: ['Z'], description: 'Zoom the pane to full screen and back', scope: 'logs', hint: 'zoom' },
   { id: 'log.follow', keys: ['f'], description: 'Follow on/off', scope: 'logs', hint: 'follow' },
   { id: 'log.up', keys: ['up', 'k'], description: 'Scroll up one line (pauses follow)', scope: 'logs' },

@@ -79,7 +79,7 @@ export function selectFocusStack(s: AppState): Scope[] {
   const stack: Scope[] = ['grid'];
   const pane = s.ui.panes.find((p) => p.id === s.ui.activePane);
   if (pane) stack.push(pane.scope);
-  if (s.ui.filter.editing || (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots))) stack.push('filter');
+  if (s.ui.filter.editing || (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots)) || (pane?.kind === 'logs' && s.logs.byId[pane.id]?.filter.editing)) stack.push('filter');
   if (s.ui.help.open) stack.push('help');
   if (s.ui.palette) stack.push('palette');
   if (s.ui.dialog) stack.push(s.ui.dialog.typeToConfirm ? 'prompt' : 'dialog');

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { Box, Text } from 'ink';
 import type { PaneRef } from '../store/slices/ui.js';
+import { LogPaneSlot } from './LogPaneSlot.js';
 import { SnapshotPane } from './SnapshotPane.js';
 
 // Side panes (logs, snapshots, deploy output) are drawn by kind. Add a pane kind: write its component and
@@ -15,6 +16,7 @@ export interface PaneProps {
 
 export const paneViews: Record<string, ComponentType<PaneProps>> = {
   snapshots: SnapshotPane,
+  logs: LogPaneSlot,
 };
 
 function Missing({ pane, width, height, focused }: PaneProps) {

@@ -1,4 +1,5 @@
 import { hostsReducer, type HostsAction } from './hosts.js';
+import { logsReducer, type LogsAction } from './logs.js';
 import { snapshotsReducer, type SnapshotsAction } from './snapshots.js';
 import { uiReducer, type UiAction } from './ui.js';
 
@@ -8,11 +9,13 @@ export const reducers = {
   hosts: hostsReducer,
   ui: uiReducer,
   snapshots: snapshotsReducer,
+  logs: logsReducer,
 };
 
 export type Action =
   | HostsAction
   | UiAction
-  | SnapshotsAction;
+  | SnapshotsAction
+  | LogsAction;
 
 export type AppState = { [K in keyof typeof reducers]: ReturnType<(typeof reducers)[K]> };

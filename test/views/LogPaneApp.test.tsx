@@ -1,0 +1,99 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { registerLogHandlers } from '../../src/controller/logs.js';
+import { ScriptedTransport } from '../helpers/scripted-transport.js';
+import { setup } from './setup.js';
+
+// The log panes inside the app, driven by keys: l / L from the grid, then the pane's own keys.
+
+const REAL = readFileSync(new URL('../fixtures/journalctl/lab-f-json-vm1-heartbeats.txt', import.meta.url), 'utf8').trim().split('\n');
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function app(cols = 200, rows = 40) {
+  const t = setup({ cols, rows });
+  const transport = new ScriptedTransport();
+  const dir = await mkdtemp(join(tmpdir(), 'mvm-logpane-'));
+  const stop = registerLogHandlers(t.controller, { transport, saveDir: dir });
+  cleanup = () => {
+    stop();
+    t.r.unmount();
+  };
+  await t.r.waitFor('vm1');
+  return { ...t, transport, dir };
+}
+
+it('l opens the selected VM’s log beside the grid, streaming journalctl -f over the host connection', async () => {
+  const t = await app();
+  await t.r.press('l');
+  await t.r.waitFor('vm1 microvm@vm1 @ hv1');
+  expect(t.transport.sent.map((s) => s.command)).toEqual(['journalctl -u microvm@vm1 -o json -f -n 100 --no-pager']);
+  for (const l of REAL.slice(0, 3)) t.transport.streams[0]!.handlers.onLine(l);
+  const f = await t.r.waitFor('heartbeat 13 uptime=24s');
+  expect(f).toContain('3 held');
+  expect(f.split('\n').find((l) => l.includes('heartbeat 13'))).toMatch(/vm\d|[│║]/); // the grid is still there
+});
+
+it('L adds a second pane side by side; tab moves between them; escape closes one and its stream', async () => {
+  const t = await app();
+  await t.r.press('l');
+  await t.r.waitFor('microvm@vm1 @ hv1');
+  await t.r.press('tab', 'right', 'L'); // back to the grid, select vm2, add its pane
+  await t.r.waitFor('▶ vm2 microvm@vm2 @ hv1');
+  expect(t.r.lastFrame()).toContain('vm1 microvm@vm1 @ hv1');
+  expect(t.transport.streams.map((s) => s.command)).toEqual([
+    'journalctl -u microvm@vm1 -o json -f -n 100 --no-pager',
+    'journalctl -u microvm@vm2 -o json -f -n 100 --no-pager',
+  ]);
+  await t.r.press('escape');
+  await t.r.waitFor((f) => !f.includes('microvm@vm2 @ hv1'));
+  expect(t.transport.streams[1]!.cancelled).toBe(true);
+  expect(t.transport.streams[0]!.cancelled).toBe(false);
+});
+
+it('follow, scroll back (pauses), G resumes; typed filter; timestamps, range (restarts the stream), zoom; save to a file', async () => {
+  const t = await app();
+  await t.r.press('l');
+  await t.r.waitFor('microvm@vm1 @ hv1');
+  for (const l of REAL) t.transport.streams[0]!.handlers.onLine(l);
+  await t.r.waitFor('17 held');
+  await t.r.press('k', 'k');
+  await t.r.waitFor('PAUSED -2');
+  await t.r.press('G');
+  await t.r.waitFor('FOLLOW');
+  await t.r.press('/');
+  await t.r.type('!heartbeat');
+  await t.r.waitFor('5 filtered out');
+  await t.r.press('return');
+  await t.r.waitFor('/!heartbeat/');
+  await t.r.press('t');
+  await t.r.waitFor((f) => !/11:59:\d\d/.test(f));
+  await t.r.press('R');
+  await t.r.waitFor('last 1000');
+  expect(t.transport.streams[0]!.cancelled).toBe(true);
+  expect(t.transport.streams[1]!.command).toBe('journalctl -u microvm@vm1 -o json -f -n 1000 --no-pager');
+  for (const l of REAL.slice(0, 4)) t.transport.streams[1]!.handlers.onLine(l);
+  await t.r.waitFor('4 held');
+  await t.r.press('Z');
+  await t.r.waitFor((f) => !f.includes('vm3'));
+  await t.r.press('ctrl-s');
+  const f = await t.r.waitFor(/saved 4 lines to /);
+  const path = /saved 4 lines to (\S+)/.exec(f)![1]!;
+  expect(path.startsWith(t.dir)).toBe(true);
+  expect((await readFile(path, 'utf8')).split('\n')[0]).toBe('2026-11-26T11:59:38.907Z microvm@vm1[info]: [vm1] heartbeat 11 uptime=20s');
+});
+
+it('shows a drop in the pane header and resumes after the last cursor by itself', async () => {
+  const t = await app();
+  await t.r.press('l');
+  await t.r.waitFor('microvm@vm1 @ hv1');
+  t.transport.streams[0]!.handlers.onLine(REAL[0]!);
+  t.transport.streams[0]!.end({ code: null });
+  await t.r.waitFor('reconnecting in 2s: connection dropped');
+  await new Promise((r) => setTimeout(r, 2100));
+  expect(t.transport.streams[1]?.command).toContain('--after-cursor');
+}, 10_000);
