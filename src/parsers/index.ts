@@ -10,3 +10,4 @@ export { parseDf, type DfRow } from './df.js';
 export { parseZfsGet } from './zfs-get.js';
 export { parseLoadavg, parseMeminfo } from './proc.js';
 export { parseReadlink } from './readlink.js';
+export { parseStatLinks } from './stat-links.js';

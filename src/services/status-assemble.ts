@@ -1,5 +1,5 @@
 import type { HostConfig, VmConfig } from '../config/types.js';
-import type { SectionOutput } from '../host/gather.js';
+import { AUTOSTART_TARGET, runnerLink, type SectionOutput } from '../host/gather.js';
 import { unitActiveSchema, type HostStatus, type PoolStatus, type VmStatus } from '../model/status.js';
 import {
   parseDf,
@@ -9,6 +9,7 @@ import {
   parseLoadavg,
   parseMeminfo,
   parseReadlink,
+  parseStatLinks,
   parseSystemctlShow,
   parseSystemdTimestamp,
   parseUint,
@@ -70,23 +71,46 @@ export function unreachableHost(host: HostConfig, error: string): HostStatus {
   };
 }
 
-function unitRecords(host: HostConfig, s: SectionOutput | undefined): Map<string, Record<string, string>> {
-  const byUnit = new Map<string, Record<string, string>>();
-  if (!s) return byUnit;
-  const recs = parseSystemctlShow(s.text);
+/** The `units` section: one record per VM unit, then microvms.target, then the storage unit. */
+function unitRecords(host: HostConfig, s: SectionOutput | undefined) {
+  const byVm = new Map<string, Record<string, string>>();
+  const recs = s ? parseSystemctlShow(s.text) : [];
   const byId = new Map(recs.filter((r) => r.Id).map((r) => [r.Id ?? '', r]));
+  // systemctl prints one record per argument, in order; match by Id and fall back to position.
+  const inOrder = recs.length === host.vms.length + 2;
   host.vms.forEach((vm, i) => {
-    // systemctl prints one record per argument, in order; match by Id and fall back to position.
-    const rec = byId.get(fullUnit(vm.unit)) ?? (recs.length === host.vms.length ? recs[i] : undefined);
-    if (rec) byUnit.set(vm.name, rec);
+    const rec = byId.get(fullUnit(vm.unit)) ?? (inOrder ? recs[i] : undefined);
+    if (rec) byVm.set(vm.name, rec);
   });
-  return byUnit;
+  return {
+    byVm,
+    target: byId.get(AUTOSTART_TARGET) ?? (inOrder ? recs[host.vms.length] : undefined),
+    storage: byId.get(fullUnit(host.storageUnit)) ?? (inOrder ? recs[host.vms.length + 1] : undefined),
+  };
 }
 
-function link(s: SectionOutput | undefined): { target: string | null; known: boolean } {
-  // 126/127: readlink itself could not run, which says nothing about the link.
-  if (!s || s.rc === null || s.rc === 126 || s.rc === 127) return { target: null, known: false };
-  return { target: parseReadlink(s.text, s.rc), known: true };
+type Links = { known: boolean; targets: Map<string, string | null> };
+
+const ran = (s: SectionOutput | undefined): s is SectionOutput => !!s && s.rc !== null && s.rc !== 126 && s.rc !== 127;
+
+function runnerLinks(host: HostConfig, sections: Sections): Links {
+  // 126/127: the tool itself could not run, which says nothing about the links.
+  const s = sections.get('runners');
+  if (ran(s)) return { known: true, targets: parseStatLinks(s.text) };
+  // The earlier layout (one `readlink` section per link), still in captured fixtures.
+  const targets = new Map<string, string | null>();
+  for (const vm of host.vms) {
+    for (const which of ['current', 'booted'] as const) {
+      const r = sections.get(`${which}:${vm.name}`);
+      if (ran(r)) targets.set(runnerLink(host, vm.name, which), parseReadlink(r.text, r.rc));
+    }
+  }
+  return { known: targets.size > 0, targets };
+}
+
+function link(links: Links, path: string): { target: string | null; known: boolean } {
+  if (!links.known || !links.targets.has(path)) return { target: null, known: false };
+  return { target: links.targets.get(path) ?? null, known: true };
 }
 
 function bridgeState(links: IpLink[] | null, name: string): VmStatus['bridge'] {
@@ -111,17 +135,18 @@ function snapshotsOf(zfs: Map<string, Record<string, string>>, dataset: string) 
 }
 
 function vmStatus(
+  host: HostConfig,
   vm: VmConfig,
   unit: Record<string, string> | undefined,
-  sections: Sections,
+  runners: Links,
   links: IpLink[] | null,
   zfs: Map<string, Record<string, string>>,
   probe: boolean | null,
   autostart: Set<string> | null,
 ): VmStatus {
   const base = unknownVm(vm);
-  const current = link(sections.get(`current:${vm.name}`));
-  const booted = link(sections.get(`booted:${vm.name}`));
+  const current = link(runners, runnerLink(host, vm.name, 'current'));
+  const booted = link(runners, runnerLink(host, vm.name, 'booted'));
   const active = unitActiveSchema.safeParse(unit?.ActiveState);
   const { count, newest } = snapshotsOf(zfs, vm.dataset);
   const ds = zfs.get(vm.dataset);
@@ -149,8 +174,7 @@ function vmStatus(
 }
 
 /** Units wanted by microvms.target, or null when the target is absent or unreadable. */
-function autostartUnits(s: SectionOutput | undefined): Set<string> | null {
-  const rec = s ? parseSystemctlShow(s.text)[0] : undefined;
+function autostartUnits(rec: Record<string, string> | undefined): Set<string> | null {
   if (!rec || rec.LoadState !== 'loaded' || rec.Wants === undefined) return null;
   return new Set(rec.Wants.split(/\s+/).filter(Boolean));
 }
@@ -173,14 +197,16 @@ function pools(sections: Sections): PoolStatus[] {
 /** Everything one gather script said about `host`, as its HostStatus at time `now`. */
 export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number; probes?: ReadonlyMap<string, boolean> }): HostStatus {
   const mem = parseMeminfo(sections.get('meminfo')?.text ?? '');
-  const linksSec = sections.get('links');
+  const linksSec = sections.get('ip-links') ?? sections.get('links');
   const links = linksSec && linksSec.rc === 0 ? parseIpLinks(linksSec.text) : null;
   const zfs = parseZfsGet(sections.get('zfs')?.text ?? '');
   const units = unitRecords(host, sections.get('units'));
+  const runners = runnerLinks(host, sections);
   const df = parseDf(sections.get('df')?.text ?? '')[0];
-  const su = parseSystemctlShow(sections.get('storage-unit')?.text ?? '')[0];
+  // microvms.target and the storage unit had sections of their own in the earlier layout.
+  const su = units.storage ?? parseSystemctlShow(sections.get('storage-unit')?.text ?? '')[0];
   const system = sections.get('system');
-  const autostart = autostartUnits(sections.get('autostart'));
+  const autostart = autostartUnits(units.target ?? parseSystemctlShow(sections.get('autostart')?.text ?? '')[0]);
   return {
     name: host.name,
     reachable: true,
@@ -196,6 +222,6 @@ export function hostStatusFromSections(host: HostConfig, sections: Sections, opt
     pools: pools(sections),
     storage: df ? { mountpoint: df.mountpoint, size: df.size, used: df.used, available: df.available } : null,
     storageUnit: su && su.LoadState && su.LoadState !== 'not-found' ? { name: su.Id || host.storageUnit, active: su.ActiveState || 'unknown' } : null,
-    vms: host.vms.map((vm) => vmStatus(vm, units.get(vm.name), sections, links, zfs, opts.probes?.get(vm.name) ?? null, autostart)),
+    vms: host.vms.map((vm) => vmStatus(host, vm, units.byVm.get(vm.name), runners, links, zfs, opts.probes?.get(vm.name) ?? null, autostart)),
   };
 }

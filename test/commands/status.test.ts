@@ -5,9 +5,9 @@ import { EXIT, UsageError, type CommandContext } from '../../src/commands/types.
 import { ConfigError } from '../../src/config/load.js';
 import { statusReportSchema } from '../../src/model/status.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
-import { labInventory, labOutput, withSection } from '../services/status-fixture.js';
+import { labBaseline, labInventory, labTrouble } from '../services/status-fixture.js';
 
-const NOW = 1795698231 * 1000 + 65_000;
+const NOW = 1795698730 * 1000 + 65_000;
 const isGather = (cmd: string) => cmd.includes('@@mvm system');
 
 function sink() {
@@ -19,15 +19,6 @@ function sink() {
     },
   });
   return { stream, text: () => text };
-}
-
-/** A lab where everything is as it should be: vm1 running again (its bridge up, booted = current). */
-function healthyOutput(): string {
-  let out = labOutput();
-  out = out.replace('Id=microvm@vm1.service\nLoadState=loaded\nActiveState=inactive\nSubState=dead', 'Id=microvm@vm1.service\nLoadState=loaded\nActiveState=active\nSubState=running');
-  out = out.replace('"ifname":"br-vm1","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,"qdisc":"noqueue","operstate":"DOWN"', '"ifname":"br-vm1","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"noqueue","operstate":"UP"');
-  const current = /@@mvm current:vm1\n([^\n]+)\n/.exec(out)?.[1] ?? '';
-  return withSection(out, 'booted:vm1', `${current}\n`);
 }
 
 async function run(argv: { json?: boolean; host?: string; args?: string[] }, output: string, probe: (vm: string) => number = () => 0) {
@@ -52,10 +43,10 @@ async function run(argv: { json?: boolean; host?: string; args?: string[] }, out
 
 describe('mvm-tui status', () => {
   it('exits 0 with a table when every host and VM is as it should be (vm4/vm5 not autostarted, down on purpose)', async () => {
-    const r = await run({}, healthyOutput());
+    const r = await run({}, labBaseline());
     expect(r.code).toBe(EXIT.ok);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^lab {2}system running {2}load 3\.41 1\.96 0\.87 {2}mem .* {2}pool labmirror ONLINE .* {2}pool microvms ONLINE .* {2}ebs-volume-microvm-storage active$/);
+    expect(lines[0]).toMatch(/^lab {2}system running {2}load 6\.23 5\.39 3\.12 {2}mem .* {2}pool labmirror ONLINE .* {2}pool microvms ONLINE .* {2}ebs-volume-microvm-storage active$/);
     expect(lines[1]).toMatch(/^ {2}VM +ROLE +STATE +SINCE +RESTARTS +RUNNER +OUTDATED +BRIDGE +SSH +SNAPSHOTS$/);
     expect(lines[3]).toMatch(/^ {2}vm2 +desktop +active\/running +1m5s +0 +present +no +up +yes +3 \(/);
     expect(r.stdout).not.toContain('!');
@@ -63,15 +54,17 @@ describe('mvm-tui status', () => {
   });
 
   it('exits 1 and says why when a VM needs attention', async () => {
-    const r = await run({}, labOutput(), (vm) => (vm === 'vm1' ? 255 : 0));
+    const r = await run({}, labTrouble(), (vm) => (['vm1', 'vm2', 'vm4', 'vm5'].includes(vm) ? 255 : 0));
     expect(r.code).toBe(EXIT.attention);
-    expect(r.stdout).toContain('  ! vm1: unit inactive/dead, bridge no-carrier, no ssh');
+    expect(r.stdout).toContain('  ! vm1: unit activating/auto-restart, bridge no-carrier, no ssh\n');
+    expect(r.stdout).toContain('  ! vm2: unit inactive/dead, bridge no-carrier, no ssh\n');
+    expect(r.stdout).toContain('  ! vm3: restart needed (current != booted)\n');
+    expect(r.stdout).toContain('  ! vm5: runner missing\n');
     expect(r.stdout).not.toMatch(/! vm4/);
   });
 
   it('--json prints a StatusReport that validates, with the fields scripts rely on', async () => {
-    const out = withSection(labOutput(), 'current:vm5', '', 1);
-    const r = await run({ json: true }, out);
+    const r = await run({ json: true }, labTrouble());
     expect(r.code).toBe(EXIT.attention);
     const report = statusReportSchema.parse(JSON.parse(r.stdout));
     expect(report.generatedAt).toBe(new Date(NOW).toISOString());
@@ -80,6 +73,7 @@ describe('mvm-tui status', () => {
     expect(host?.pools.map((p) => p.name)).toEqual(['labmirror', 'microvms']);
     const vm5 = host?.vms.find((v) => v.name === 'vm5');
     expect(vm5).toMatchObject({ role: 'incus', unit: 'microvm@vm5', runner: 'missing', outdated: false, reachable: true, dataset: 'microvms/storage/vm5', snapshots: 3 });
+    expect(host?.vms.find((v) => v.name === 'vm3')).toMatchObject({ outdated: true, active: 'active', sub: 'running', bridge: 'up' });
   });
 
   it('exits 1 for an unreachable host and prints its error', async () => {
@@ -89,9 +83,9 @@ describe('mvm-tui status', () => {
   });
 
   it('--host picks one host; an unknown host or a stray argument is a usage error', async () => {
-    expect((await run({ host: 'lab' }, healthyOutput())).code).toBe(EXIT.ok);
-    await expect(run({ host: 'nope' }, healthyOutput())).rejects.toThrow(UsageError);
-    await expect(run({ args: ['extra'] }, healthyOutput())).rejects.toThrow(/unexpected argument "extra"/);
+    expect((await run({ host: 'lab' }, labBaseline())).code).toBe(EXIT.ok);
+    await expect(run({ host: 'nope' }, labBaseline())).rejects.toThrow(UsageError);
+    await expect(run({ args: ['extra'] }, labBaseline())).rejects.toThrow(/unexpected argument "extra"/);
   });
 
   it('exits 2 on a config error', async () => {

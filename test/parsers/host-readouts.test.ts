@@ -49,3 +49,17 @@ describe('/proc and readlink', () => {
     expect(parseReadlink('', 0)).toBeNull();
   });
 });
+
+describe('stat -c %N links', () => {
+  it('reads link targets, absent paths (stderr merged) and non-links', async () => {
+    const { parseStatLinks } = await import('../../src/parsers/index.js');
+    const text = fixture('gather/lab-vm1-crashed-vm2-stopped-vm3-flipped-vm5-no-runner.txt').split('@@mvm runners\n')[1]!.split('@@rc')[0]!;
+    const m = parseStatLinks(text);
+    expect(m.get('/var/lib/microvms/vm3/current')).toMatch(/^\/nix\/store\/\w+-microvm-cloud-hypervisor-vm3$/);
+    expect(m.get('/var/lib/microvms/vm3/booted')).not.toBe(m.get('/var/lib/microvms/vm3/current'));
+    expect(m.has('/var/lib/microvms/vm5/current')).toBe(true);
+    expect(m.get('/var/lib/microvms/vm5/current')).toBeNull();
+    expect(m.size).toBe(10);
+    expect(parseStatLinks("'/var/lib/microvms/vm1'\nstat: cannot statx '/x': Permission denied\n")).toEqual(new Map([['/var/lib/microvms/vm1', null]]));
+  });
+});

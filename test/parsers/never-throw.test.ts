@@ -18,10 +18,11 @@ const parsers: Array<[string, (s: string) => unknown]> = [
   ['loadavg', (s) => P.parseLoadavg(s, [])],
   ['meminfo', (s) => P.parseMeminfo(s, [])],
   ['readlink', (s) => P.parseReadlink(s, 0)],
+  ['stat links', (s) => P.parseStatLinks(s)],
   ['human size', (s) => P.parseHumanSize(s)],
 ];
 
-const real = ['zpool', 'systemctl', 'ip', 'df', 'zfs', 'proc', 'journalctl'].flatMap((d) => fixtures(d).map(([, t]) => t));
+const real = ['zpool', 'systemctl', 'ip', 'df', 'zfs', 'proc', 'journalctl', 'gather'].flatMap((d) => fixtures(d).map(([, t]) => t));
 
 describe('parsers never throw', () => {
   for (const [name, parse] of parsers) {

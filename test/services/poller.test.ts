@@ -4,7 +4,7 @@ import { StatusPoller } from '../../src/services/poller.js';
 import type { ExecResult } from '../../src/ssh/types.js';
 import { SshError } from '../../src/ssh/types.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
-import { labInventory, labOutput } from './status-fixture.js';
+import { labBaseline, labInventory } from './status-fixture.js';
 
 const isGather = (cmd: string) => cmd.includes('@@mvm system');
 const gathers = (t: ScriptedTransport) => t.sent.filter((s) => isGather(s.command) && !s.target.vm).length;
@@ -26,7 +26,7 @@ function setup(opts: { intervalMs?: number; probeEveryMs?: number } = {}) {
 describe('StatusPoller', () => {
   it('refreshes at once and then every interval, exactly one exec per host per refresh', async () => {
     const { t, seen, poller } = setup();
-    t.on(isGather, { stdout: labOutput() });
+    t.on(isGather, { stdout: labBaseline() });
     poller.start();
     await vi.advanceTimersByTimeAsync(10);
     expect(gathers(t)).toBe(1);
@@ -48,10 +48,10 @@ describe('StatusPoller', () => {
     await vi.advanceTimersByTimeAsync(3500);
     expect(gathers(t)).toBe(1);
     expect(poller.skippedTicks('lab')).toBe(3);
-    release({ stdout: labOutput() });
+    release({ stdout: labBaseline() });
     await vi.advanceTimersByTimeAsync(1);
     expect(seen).toHaveLength(1);
-    t.on(isGather, { stdout: labOutput() });
+    t.on(isGather, { stdout: labBaseline() });
     await vi.advanceTimersByTimeAsync(1000);
     expect(gathers(t)).toBe(2);
     poller.stop();
@@ -62,7 +62,7 @@ describe('StatusPoller', () => {
     let down = true;
     t.on(isGather, () => {
       if (down) throw new SshError('refused', 'lab', 'lab: connection refused');
-      return { stdout: labOutput() };
+      return { stdout: labBaseline() };
     });
     const start = Date.now();
     poller.start();
@@ -90,7 +90,7 @@ describe('StatusPoller', () => {
     let down = false;
     t.on(isGather, () => {
       if (down) throw new SshError('timeout', 'lab', 'lab: connection timed out');
-      return { stdout: labOutput() };
+      return { stdout: labBaseline() };
     });
     poller.start();
     await vi.advanceTimersByTimeAsync(10);
@@ -119,7 +119,7 @@ describe('StatusPoller', () => {
 
   it('probes VMs on their own slower cadence and merges the answers into the status', async () => {
     const { t, seen, poller } = setup({ probeEveryMs: 10_000 });
-    t.on(isGather, { stdout: labOutput() }).on((c) => c === 'true', (_c, target) => ({ code: target.vm === 'vm1' ? 255 : 0 }));
+    t.on(isGather, { stdout: labBaseline() }).on((c) => c === 'true', (_c, target) => ({ code: target.vm === 'vm1' ? 255 : 0 }));
     poller.start();
     await vi.advanceTimersByTimeAsync(10);
     expect(probes(t)).toBe(5);
@@ -141,7 +141,7 @@ describe('StatusPoller', () => {
     const b = poller.refreshNow();
     await vi.advanceTimersByTimeAsync(1);
     expect(gathers(t)).toBe(1);
-    release({ stdout: labOutput() });
+    release({ stdout: labBaseline() });
     await Promise.all([a, b]);
     expect(seen).toHaveLength(1);
     expect(poller.current('lab')?.reachable).toBe(true);

@@ -7,8 +7,10 @@ import type { HostConfig, Inventory } from '../../src/config/types.js';
 
 const dir = fileURLToPath(new URL('../fixtures/gather/', import.meta.url));
 
-/** The real gather output captured on the lab (see test/fixtures/SOURCES.md). */
-export const labOutput = () => readFileSync(`${dir}lab-vm1-stopped-vm4-vm5-not-autostarted.txt`, 'utf8');
+/** Real gather output captured on the lab (see test/fixtures/SOURCES.md): as the lab stands (vm1-3 running,
+ *  vm4/vm5 not autostarted), and with vm1 crashed, vm2 stopped, vm3 flipped and vm5's runner link removed. */
+export const labBaseline = () => readFileSync(`${dir}lab-baseline.txt`, 'utf8');
+export const labTrouble = () => readFileSync(`${dir}lab-vm1-crashed-vm2-stopped-vm3-flipped-vm5-no-runner.txt`, 'utf8');
 export const labScript = () => readFileSync(`${dir}lab-script.sh`, 'utf8');
 
 /** The lab's inventory shape (host `lab`, vm1..vm5), without its addresses. */

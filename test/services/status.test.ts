@@ -3,12 +3,12 @@ import { statusReportSchema } from '../../src/model/status.js';
 import { SshError } from '../../src/ssh/types.js';
 import { fetchHostStatus } from '../../src/services/status.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
-import { labHost, labOutput, withSection } from './status-fixture.js';
+import { labBaseline, labHost, labTrouble, withSection } from './status-fixture.js';
 
 const NOW = Date.parse('2026-11-26T13:00:00Z');
 const isGather = (cmd: string) => cmd.includes('@@mvm system');
 
-function lab(output = labOutput()) {
+function lab(output = labBaseline()) {
   return new ScriptedTransport().on(isGather, { stdout: output }).on('true', { code: 0 });
 }
 
@@ -20,43 +20,51 @@ describe('fetchHostStatus on real lab output', () => {
     expect(t.sent[0]?.target).toEqual({ host: 'lab' });
     expect(statusReportSchema.parse({ generatedAt: 'x', hosts: [hs] }).hosts[0]).toEqual(hs);
     expect(hs).toMatchObject({ name: 'lab', reachable: true, error: null, updatedAt: '2026-11-26T13:00:00.000Z' });
-    expect(hs.system).toMatchObject({ state: 'running', failedUnits: [], load: [3.41, 1.96, 0.87] });
-    expect(hs.system.memTotal).toBe(24684092 * 1024);
+    expect(hs.system).toMatchObject({ state: 'running', failedUnits: [], load: [6.23, 5.39, 3.12], memTotal: 24684092 * 1024 });
     expect(hs.pools.map((p) => [p.name, p.health])).toEqual([['labmirror', 'ONLINE'], ['microvms', 'ONLINE']]);
     expect(hs.pools[1]?.size).toBe(Math.round(1.98 * 1024 ** 3));
     expect(hs.storageUnit).toEqual({ name: 'ebs-volume-microvm-storage.service', active: 'active' });
-    expect(hs.storage?.mountpoint).toBe('/');
+    expect(hs.storage).toEqual({ mountpoint: '/', size: 270553174016, used: 24010522624, available: 84933771264 });
   });
 
-  it('shows the stopped vm1 (no carrier, no booted link) and the running vm2 with its snapshots', async () => {
+  it('reads the running VMs, their runners, bridges and snapshots, and which VMs are autostarted', async () => {
     const hs = await fetchHostStatus(lab(), labHost(), { now: () => NOW });
-    const [vm1, vm2, , vm4] = hs.vms;
-    expect(vm1).toMatchObject({ active: 'inactive', sub: 'dead', runner: 'present', booted: null, outdated: false, bridge: 'no-carrier', autostart: true });
-    expect(vm2).toMatchObject({ active: 'active', sub: 'running', restarts: 0, runner: 'present', outdated: false, bridge: 'up', autostart: true, result: 'success' });
-    expect(vm2?.since).toBe(new Date(1795698231 * 1000).toISOString());
+    const [vm1, vm2, vm3, vm4, vm5] = hs.vms;
+    for (const vm of [vm1, vm2, vm3]) expect(vm).toMatchObject({ active: 'active', sub: 'running', runner: 'present', outdated: false, bridge: 'up', autostart: true });
+    expect(vm1?.restarts).toBe(2);
+    expect(vm2).toMatchObject({ since: new Date(1795698730 * 1000).toISOString(), result: 'success', restarts: 0 });
+    expect(vm2?.current).toMatch(/^\/nix\/store\/\w+-microvm-cloud-hypervisor-vm2$/);
+    expect(vm2?.booted).toBe(vm2?.current);
     expect(vm2).toMatchObject({ dataset: 'microvms/storage/vm2', datasetUsed: 6717440, snapshots: 3, newestSnapshot: '20261124-0900' });
     expect(vm2?.memoryBytes).toBeNull(); // [not set] on the lab
-    expect(vm4).toMatchObject({ active: 'inactive', autostart: false, since: null, snapshots: 2, newestSnapshot: '20261122-0900' });
+    expect(vm4).toMatchObject({ active: 'inactive', autostart: false, since: null, runner: 'present', booted: null, snapshots: 2, newestSnapshot: '20261122-0900' });
+    expect(vm5?.autostart).toBe(false);
     expect(hs.vms.every((v) => v.reachable === null)).toBe(true);
   });
 
-  it('reads a missing runner link, an outdated runner, a failed unit and accounting values', async () => {
-    let out = labOutput();
-    out = out.replace(/(@@mvm current:vm5\n)[^@]*@@rc 0/, '$1@@rc 1');
-    out = out.replace(/(@@mvm current:vm3\n)\/nix\/store\/[^\n]+/, '$1/nix/store/ffff-microvm-cloud-hypervisor-vm3');
-    out = out.replace('Id=microvm@vm2.service\nLoadState=loaded\nActiveState=active', 'Id=microvm@vm2.service\nLoadState=loaded\nActiveState=failed');
-    out = out.replace(/MemoryCurrent=\[not set\]\nCPUUsageNSec=\[not set\]\nId=microvm@vm3/, 'MemoryCurrent=104857600\nCPUUsageNSec=2500000000\nId=microvm@vm3');
+  it('sees a crash, a stopped VM, a flipped runner and a missing runner link', async () => {
+    const hs = await fetchHostStatus(lab(labTrouble()), labHost(), { now: () => NOW });
+    const [vm1, vm2, vm3, , vm5] = hs.vms;
+    expect(vm1).toMatchObject({ active: 'activating', sub: 'auto-restart', result: 'exit-code', booted: null, bridge: 'no-carrier' });
+    expect(vm2).toMatchObject({ active: 'inactive', sub: 'dead', booted: null, outdated: false, bridge: 'no-carrier' });
+    expect(vm2?.since).toBe(new Date(1795698828 * 1000).toISOString());
+    expect(vm3).toMatchObject({ active: 'active', outdated: true, runner: 'present' });
+    expect(vm3?.current).not.toBe(vm3?.booted);
+    expect(vm5).toMatchObject({ runner: 'missing', current: null, booted: null });
+  });
+
+  it('reads a failed unit list and accounting values where the host reports them', async () => {
+    let out = labBaseline().replace(/MemoryCurrent=\[not set\]\nCPUUsageNSec=\[not set\]\nId=microvm@vm3/, 'MemoryCurrent=104857600\nCPUUsageNSec=2500000000\nId=microvm@vm3');
+    out = out.replace(/MemoryCurrent=\[not set\]\nCPUUsageNSec=\[not set\]\nId=microvm@vm2/, 'MemoryCurrent=18446744073709551615\nCPUUsageNSec=[not set]\nId=microvm@vm2');
     out = withSection(out, 'failed', 'microvm@vm2.service loaded failed failed MicroVM vm2\n');
     const hs = await fetchHostStatus(lab(out), labHost(), { now: () => NOW });
-    const [, vm2, vm3, , vm5] = hs.vms;
-    expect(vm5).toMatchObject({ runner: 'missing', current: null });
-    expect(vm3).toMatchObject({ outdated: true, current: '/nix/store/ffff-microvm-cloud-hypervisor-vm3', memoryBytes: 104857600, cpuNs: 2500000000 });
-    expect(vm2?.active).toBe('failed');
+    expect(hs.vms[2]).toMatchObject({ memoryBytes: 104857600, cpuNs: 2500000000 });
+    expect(hs.vms[1]).toMatchObject({ memoryBytes: null, cpuNs: null });
     expect(hs.system.failedUnits).toEqual(['microvm@vm2.service']);
   });
 
   it('probes every VM through the hypervisor when asked', async () => {
-    const t = new ScriptedTransport().on(isGather, { stdout: labOutput() }).on((c) => c === 'true', (_c, target) => (target.vm === 'vm1' ? { code: 255 } : { code: 0 }));
+    const t = new ScriptedTransport().on(isGather, { stdout: labBaseline() }).on((c) => c === 'true', (_c, target) => (target.vm === 'vm1' ? { code: 255 } : { code: 0 }));
     const hs = await fetchHostStatus(t, labHost(), { probeVms: true, now: () => NOW });
     expect(hs.vms.map((v) => v.reachable)).toEqual([false, true, true, true, true]);
     expect(t.sent.filter((s) => s.target.vm).map((s) => s.target.vm)).toEqual(['vm1', 'vm2', 'vm3', 'vm4', 'vm5']);
@@ -82,13 +90,14 @@ describe('fetchHostStatus when things go wrong', () => {
   });
 
   it('never throws on garbage or cut output: unknown fields become unknown/null', async () => {
-    const out = labOutput();
+    const out = labTrouble();
     for (const garbage of [out.slice(0, out.length / 2), out.replace(/=/g, ' '), '@@mvm units\n\u0000\u0001garbage\n@@rc 0\n', out.replace(/@@rc \d+/g, '')]) {
       const hs = await fetchHostStatus(lab(garbage), labHost());
       expect(() => statusReportSchema.parse({ generatedAt: 'x', hosts: [hs] })).not.toThrow();
       expect(hs.vms).toHaveLength(5);
     }
     const cut = await fetchHostStatus(lab(out.slice(0, out.indexOf('@@mvm units'))), labHost());
-    expect(cut.vms[1]).toMatchObject({ active: 'unknown', bridge: 'unknown', runner: 'unknown', snapshots: 3 });
+    expect(cut.vms[1]).toMatchObject({ active: 'unknown', bridge: 'unknown', runner: 'unknown', autostart: null, snapshots: 3 });
+    expect(cut.storageUnit).toBeNull();
   });
 });

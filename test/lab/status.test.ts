@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shJoin } from '../../src/host/quote.js';
+import { statusReportSchema, type HostStatus, type StatusReport, type VmStatus } from '../../src/model/status.js';
+import { openRuntime, type Runtime } from '../../src/services/runtime.js';
+import { fetchHostStatus } from '../../src/services/status.js';
+import { vmProblems } from '../../src/services/status-check.js';
+
+// The status refresh against the lab hypervisor (real sshd, systemd 252, zfs-fuse, bridges). Stops vm2,
+// crashes vm1, flips vm3's runner and removes vm5's runner link, and sees each in fetchHostStatus and in
+// `mvm-tui status --json`; puts everything back afterwards. Run: npx tsup && npm run lab:run -- npx vitest run
+// --project lab test/lab/status.test.ts (after npm run lab:up).
+
+const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/mvm-tui', import.meta.url));
+const HOST = 'lab';
+const run = promisify(execFile);
+/** A change must show within this long (a crash shows once systemd schedules the restart: RestartSec=5s). */
+const BUDGET_MS = 3_000;
+
+let rt: Runtime;
+let vm3Current: string | null = null;
+
+const sh = async (command: string) => (await rt.transport.exec({ host: HOST }, command, { timeoutMs: 20_000 })).stdout.trim();
+const host = () => rt.inventory.hosts[0]!;
+const vm = (hs: HostStatus, name: string): VmStatus => hs.vms.find((v) => v.name === name)!;
+
+/** Refreshes until `ok` holds or the budget is spent; returns the last status and how long it took. */
+async function until(ok: (hs: HostStatus) => boolean, budgetMs = BUDGET_MS, probeVms = false): Promise<{ hs: HostStatus; ms: number }> {
+  const start = Date.now();
+  for (;;) {
+    const hs = await fetchHostStatus(rt.transport, host(), { probeVms });
+    if (ok(hs) || Date.now() - start > budgetMs) return { hs, ms: Date.now() - start };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function cliJson(): Promise<{ code: number; report: StatusReport }> {
+  let code = 0;
+  let stdout = '';
+  try {
+    stdout = (await run(process.execPath, [BIN, 'status', '--json', '--config', INVENTORY], { timeout: 60_000 })).stdout;
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string };
+    code = typeof err.code === 'number' ? err.code : -1;
+    stdout = err.stdout ?? '';
+  }
+  return { code, report: statusReportSchema.parse(JSON.parse(stdout)) };
+}
+
+const autostarted = ['vm1', 'vm2', 'vm3'];
+const healthy = (hs: HostStatus) => hs.reachable && autostarted.every((n) => vmProblems(vm(hs, n)).length === 0);
+
+async function restore(): Promise<void> {
+  await sh('labctl fix-runner vm5 >/dev/null 2>&1; true');
+  const cur = await sh('readlink /var/lib/microvms/vm3/current || true');
+  if (vm3Current && cur !== vm3Current) await sh(shJoin(['ln', '-sfn', vm3Current, '/var/lib/microvms/vm3/current']));
+  await sh('systemctl start microvm@vm1 microvm@vm2 microvm@vm3');
+  // A VM whose runner was swapped while it ran is restarted onto the current one.
+  const hs = await fetchHostStatus(rt.transport, host());
+  const outdated = autostarted.filter((n) => vm(hs, n).outdated);
+  if (outdated.length) await sh(shJoin(['systemctl', 'restart', ...outdated.map((n) => `microvm@${n}`)]));
+}
+
+describe.skipIf(!existsSync(INVENTORY))('status on the lab hypervisor', () => {
+  beforeAll(async () => {
+    rt = await openRuntime({ config: INVENTORY, readOnly: false, demo: false, acceptNew: false });
+    await run('npx', ['tsup'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 120_000 });
+    vm3Current = (await sh('readlink /var/lib/microvms/vm3/current || true')) || null;
+    await restore();
+  });
+
+  afterAll(async () => {
+    if (!rt) return;
+    await restore();
+    await until(healthy, 15_000);
+    await rt.close();
+  });
+
+  it('baseline: autostarted VMs running with runner, bridge and ssh; pools online; status exits 0', async () => {
+    const { hs } = await until((s) => healthy(s) && autostarted.every((n) => vm(s, n).reachable === true), 20_000, true);
+    expect(hs.reachable).toBe(true);
+    expect(hs.system.state).toBe('running');
+    expect(hs.pools.find((p) => p.name === 'microvms')?.health).toBe('ONLINE');
+    expect(hs.storageUnit?.active).toBe('active');
+    for (const n of autostarted) {
+      expect(vm(hs, n)).toMatchObject({ active: 'active', sub: 'running', runner: 'present', outdated: false, bridge: 'up', reachable: true, autostart: true });
+      expect(vm(hs, n).snapshots).toBeGreaterThan(0);
+    }
+    expect(vm(hs, 'vm4')).toMatchObject({ autostart: false, runner: 'present' });
+    const { code, report } = await cliJson();
+    expect(report.hosts[0]?.vms.filter((v) => autostarted.includes(v.name)).map((v) => [v.name, v.active, v.runner, v.outdated, v.bridge])).toEqual(
+      autostarted.map((n) => [n, 'active', 'present', false, 'up']),
+    );
+    expect(code).toBe(0);
+  });
+
+  it('sees a stopped VM, a crash, a flipped runner and a missing runner within the budget, in both paths', async () => {
+    const before = await fetchHostStatus(rt.transport, host());
+    const restarts = vm(before, 'vm1').restarts ?? 0;
+
+    await sh('systemctl stop microvm@vm2');
+    const stopped = await until((s) => vm(s, 'vm2').active === 'inactive' && vm(s, 'vm2').bridge === 'no-carrier');
+    expect(vm(stopped.hs, 'vm2')).toMatchObject({ active: 'inactive', sub: 'dead', bridge: 'no-carrier', booted: null });
+    expect(stopped.ms).toBeLessThan(BUDGET_MS);
+
+    await sh('labctl crash vm1');
+    const crashed = await until((s) => (vm(s, 'vm1').restarts ?? 0) > restarts, 10_000);
+    expect(vm(crashed.hs, 'vm1').restarts).toBeGreaterThan(restarts);
+
+    await sh('labctl flip vm3');
+    const flipped = await until((s) => vm(s, 'vm3').outdated);
+    expect(vm(flipped.hs, 'vm3')).toMatchObject({ outdated: true, active: 'active' });
+    expect(vm(flipped.hs, 'vm3').current).not.toBe(vm(flipped.hs, 'vm3').booted);
+    expect(flipped.ms).toBeLessThan(BUDGET_MS);
+
+    await sh('labctl break-runner vm5');
+    const broken = await until((s) => vm(s, 'vm5').runner === 'missing');
+    expect(vm(broken.hs, 'vm5')).toMatchObject({ runner: 'missing', current: null });
+    expect(broken.ms).toBeLessThan(BUDGET_MS);
+
+    const { code, report } = await cliJson();
+    const vms = new Map(report.hosts[0]!.vms.map((v) => [v.name, v]));
+    expect(vms.get('vm2')).toMatchObject({ active: 'inactive', bridge: 'no-carrier', reachable: false });
+    expect(vms.get('vm1')!.restarts).toBeGreaterThan(restarts);
+    expect(vms.get('vm3')).toMatchObject({ outdated: true });
+    expect(vms.get('vm5')).toMatchObject({ runner: 'missing' });
+    expect(code).toBe(1);
+  });
+
+  it('measures one refresh (median of 20) and what the gather script costs', async () => {
+    await restore();
+    await until(healthy, 20_000);
+    const time = async (f: () => Promise<unknown>, n = 20) => {
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await f();
+        ms.push(performance.now() - t0);
+      }
+      return ms.sort((a, b) => a - b)[Math.floor(n / 2)]!;
+    };
+    const fetchMs = await time(() => fetchHostStatus(rt.transport, host()));
+    const trueMs = await time(() => rt.transport.exec({ host: HOST }, 'true'));
+    // vm4 and vm5 are not running: their probes wait for the 3 s probe timeout or a refusal.
+    const probeMs = await time(() => fetchHostStatus(rt.transport, host(), { probeVms: true }), 5);
+    const { gatherSections, renderGatherScript } = await import('../../src/host/gather.js');
+    const script = renderGatherScript(gatherSections(host()));
+    const out = await rt.transport.exec({ host: HOST }, script);
+    const remote = await sh(`bash -c ${shJoin([`TIMEFORMAT=%R; time { ${script.trim().split('\n').join('\n')}\n} >/dev/null 2>&1`])} 2>&1`);
+    console.log(
+      `fetchHostStatus median ${fetchMs.toFixed(1)} ms (exec true ${trueMs.toFixed(1)} ms; with VM probes, median of 5, ${probeMs.toFixed(1)} ms); ` +
+        `script ${script.length} B, ${gatherSections(host()).length} commands, output ${out.stdout.length} B, remote run ${remote} s`,
+    );
+    expect(fetchMs).toBeLessThan(1000);
+  });
+});
