@@ -64,7 +64,10 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
     if (!host) return c.status('no host', 'warn');
     await open({ host }, `snapshots ${host}`);
   });
+  // esc peels one layer at a time: an open diff, then an applied filter, then the browser itself.
   c.register('snapshot.close', () => {
+    if (st().diff) return d({ type: 'snapshots/diff', diff: null });
+    if (st().filter.text) return d({ type: 'snapshots/filterCancel' });
     d({ type: 'ui/paneClose', id: SNAPSHOT_PANE });
     d({ type: 'snapshots/close' });
   });

@@ -8,8 +8,11 @@ import {
   zfsDestroySnapshotCmd,
   zfsDiffCmd,
   zfsListCmd,
+  zfsMountCmd,
   zfsRenameCmd,
+  zfsSetMountpointCmd,
   zfsSnapshotCmd,
+  zfsUnmountCmd,
 } from '../../src/host/zfs.js';
 
 // Thousands of random and adversarial names: whatever the grammar accepts must reach a real POSIX shell
@@ -98,13 +101,27 @@ describe('name validation (property-based)', () => {
   it('no builder output has a shell metacharacter outside quotes', () => {
     fc.assert(
       fc.property(nameArb, (n) => {
-        let line: string;
-        try {
-          line = zfsSnapshotCmd(DS, n);
-        } catch {
-          return;
+        const builders = [
+          () => zfsSnapshotCmd(DS, n),
+          () => zfsSnapshotCmd(DS, n, { recursive: true }),
+          () => zfsDestroySnapshotCmd(`${DS}@${n}`),
+          () => zfsDiffCmd(`${DS}@${n}`),
+          () => zfsCloneCmd(`${DS}@${n}`, `${DS}-${n}`, `/var/lib/microvms/${n}`),
+          () => zfsRenameCmd(`${DS}/${n}`, `${DS}-${n}`),
+          () => zfsListCmd(`${DS}/${n}`),
+          () => zfsSetMountpointCmd(`${DS}/${n}`, `/var/lib/microvms/${n}`),
+          () => zfsMountCmd(`${DS}/${n}`),
+          () => zfsUnmountCmd(`${DS}/${n}`),
+        ];
+        for (const build of builders) {
+          let line: string;
+          try {
+            line = build();
+          } catch {
+            continue; // refused: nothing to run
+          }
+          expect(unquotedMeta(line)).toEqual([]);
         }
-        expect(unquotedMeta(line)).toEqual([]);
       }),
       { numRuns: 5000 },
     );

@@ -157,8 +157,12 @@ describe('the snapshot browser in the app', () => {
     const f = await r.waitFor('/1122c');
     expect(f).not.toContain('@20261124-0900');
     expect(sent()).toEqual([]); // the 'c' went into the field, it did not create a snapshot
-    await r.press('escape');
+    await r.press('return'); // keep the filter
+    await r.waitFor('(esc clears)');
+    await r.press('escape'); // clears it, the browser stays
     expect(await r.waitFor('@20261124-0900')).toContain('@20261120-0900');
+    await r.press('escape'); // closes the browser
+    await r.waitFor((f) => !f.includes('Snapshots ·'));
   });
 
   it('n takes a typed name; a hostile one is refused and nothing runs', async () => {
