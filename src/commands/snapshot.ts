@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../config/load.js';
-import { ZfsNameError } from '../host/zfs.js';
+import { snapshotFull, ZfsNameError } from '../host/zfs.js';
 import { ReadOnlyError } from '../services/guard.js';
 import { describeRollback, executeRollback, planRollback } from '../services/rollback.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
@@ -177,6 +177,7 @@ export function makeSnapshotCommands(deps: SnapshotCommandDeps = defaultDeps): S
         if (ctx.args.length < 2) throw new UsageError('name a VM and at least one snapshot (the part after @)');
         const [vmName, ...snaps] = ctx.args as [string, ...string[]];
         const { host, vm } = svc.vm(vmName, str(ctx.values.host));
+        for (const s of snaps) snapshotFull(vm.dataset, s); // a hostile name is refused as such, before any listing
         // Only names that exist: a typo must not become a half-done destroy.
         const listing = await svc.list(host.name, vm.dataset);
         const have = new Set(listing.datasets.find((d) => d.name === vm.dataset)?.snapshots.map((s) => s.name));

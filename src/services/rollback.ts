@@ -112,7 +112,7 @@ export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, 
     target: `${plan.dataset}@${plan.target.name}`,
     action: 'snapshot.rollback',
     command: commands.join(' && '),
-    detail: (r) => `old state and ${r.plan.newer.length} newer snapshot(s) kept in ${r.plan.preserved}` + (r.warnings.length ? `; ${r.warnings.join('; ')}` : ''),
+    detail: (r) => `old state and ${r.plan.newer.length} newer snapshot(s) kept in ${r.plan.preserved} (mounted at ${r.plan.preservedMountpoint})` + (r.warnings.length ? `; ${r.warnings.join('; ')}` : ''),
     ok: (r) => r.warnings.length === 0,
     run: async () => {
       if (step.stop) {

@@ -145,6 +145,7 @@ describe('mvm-tui snapshot destroy', () => {
     const { run, transport } = harness();
     await expect(run('snapshot destroy', ['vm4', 'first'])).rejects.toThrow(/--yes/);
     await expect(run('snapshot destroy', ['vm4', 'first', 'nope'], { yes: true })).rejects.toThrow(/no such snapshot.*@nope/);
+    await expect(run('snapshot destroy', ['vm4', 'first', '$(reboot)'], { yes: true })).rejects.toThrow(/invalid ZFS name/);
     expect(mutations(transport)).toEqual([]);
   });
 });
