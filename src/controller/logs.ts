@@ -2,7 +2,8 @@ import { saveLogFile, type SaveRequest, type SaveResult } from '../services/logs
 import { tailLogs, type TailHandle } from '../services/logs/tail.js';
 import type { Transport } from '../ssh/types.js';
 import { selectLayout } from '../store/selectors.js';
-import { nextRange, rangeLabel, rangeQuery } from '../store/slices/logs.js';
+import { validateUnit } from '../host/journal.js';
+import { logsTyping, nextRange, rangeLabel, rangeQuery } from '../store/slices/logs.js';
 import type { AppState } from '../store/slices/index.js';
 import type { VmRef } from '../store/slices/ui.js';
 import { LOG_PANE_CHROME } from '../views/LogPane.js';
@@ -40,6 +41,7 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
   const { store } = c;
   const d = store.dispatch;
   const tails = new Map<string, TailHandle>();
+  let unitSeq = 0;
 
   const startTail = (id: string) => {
     tails.get(id)?.stop();
@@ -97,6 +99,14 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
 
   c.register('log.open', ({ selected }) => (selected ? open(selected, false) : c.status('no VM selected', 'warn')));
   c.register('log.add', ({ selected }) => (selected ? open(selected, true) : c.status('no VM selected', 'warn')));
+  c.register('log.openUnit', ({ selected, state }) => {
+    const host = selected?.host ?? state.hosts.order[0];
+    if (!host) return c.status('no host', 'warn');
+    if (logPanes(state).length >= MAX_LOG_PANES) return c.status(`at most ${MAX_LOG_PANES} log panes: close one first (escape in the pane)`, 'warn');
+    const id = `log:${host}:?${++unitSeq}`;
+    d({ type: 'logs/open', id, host, unit: '', prompt: true });
+    d({ type: 'ui/paneOpen', pane: { id, kind: 'logs', scope: 'logs', title: `logs ${host}`, params: { host, unit: '' } } });
+  });
   c.register('log.close', onActive(close));
   c.register('log.zoom', () => d({ type: 'ui/zoom', zoomed: !store.getState().ui.zoomed }));
   c.register('log.prev', () => {
@@ -138,10 +148,25 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     }),
   );
 
-  // Enter/escape while typing a pane's filter belong to that pane; otherwise to whoever had them.
+  /** Enter on a typed unit name: validated, then the pane follows it. */
+  const acceptUnit = (id: string, typed: string) => {
+    const unit = typed.trim();
+    try {
+      validateUnit(unit);
+    } catch (e) {
+      return c.status((e as Error).message, 'error');
+    }
+    const p = store.getState().logs.byId[id]!;
+    d({ type: 'logs/setUnit', id, unit });
+    d({ type: 'ui/paneOpen', pane: { id, kind: 'logs', scope: 'logs', title: `logs ${unit}`, params: { host: p.host, unit } } });
+    startTail(id);
+  };
+
+  // Enter/escape while typing in a log pane (its filter or a unit name) belong to that pane; otherwise to
+  // whoever had them.
   const typing = () => {
     const id = active();
-    return id && store.getState().logs.byId[id]!.filter.editing ? id : undefined;
+    return id && logsTyping(store.getState().logs.byId[id]) ? id : undefined;
   };
   for (const [cmd, type] of [
     ['filter.apply', 'logs/filterApply'],
@@ -150,7 +175,10 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     const previous = c.handler(cmd);
     c.register(cmd, (ctx) => {
       const id = typing();
-      return id ? d({ type, id }) : previous?.(ctx);
+      if (!id) return previous?.(ctx);
+      const prompt = store.getState().logs.byId[id]!.prompt;
+      if (prompt === null) return d({ type, id });
+      return cmd === 'filter.apply' ? acceptUnit(id, prompt) : close(id);
     });
   }
 

@@ -2,6 +2,7 @@ import type { Scope } from '../keymap/types.js';
 import type { VmStatus } from '../model/status.js';
 import { computeLayout, gridColumns } from './layout.js';
 import type { AppState } from './slices/index.js';
+import { logsTyping } from './slices/logs.js';
 import { snapshotsTyping } from './slices/snapshots.js';
 import type { HostEntry, VmHistory, VmInfo } from './slices/hosts.js';
 import { vmKey, type VmRef } from './slices/ui.js';
@@ -79,7 +80,7 @@ export function selectFocusStack(s: AppState): Scope[] {
   const stack: Scope[] = ['grid'];
   const pane = s.ui.panes.find((p) => p.id === s.ui.activePane);
   if (pane) stack.push(pane.scope);
-  if (s.ui.filter.editing || (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots)) || (pane?.kind === 'logs' && s.logs.byId[pane.id]?.filter.editing)) stack.push('filter');
+  if (s.ui.filter.editing || (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots)) || (pane?.kind === 'logs' && logsTyping(s.logs.byId[pane.id]))) stack.push('filter');
   if (s.ui.help.open) stack.push('help');
   if (s.ui.palette) stack.push('palette');
   if (s.ui.dialog) stack.push(s.ui.dialog.typeToConfirm ? 'prompt' : 'dialog');

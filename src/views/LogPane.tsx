@@ -19,7 +19,7 @@ export const LOG_PANE_CHROME = 4;
 
 export function LogPane({ pane, width, height, focused }: LogPaneProps) {
   const inner = Math.max(10, width - 2);
-  const footer = pane.filter.editing || pane.filter.error || pane.notice ? 1 : 0;
+  const footer = pane.prompt !== null || pane.filter.editing || pane.filter.error || pane.notice ? 1 : 0;
   const bodyRows = Math.max(0, height - LOG_PANE_CHROME - footer);
   const rows = visibleRows({
     buffer: pane.buffer,
@@ -42,11 +42,22 @@ export function LogPane({ pane, width, height, focused }: LogPaneProps) {
 }
 
 function emptyText(p: LogPaneState): string {
+  if (p.prompt !== null) return 'type a unit name (e.g. comin, sshd, ebs-volume-microvm-storage)';
   if (p.buffer.held && !p.buffer.visibleCount) return `no line matches /${p.filter.text}/`;
   return p.conn.status === 'streaming' ? 'waiting for lines…' : 'no lines yet';
 }
 
 function Footer({ pane }: { pane: LogPaneState }) {
+  if (pane.prompt !== null) {
+    return (
+      <Text wrap="truncate">
+        <Text color="cyan">unit on {pane.host}: </Text>
+        {pane.prompt}
+        <Text inverse> </Text>
+        <Text dimColor> (enter follows it, escape closes)</Text>
+      </Text>
+    );
+  }
   if (pane.filter.editing) {
     return (
       <Text wrap="truncate">

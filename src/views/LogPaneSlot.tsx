@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useServices, useStore } from '../hooks/context.js';
 import { useTextInput } from '../hooks/useTextInput.js';
+import { logsTyping } from '../store/slices/logs.js';
 import { LogPane } from './LogPane.js';
 import type { PaneProps } from './panes.js';
 
@@ -9,10 +10,11 @@ import type { PaneProps } from './panes.js';
 export function LogPaneSlot({ pane, width, height, focused }: PaneProps) {
   const { store } = useServices();
   const state = useStore((s) => s.logs.byId[pane.id]);
+  const prompting = state?.prompt !== null && state?.prompt !== undefined;
   useTextInput(
-    () => store.getState().logs.byId[pane.id]?.filter.text ?? '',
-    (text) => store.dispatch({ type: 'logs/filterText', id: pane.id, text }),
-    focused && Boolean(state?.filter.editing),
+    () => (prompting ? (store.getState().logs.byId[pane.id]?.prompt ?? '') : (store.getState().logs.byId[pane.id]?.filter.text ?? '')),
+    (text) => store.dispatch(prompting ? { type: 'logs/prompt', id: pane.id, text } : { type: 'logs/filterText', id: pane.id, text }),
+    focused && logsTyping(state),
   );
   if (!state) {
     return (

@@ -97,3 +97,21 @@ it('shows a drop in the pane header and resumes after the last cursor by itself'
   await new Promise((r) => setTimeout(r, 2100));
   expect(t.transport.streams[1]?.command).toContain('--after-cursor');
 }, 10_000);
+
+it('U opens a pane on any unit of the host: a bad name is refused, a good one is followed', async () => {
+  const t = await app();
+  await t.r.press('U');
+  await t.r.waitFor('unit on hv1:');
+  await t.r.type('x;reboot');
+  await t.r.press('return');
+  await t.r.waitFor('not a valid unit name');
+  expect(t.transport.sent).toEqual([]);
+  for (let i = 0; i < 8; i++) await t.r.press('backspace');
+  await t.r.type('comin');
+  await t.r.press('return');
+  await t.r.waitFor('comin @ hv1');
+  expect(t.transport.sent.map((s) => s.command)).toEqual(['journalctl -u comin -o json -f -n 100 --no-pager']);
+  await t.r.press('escape');
+  await t.r.waitFor((f) => !f.includes('comin @ hv1'));
+  expect(t.transport.streams[0]!.cancelled).toBe(true);
+});

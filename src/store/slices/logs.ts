@@ -53,6 +53,13 @@ export interface LogPaneState {
   version: number;
   /** A one-line note for the pane (saved to FILE, filter error). */
   notice?: string;
+  /** The unit name being typed for a pane opened on "any unit" (U); null once it follows one. */
+  prompt: string | null;
+}
+
+/** The pane's text field has the keys (filter or unit name). */
+export function logsTyping(p: LogPaneState | undefined): boolean {
+  return Boolean(p && (p.filter.editing || p.prompt !== null));
 }
 
 export interface LogsState {
@@ -60,7 +67,10 @@ export interface LogsState {
 }
 
 export type LogsAction =
-  | { type: 'logs/open'; id: string; host: string; unit: string; vm?: string; range?: LogRange; capacity?: number }
+  | { type: 'logs/open'; id: string; host: string; unit: string; vm?: string; range?: LogRange; capacity?: number; prompt?: boolean }
+  | { type: 'logs/prompt'; id: string; text: string | null }
+  /** The typed unit is accepted: the pane follows it from now on. */
+  | { type: 'logs/setUnit'; id: string; unit: string }
   | { type: 'logs/close'; id: string }
   | { type: 'logs/append'; id: string; entries: readonly LogEntry[] }
   | { type: 'logs/conn'; id: string; state: TailState }
@@ -95,6 +105,7 @@ function newPane(a: Extract<LogsAction, { type: 'logs/open' }>): LogPaneState {
     conn: { status: 'connecting', drops: 0 },
     buffer: new PaneBuffer(a.capacity ?? DEFAULT_CAPACITY),
     version: 0,
+    prompt: a.prompt ? '' : null,
   };
 }
 
@@ -144,6 +155,11 @@ function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
       return { ...applyFilter(p, ''), filter: { text: '', editing: false } };
     case 'logs/notice':
       return { ...p, notice: a.text };
+    case 'logs/prompt':
+      return { ...p, prompt: a.text };
+    case 'logs/setUnit':
+      p.buffer.clear();
+      return { ...p, unit: a.unit, prompt: null, scroll: 0, follow: true, version: p.version + 1 };
     default:
       return p;
   }

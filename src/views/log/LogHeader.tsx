@@ -26,7 +26,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function LogHeader({ pane, focused, width }: { pane: LogPaneState; focused: boolean; width: number }) {
   const b = pane.buffer;
   const conn = connText(pane.conn);
-  const title = pane.vm ? `${pane.vm} ${pane.unit}` : pane.unit;
+  const title = pane.vm ? `${pane.vm} ${pane.unit}` : pane.unit || '(no unit yet)';
   const stats = [
     pane.follow ? 'FOLLOW' : `PAUSED${pane.scroll ? ` -${n(pane.scroll)}` : ''}`,
     `${n(b.held)} held`,
