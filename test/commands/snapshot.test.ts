@@ -109,7 +109,7 @@ describe('mvm-tui snapshot rollback', () => {
     const { run, transport, audit } = harness();
     const r = await run('snapshot rollback', ['vm4', 'target'], { yes: true });
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/1 newer snapshot\(s\).*\n  @latest\n/);
+    expect(r.err).toMatch(/1 newer snapshot\(s\).*\n {2}@latest\n/);
     expect(r.err).toContain('microvm@vm4 is stopped first and started again afterwards');
     expect(r.out).toContain(`kept in ${D}-pre-rollback-20260526-120000`);
     expect(mutations(transport)[0]).toBe('systemctl stop microvm@vm4');
