@@ -143,10 +143,14 @@ async function follow(
     },
   );
   const off = onInterrupt(() => handle.stop());
+  // `mvm-tui logs -f vm1 | head`: a closed pipe ends the follow quietly instead of crashing on EPIPE.
+  const onPipeError = () => handle.stop();
+  ctx.stdout.on('error', onPipeError);
   try {
     await handle.done;
   } finally {
     off();
+    ctx.stdout.off('error', onPipeError);
   }
   if (failed) {
     ctx.stderr.write(`mvm-tui: ${target.host}: ${target.unit}: ${failed}\n`);

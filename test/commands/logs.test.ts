@@ -150,3 +150,14 @@ describe('mvm-tui logs', () => {
     expect(h.err()).toMatch(/lab: microvm@vm1: connection dropped\n$/);
   });
 });
+
+describe('mvm-tui logs -f into a closed pipe', () => {
+  it('stops following when stdout errors (EPIPE) and exits 0', async () => {
+    const h = harness({ follow: true }, ['vm1']);
+    const run = h.cmd.run(h.ctx);
+    await tick();
+    h.ctx.stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    expect(await run).toBe(0);
+    expect(h.t.streams[0]!.cancelled).toBe(true);
+  });
+});
