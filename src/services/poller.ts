@@ -1,7 +1,7 @@
 import type { HostConfig, Inventory } from '../config/types.js';
 import type { HostStatus } from '../model/status.js';
 import type { Transport } from '../ssh/types.js';
-import { fetchHostStatus, probeVms } from './status.js';
+import { fetchHostStatus, probeRunningVms } from './status.js';
 
 // Keeps every host's status fresh, k9s-style: one timer per host; a tick that comes while the host's last
 // refresh is still running is skipped (never two refreshes of one host at once); errors back off (the
@@ -126,7 +126,7 @@ export class StatusPoller {
         h.failures = 0;
         h.lastGood = hs;
         this.emit(h, hs);
-        this.maybeProbe(h);
+        this.maybeProbe(h, hs);
       } else {
         h.failures += 1;
         // Keep the last good data, marked stale: its own updatedAt says how old it is.
@@ -141,12 +141,12 @@ export class StatusPoller {
     return run;
   }
 
-  private maybeProbe(h: HostState): void {
+  private maybeProbe(h: HostState, hs: HostStatus): void {
     const every = this.opts.probeEveryMs ?? 10_000;
     if (every <= 0 || h.probing || !h.host.vms.length || this.now() - h.lastProbeAt < every) return;
     h.probing = true;
     h.lastProbeAt = this.now();
-    void probeVms(this.transport, h.host)
+    void probeRunningVms(this.transport, hs, h.host)
       .then((probes) => {
         h.probes = probes;
         if (h.latest) this.emit(h, h.latest);

@@ -21,10 +21,12 @@ export const VM_PROBE_TIMEOUT_MS = 3_000;
 const firstLine = (s: string) => s.trim().split('\n')[0]?.trim() ?? '';
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** VM name -> answers `true` over SSH through the hypervisor (false on any error or timeout). */
-export async function probeVms(transport: Transport, host: HostConfig): Promise<Map<string, boolean>> {
+/** VM name -> answers `true` over SSH through the hypervisor (false on any error or timeout). `only`
+ *  limits the probe to those VMs. */
+export async function probeVms(transport: Transport, host: HostConfig, only?: readonly string[]): Promise<Map<string, boolean>> {
+  const vms = host.vms.filter((vm) => !only || only.includes(vm.name));
   const results = await Promise.all(
-    host.vms.map(async (vm) => {
+    vms.map(async (vm) => {
       try {
         const r = await transport.exec({ host: host.name, vm: vm.name }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS });
         return [vm.name, r.code === 0] as const;
@@ -36,6 +38,18 @@ export async function probeVms(transport: Transport, host: HostConfig): Promise<
   return new Map(results);
 }
 
+/** Probes the VMs whose unit may be running; one that is inactive or failed cannot answer (false, no wait). */
+export async function probeRunningVms(transport: Transport, hs: HostStatus, host: HostConfig): Promise<Map<string, boolean>> {
+  const down = new Set(hs.vms.filter((v) => v.active === 'inactive' || v.active === 'failed').map((v) => v.name));
+  const probed = await probeVms(
+    transport,
+    host,
+    host.vms.map((v) => v.name).filter((n) => !down.has(n)),
+  );
+  for (const n of down) probed.set(n, false);
+  return probed;
+}
+
 export async function fetchHostStatus(transport: Transport, host: HostConfig, opts: FetchStatusOptions = {}): Promise<HostStatus> {
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
@@ -45,7 +59,6 @@ export async function fetchHostStatus(transport: Transport, host: HostConfig, op
   } catch (e) {
     return unreachableHost(host, `${host.name}: ${errorText(e)}`);
   }
-  const probes = opts.probeVms ? probeVms(transport, host) : undefined;
   try {
     const res = await transport.exec({ host: host.name }, script, { timeoutMs });
     if (res.timedOut) return unreachableHost(host, `${host.name}: status refresh timed out after ${Math.round(timeoutMs / 100) / 10} s`);
@@ -54,11 +67,12 @@ export async function fetchHostStatus(transport: Transport, host: HostConfig, op
       const why = firstLine(res.stderr) || (res.code === null ? `ended by ${res.signal ?? 'a dropped connection'}` : `exit ${res.code} without output`);
       return unreachableHost(host, `${host.name}: status script failed: ${why}`);
     }
-    return hostStatusFromSections(host, sections, { now: now(), probes: probes ? await probes : undefined });
+    const hs = hostStatusFromSections(host, sections, { now: now() });
+    if (!opts.probeVms) return hs;
+    // After the refresh, so a stopped VM is not waited for (a probe of one can take the whole timeout).
+    const probes = await probeRunningVms(transport, hs, host);
+    return { ...hs, vms: hs.vms.map((v) => ({ ...v, reachable: probes.get(v.name) ?? null })) };
   } catch (e) {
     return unreachableHost(host, errorText(e));
-  } finally {
-    // Never leave a probe's rejection unobserved (probeVms itself does not reject, but be sure).
-    probes?.catch(() => undefined);
   }
 }

@@ -72,7 +72,7 @@ describe('mvm-tui status', () => {
     expect(host).toMatchObject({ name: 'lab', reachable: true, error: null, system: { state: 'running' } });
     expect(host?.pools.map((p) => p.name)).toEqual(['labmirror', 'microvms']);
     const vm5 = host?.vms.find((v) => v.name === 'vm5');
-    expect(vm5).toMatchObject({ role: 'incus', unit: 'microvm@vm5', runner: 'missing', outdated: false, reachable: true, dataset: 'microvms/storage/vm5', snapshots: 3 });
+    expect(vm5).toMatchObject({ role: 'incus', unit: 'microvm@vm5', runner: 'missing', outdated: false, reachable: false, dataset: 'microvms/storage/vm5', snapshots: 3 });
     expect(host?.vms.find((v) => v.name === 'vm3')).toMatchObject({ outdated: true, active: 'active', sub: 'running', bridge: 'up' });
   });
 

@@ -63,11 +63,12 @@ describe('fetchHostStatus on real lab output', () => {
     expect(hs.system.failedUnits).toEqual(['microvm@vm2.service']);
   });
 
-  it('probes every VM through the hypervisor when asked', async () => {
+  it('probes the VMs that may be running through the hypervisor; stopped ones are unreachable without a wait', async () => {
     const t = new ScriptedTransport().on(isGather, { stdout: labBaseline() }).on((c) => c === 'true', (_c, target) => (target.vm === 'vm1' ? { code: 255 } : { code: 0 }));
     const hs = await fetchHostStatus(t, labHost(), { probeVms: true, now: () => NOW });
-    expect(hs.vms.map((v) => v.reachable)).toEqual([false, true, true, true, true]);
-    expect(t.sent.filter((s) => s.target.vm).map((s) => s.target.vm)).toEqual(['vm1', 'vm2', 'vm3', 'vm4', 'vm5']);
+    expect(hs.vms.map((v) => v.reachable)).toEqual([false, true, true, false, false]);
+    expect(t.sent.filter((s) => s.target.vm).map((s) => s.target.vm)).toEqual(['vm1', 'vm2', 'vm3']);
+    expect(t.sent.find((s) => s.target.vm)?.command).toBe('true');
     expect(t.sent.filter((s) => !s.target.vm)).toHaveLength(1);
   });
 });
