@@ -11,3 +11,17 @@ export function loadDemoHost(): HostConfig {
   );
   return inv.hosts[0]!;
 }
+
+import { ManualClock } from '../../src/demo/clock.js';
+import { commandTable } from '../../src/demo/cmd/index.js';
+import { DemoShell } from '../../src/demo/shell.js';
+import { DemoHypervisor, type DemoStateOptions } from '../../src/demo/state.js';
+
+/** A simulated host on a manual clock, and a helper that runs a command line to completion. */
+export function demoHost(opts: DemoStateOptions = {}) {
+  const clock = new ManualClock();
+  const hv = new DemoHypervisor({ clock, ...opts });
+  const shell = new DemoShell(hv, commandTable);
+  const sh = (cmd: string) => clock.run(shell.capture(cmd));
+  return { clock, hv, shell, sh };
+}
