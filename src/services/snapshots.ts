@@ -54,8 +54,9 @@ export class ZfsCommandError extends Error {
     readonly stderr: string,
     readonly code: number | null,
   ) {
-    const first = stderr.trim().split('\n')[0] || `exit ${code ?? 'signal'}`;
-    super(`${host}: ${first}`);
+    // zfs's own first line when it said something; stdout is data, never the message.
+    const first = stderr.trim().split('\n')[0] || (code === null ? 'the command did not finish (connection dropped or timed out)' : `exit status ${code}`);
+    super(`${host}: ${first.replace(/\t/g, ' ')}`);
     this.name = 'ZfsCommandError';
   }
 }
@@ -142,7 +143,7 @@ export class SnapshotService {
 
   async exec(host: string, command: string): Promise<string> {
     const r = await this.deps.transport.exec({ host }, command);
-    if (r.code !== 0) throw new ZfsCommandError(host, command, r.stderr || r.stdout, r.code);
+    if (r.code !== 0) throw new ZfsCommandError(host, command, r.stderr, r.code);
     return r.stdout;
   }
 

@@ -65,6 +65,16 @@ describe('listing', () => {
   });
 });
 
+describe('errors', () => {
+  it('never shows stdout data as the error; names the exit status or a dropped command', async () => {
+    const { svc, transport } = setup();
+    transport.on('zfs get', { code: 1, stdout: 'microvms\tused\t1\n' });
+    await expect(svc.list('hv')).rejects.toThrow(/^hv: exit status 1$/);
+    transport.on('zfs get', { code: null, stdout: 'microvms\tused\t1\n' });
+    await expect(svc.list('hv')).rejects.toThrow('hv: the command did not finish (connection dropped or timed out)');
+  });
+});
+
 describe('create', () => {
   const existing = zfsGet([
     ['microvms/storage/vm1', 1, 1, 1],
