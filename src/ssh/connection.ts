@@ -35,18 +35,20 @@ export interface ChannelIo {
   onStdout(chunk: Buffer): void;
   onStderr(chunk: Buffer): void;
   stdin?: string;
-  timeoutMs?: number;
 }
 
 export interface RunHandle {
   cancel(): void;
   /** Rejects (SshError) when the command could not be started; resolves with code null on a drop or cancel. */
-  done: Promise<Omit<ExecResult, 'stdout' | 'stderr'> & { dropped?: string }>;
+  done: Promise<Omit<ExecResult, 'stdout' | 'stderr'> & { dropped?: string; cancelled?: boolean }>;
 }
 
 type Client = InstanceType<typeof ssh2.Client>;
 
 const CHANNEL_RETRIES = 4;
+/** After a cancel, how long to wait for the server's channel close before settling anyway. sshd keeps a
+ *  session channel open until its process exits, which the caller's kill (see kill.ts) brings about. */
+const CANCEL_GRACE_MS = 1500;
 
 export class Connection {
   private st: ConnState;
@@ -242,8 +244,10 @@ export class Connection {
       };
     });
     const cancel = () => {
+      if (cancelled) return;
       cancelled = true;
-      if (!ch) return settle({ code: null, signal: 'TERM' });
+      if (!ch) return settle({ code: null, cancelled: true });
+      setTimeout(() => settle({ code: null, cancelled: true }), CANCEL_GRACE_MS).unref();
       // A signal request ends the process where sshd supports it; closing the channel covers the rest
       // (sshd closes the pipes, so the process gets EOF/SIGPIPE).
       try {
@@ -260,7 +264,7 @@ export class Connection {
       const release = await limiter.acquire();
       if (cancelled || this.client !== client) {
         release();
-        if (cancelled) return settle({ code: null, signal: 'TERM' });
+        if (cancelled) return settle({ code: null, cancelled: true });
         throw new SshError('closed', this.spec.label, `${this.spec.label}: connection lost (${this.spec.address})`);
       }
       try {
@@ -271,25 +275,29 @@ export class Connection {
       }
       let code: number | null = null;
       let signal: string | undefined;
-      let timedOut = false;
       const abort = (e: SshError) => settle({ code: null, dropped: e.message });
       this.live.add(abort);
-      const timer = io.timeoutMs ? setTimeout(() => ((timedOut = true), cancel()), io.timeoutMs) : undefined;
       ch.on('data', (b: Buffer) => io.onStdout(b));
       ch.stderr.on('data', (b: Buffer) => io.onStderr(b));
       ch.on('exit', (c: number | null, s?: string) => {
         code = typeof c === 'number' ? c : null;
         signal = s ?? undefined;
       });
-      ch.on('close', () => {
-        clearTimeout(timer);
+      // ssh2 repeats the exit status on 'close'; 'exit' itself can fire before these listeners exist when
+      // the exit-status packet arrives in the same read as the exec reply (seen on the lab with `true`).
+      ch.on('close', (c?: number | null, s?: string) => {
+        if (typeof c === 'number') code = c;
+        if (typeof s === 'string' && s) signal = s;
         release();
         this.live.delete(abort);
-        settle({ code: timedOut || signal ? null : code, ...(signal ? { signal } : {}), ...(timedOut ? { timedOut } : {}) });
+        settle({ code: cancelled || signal ? null : code, ...(signal ? { signal } : {}), ...(cancelled ? { cancelled } : {}) });
       });
       if (io.stdin !== undefined) ch.end(io.stdin);
       else ch.end();
-      if (cancelled) cancel();
+      if (cancelled) {
+        cancelled = false;
+        cancel();
+      }
     })().catch((e: unknown) => fail(toSshError(e, this.spec.label, this.spec.address)));
 
     return { cancel, done };

@@ -4,6 +4,8 @@ import { Connection, type ConnectionSpec } from './connection.js';
 import { dialTcp } from './dial.js';
 import { hostEndpoint, vmEndpoint, type Endpoint, type LocalEnv } from './endpoint.js';
 import { KeyStore, type AskPassphrase } from './keys.js';
+import { StringDecoder } from 'node:string_decoder';
+import { killGroupCommand, PgidSniffer, withPgidReport } from './kill.js';
 import { LineSplitter } from './lines.js';
 import { nestedCommand } from './nested.js';
 import { SshError, type ConnState, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';
@@ -96,6 +98,17 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
     return conn;
   }
 
+  /** Ends a cancelled command's process group through another channel (best effort). */
+  function killRemote(target: Target, pgid: number | undefined): void {
+    if (closed || pgid === undefined || pgid <= 1) return;
+    try {
+      const { conn, command } = route(target, killGroupCommand(pgid));
+      conn.run(command, { onStdout: () => undefined, onStderr: () => undefined }).done.catch(() => undefined);
+    } catch {
+      /* host gone from the inventory or transport closed: nothing left to end */
+    }
+  }
+
   /** The connection and the command to run on it for a target. */
   function route(target: Target, command: string): { conn: Connection; command: string } {
     const rt = hostRt(target.host);
@@ -108,60 +121,73 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
 
   return {
     async exec(target: Target, command: string, o: ExecOptions = {}): Promise<ExecResult> {
-      const r = route(target, command);
+      const r = route(target, withPgidReport(command));
       o.signal?.throwIfAborted();
       const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      const h = r.conn.run(r.command, { onStdout: (b) => out.push(b), onStderr: (b) => err.push(b), stdin: o.stdin, timeoutMs: o.timeoutMs });
-      const onAbort = () => h.cancel();
-      o.signal?.addEventListener('abort', onAbort, { once: true });
+      let stderr = '';
+      const dec = new StringDecoder('utf8');
+      const sniff = new PgidSniffer((text) => (stderr += text));
+      const h = r.conn.run(r.command, { onStdout: (b) => out.push(b), onStderr: (b) => sniff.push(dec.write(b)), stdin: o.stdin });
+      let timedOut = false;
+      const stop = () => {
+        h.cancel();
+        killRemote(target, sniff.pgid);
+      };
+      const timer = o.timeoutMs ? setTimeout(() => ((timedOut = true), stop()), o.timeoutMs) : undefined;
+      o.signal?.addEventListener('abort', stop, { once: true });
       try {
         const res = await h.done;
         o.signal?.throwIfAborted();
-        const stderr = Buffer.concat(err).toString('utf8');
+        sniff.push(dec.end());
+        sniff.flush();
+        if (res.dropped) stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}${res.dropped}\n`;
         return {
           stdout: Buffer.concat(out).toString('utf8'),
-          stderr: res.dropped ? `${stderr}${stderr && !stderr.endsWith('\n') ? '\n' : ''}${res.dropped}\n` : stderr,
+          stderr,
           code: res.code,
           ...(res.signal ? { signal: res.signal } : {}),
-          ...(res.timedOut ? { timedOut: true } : {}),
+          ...(timedOut ? { timedOut: true } : {}),
         };
       } finally {
-        o.signal?.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', stop);
       }
     },
 
     stream(target: Target, command: string, handlers: StreamHandlers, o: { signal?: AbortSignal } = {}): StreamHandle {
       let r: ReturnType<typeof route>;
       try {
-        r = route(target, command);
+        r = route(target, withPgidReport(command));
       } catch (e) {
         const done = Promise.reject(e as Error);
         done.catch(() => undefined);
         return { cancel: () => undefined, done };
       }
       const lines = new LineSplitter((l) => handlers.onLine(l));
-      const h = r.conn.run(r.command, {
-        onStdout: (b) => lines.push(b),
-        onStderr: (b) => handlers.onStderr?.(b.toString('utf8')),
-      });
-      const onAbort = () => h.cancel();
-      if (o.signal?.aborted) h.cancel();
-      else o.signal?.addEventListener('abort', onAbort, { once: true });
+      const dec = new StringDecoder('utf8');
+      const sniff = new PgidSniffer((text) => handlers.onStderr?.(text));
+      const h = r.conn.run(r.command, { onStdout: (b) => lines.push(b), onStderr: (b) => sniff.push(dec.write(b)) });
+      const stop = () => {
+        h.cancel();
+        killRemote(target, sniff.pgid);
+      };
+      if (o.signal?.aborted) stop();
+      else o.signal?.addEventListener('abort', stop, { once: true });
       const done = h.done.then(
         (res) => {
           lines.end();
-          o.signal?.removeEventListener('abort', onAbort);
+          sniff.flush();
+          o.signal?.removeEventListener('abort', stop);
           return { stdout: '', stderr: res.dropped ?? '', code: res.code, ...(res.signal ? { signal: res.signal } : {}) };
         },
         (e: unknown) => {
-          o.signal?.removeEventListener('abort', onAbort);
+          o.signal?.removeEventListener('abort', stop);
           throw e;
         },
       );
       // Observers still see a rejection; a caller that only cancels must not get an unhandled one.
       done.catch(() => undefined);
-      return { cancel: () => h.cancel(), done };
+      return { cancel: stop, done };
     },
 
     state(host: string): ConnState {

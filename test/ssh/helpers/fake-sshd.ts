@@ -3,8 +3,8 @@ import ssh2 from 'ssh2';
 import type { Connection as ServerConn, ServerChannel } from 'ssh2';
 
 // A small in-process SSH server on 127.0.0.1 for unit tests of the connection logic: real ssh2 protocol,
-// scripted commands (ssh2's server ignores signal requests once a command runs, so cancel is observed as
-// a channel closed while its command ran; the lab test checks the real sshd). Commands: `echo TEXT`, `fail N` (exit N with stderr), `chunks` (lines split across
+// scripted commands (ssh2's server ends a command when its channel is closed, unlike sshd, so cancel is
+// observed as a channel closed while its command ran; the lab test checks the real sshd and the kill). Commands: `echo TEXT`, `fail N` (exit N with stderr), `chunks` (lines split across
 // writes), `forever` (runs until a signal or close), `hostname`. Tracks connections, sessions and signals.
 
 export interface FakeSshd {
@@ -56,6 +56,7 @@ export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
       await new Promise((r) => tcp.close(r));
     },
   };
+  let nextPid = 1000;
   const server = new ssh2.Server({ hostKeys: [host.private] }, (client: ServerConn) => {
     state.connections++;
     let sessions = 0;
@@ -94,8 +95,16 @@ export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
         });
         session.on('exec', (acc, _rej, info) => {
           const ch = acc();
-          state.commands.push(info.command);
-          run(info.command, ch, opts.name ?? 'fake', () => (running = true));
+          let command = info.command;
+          // The transport prefixes every command to learn its process group; answer like a shell would.
+          const m = /^printf 'mvm-tui-pgid %s\\n' "\$\$" >&2; ([\s\S]*)$/.exec(command);
+          if (m) {
+            const pid = nextPid++;
+            ch.stderr.write(`mvm-tui-pgid ${pid}\n`);
+            command = m[1]!;
+          }
+          state.commands.push(command);
+          run(command, ch, opts.name ?? 'fake', () => (running = true));
         });
       });
     });
