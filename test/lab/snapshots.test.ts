@@ -24,6 +24,8 @@ let svc: SnapshotService;
 let wasActive = false;
 const made: string[] = [];
 let rolled: RollbackResult | undefined;
+let recursive: string | undefined;
+let recursive2: string | undefined;
 
 const sh = async (command: string) => {
   const r = await rt.transport.exec({ host: HOST }, command);
@@ -62,6 +64,7 @@ describe.skipIf(!existsSync(INVENTORY))('snapshots on the lab hypervisor', () =>
         if (r.code !== 0) console.error(`lab restore: ${c}: ${r.stderr}`);
       }
     }
+    for (const r of [recursive, recursive2]) if (r) await sh(shJoin(['zfs', 'destroy', '-r', r]));
     await sh(`rm -f ${MP}/marker-${tag}`);
     for (const s of await snapNames()) if (s.includes(tag) || made.includes(s)) await sh(shJoin(['zfs', 'destroy', `${D}@${s}`]));
     await sh(shJoin(['systemctl', wasActive ? 'start' : 'stop', UNIT]));
@@ -82,6 +85,20 @@ describe.skipIf(!existsSync(INVENTORY))('snapshots on the lab hypervisor', () =>
     const ds = (await svc.list(HOST)).datasets.find((d) => d.name === D)!;
     expect(ds.snapshots.length).toBe(names.length);
     expect(ds.referenced).toBeGreaterThan(0);
+  });
+
+  it('snapshots the whole host storage recursively: every VM dataset gets the same name', async () => {
+    const full = await svc.createRecursive(HOST);
+    recursive = full;
+    const name = full.split('@')[1]!;
+    expect(full).toBe(`microvms/storage@${name}`);
+    const l = await svc.list(HOST, 'microvms/storage');
+    for (const i of [1, 2, 3, 4, 5]) expect(l.datasets.find((d) => d.name === `microvms/storage/vm${i}`)?.snapshots.map((x) => x.name)).toContain(name);
+    // taken now (as is the VM snapshot of the first test, in the same minute): the next one gets a suffix
+    const base = /^\d{8}-\d{4}/.exec(name)![0];
+    recursive2 = await svc.createRecursive(HOST);
+    expect(recursive2).toMatch(new RegExp(`^microvms/storage@${base}-\\d+$`));
+    expect(recursive2).not.toBe(full);
   });
 
   it('refuses a hostile name and creates nothing on the host', async () => {
