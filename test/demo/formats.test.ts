@@ -119,7 +119,7 @@ describe('demo output formats', () => {
     const { sh } = demoHost();
     const free = (await sh('free -b')).stdout.split('\n');
     expect(free[0]).toBe(fixture('free/free-b-local.txt').split('\n')[0]);
-    expect((await sh('uptime')).stdout).toMatch(/^ \d\d:\d\d:\d\d up 3 days,  7:12,  1 user,  load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d\n$/);
+    expect((await sh('uptime')).stdout).toMatch(/^ \d\d:\d\d:\d\d up 3 days, {2}7:12, {2}1 user, {2}load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d\n$/);
   });
 
   test('comin status --json is read by the comin parser', async () => {
