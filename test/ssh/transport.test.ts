@@ -302,3 +302,35 @@ describe('ssh transport (loopback ssh2 server)', () => {
     await expect(t.exec({ host: 'lab' }, 'echo x')).rejects.toMatchObject({ kind: 'closed' });
   });
 });
+
+describe('ssh transport: ~/.ssh/config alias with ProxyJump for the hypervisor', () => {
+  it('connects to the hypervisor through the jump host named in the config, checking both host keys', async () => {
+    const hv = await server({ name: 'hv' });
+    const jump = await server({ name: 'jump', forwardTo: () => hv.port });
+    const kh = knownHosts([`[127.0.0.1]:${jump.port} ${jump.hostKeyPublic}`, `[hv.internal]:${hv.port} ${hv.hostKeyPublic}`]);
+    const cfgHome = mkdtempSync(join(dir, 'home-'));
+    const cfg = join(cfgHome, 'ssh_config');
+    writeFileSync(
+      cfg,
+      `Host hv\n  HostName hv.internal\n  Port ${hv.port}\n  User root\n  IdentityFile ${clientKey}\n  ProxyJump bastion\n  UserKnownHostsFile ${kh}\n` +
+        `Host bastion\n  HostName 127.0.0.1\n  Port ${jump.port}\n  User root\n  IdentityFile ${clientKey}\n  UserKnownHostsFile ${kh}\n`,
+    );
+    const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'lab', ssh: { alias: 'hv', configFile: cfg, keepaliveIntervalMs: 0 } }] }), 'test');
+    const t = createSshTransport(inv, { env: { home: cfgHome, localUser: 'tester', agentSocket: undefined } });
+    toClose.push(t);
+    expect((await t.exec({ host: 'lab' }, 'hostname')).stdout).toBe('hv\n');
+    expect(jump.connections).toBe(1);
+    expect(hv.connections).toBe(1);
+    expect(jump.commands).toEqual([]);
+  });
+
+  it('refuses a config with two ProxyJump hops, saying only one is supported', async () => {
+    const cfgHome = mkdtempSync(join(dir, 'home-'));
+    const cfg = join(cfgHome, 'ssh_config');
+    writeFileSync(cfg, 'Host hv\n  ProxyJump a,b\n');
+    const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'lab', ssh: { alias: 'hv', configFile: cfg } }] }), 'test');
+    const t = createSshTransport(inv, { env: { home: cfgHome, localUser: 'tester', agentSocket: undefined } });
+    toClose.push(t);
+    await expect(t.exec({ host: 'lab' }, 'true')).rejects.toMatchObject({ kind: 'config', message: 'lab: ProxyJump with more than one hop is not supported (a,b)' });
+  });
+});
