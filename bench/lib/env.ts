@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Where the benchmarks find the repository and the lab, and the machine/versions header every run prints.
+
+/** The repository root (the bundle lives in bench/out/). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const LAB_RUN = join(ROOT, 'test/lab/run');
+export const INVENTORY = join(LAB_RUN, 'inventory.yaml');
+export const SSH_CONFIG = join(LAB_RUN, 'ssh_config');
+/** The mvm-tui CLI bundled by bench/run.sh exactly as tsup bundles dist/cli.js. */
+export const CLI = join(ROOT, 'bench/out/cli.js');
+export const OUT = join(ROOT, 'bench/out');
+
+export function labReady(): boolean {
+  return existsSync(INVENTORY) && existsSync(SSH_CONFIG);
+}
+
+function safe(fn: () => string): string {
+  try {
+    return fn().trim();
+  } catch (e) {
+    return `unknown (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+export function machineHeader(): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const git = safe(() => execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }));
+  const dirty = safe(() => execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', 'src'], { encoding: 'utf8' })) ? ' (src has uncommitted changes)' : '';
+  // `ssh -V` prints to stderr
+  const openssh = safe(() => execFileSync('ssh', ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) || '');
+  const opensshV = openssh || safe(() => execFileSync('sh', ['-c', 'ssh -V 2>&1'], { encoding: 'utf8' }));
+  const c = cpus();
+  return [
+    `machine: ${c.length} CPUs (nproc ${safe(() => execFileSync('nproc', { encoding: 'utf8' }))}), ${c[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    `versions: node ${process.version}, ${opensshV}, mvm-tui ${pkg.version} @ ${git}${dirty}`,
+    `date: ${new Date().toISOString()}`,
+  ].join('\n');
+}

@@ -1,0 +1,41 @@
+import { labReady, machineHeader } from './lib/env.js';
+import { benchLogFlood } from './log-flood.js';
+import { benchRefresh } from './refresh.js';
+import { benchStartup } from './startup.js';
+import { benchStatusCli } from './status-cli.js';
+
+// `npm run bench [-- NAME...]`: runs the benchmarks against the lab (inside its network namespace) and prints
+// each one's numbers next to the baseline measured in the same run. Reports only: a failed benchmark is
+// printed and the next one runs; the exit code is always 0 so CI never fails on a number.
+
+const benches: Array<{ name: string; title: string; run: () => Promise<void> }> = [
+  { name: 'refresh', title: '1. Refresh of one host: mvm-tui vs. the seed\'s OpenSSH commands', run: benchRefresh },
+  { name: 'status', title: '2. `mvm-tui status --json` as a whole process vs. a shell script of OpenSSH commands', run: benchStatusCli },
+  { name: 'startup', title: '3. Start-up: spawn to first frame of the UI in a pty vs. `node -e 0`', run: benchStartup },
+  { name: 'logs', title: '4. Logs: a flooding unit through the transport and tail service into a pane', run: benchLogFlood },
+];
+
+async function main(argv: string[]): Promise<void> {
+  const unknown = argv.filter((a) => !benches.some((b) => b.name === a));
+  if (unknown.length) {
+    console.log(`unknown benchmark(s): ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
+    return;
+  }
+  console.log(machineHeader());
+  if (!labReady()) {
+    console.log('the lab is not up (test/lab/run/inventory.yaml missing): npm run lab:up, then npm run bench');
+    return;
+  }
+  for (const b of benches.filter((x) => !argv.length || argv.includes(x.name))) {
+    console.log(`\n## ${b.title}`);
+    const t0 = performance.now();
+    try {
+      await b.run();
+    } catch (e) {
+      console.log(`  FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+    console.log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+}
+
+main(process.argv.slice(2)).finally(() => process.exit(0));
