@@ -100,6 +100,17 @@ describe('log rows', () => {
     ]);
   });
 
+  it('cuts a long line to the pane width itself, keeping the highlight, with an ellipsis', () => {
+    const long = { ...REAL[0]!, cursor: 'l', message: 'heartbeat ' + 'x'.repeat(200) };
+    const s = run([{ type: 'logs/open', id: 'w', host: 'lab', unit: 'u' }, { type: 'logs/append', id: 'w', entries: [long] }, { type: 'logs/filterText', id: 'w', text: 'heart' }]);
+    const b = s.byId.w!.buffer;
+    const [row] = visibleRows({ buffer: b, filter: b.filter, scroll: 0, rows: 5, width: 60, wrap: false, timestamps: true });
+    const text = row!.parts.map((p) => p.text).join('');
+    expect(text.length).toBe(60 - 3 - 9);
+    expect(text.endsWith('x…')).toBe(true);
+    expect(row!.parts[0]).toEqual({ text: 'heart', match: true });
+  });
+
   it('strips escape sequences and control characters from untrusted log text', () => {
     expect(sanitize('\x1b[31mred\x1b[0m\x1b]0;title\x07 a\tb\x07')).toBe('red a    b?');
   });

@@ -58,7 +58,10 @@ function entryRows(e: LogEntry, idx: number, q: RowQuery, textWidth: number): Lo
   const out: LogRow[] = [];
   if (!q.wrap) {
     const text = lines.join(' ⏎ ');
-    out.push({ key: `${e.cursor}`, severity: sev, marker, time, parts: segments(text, q.filter.ranges(text)) });
+    // Cut to the width here: Ink's own truncation of a long styled line costs far more per frame.
+    const cut = text.length > textWidth ? text.slice(0, textWidth - 1) + '…' : text;
+    const parts = segments(text, q.filter.ranges(text));
+    out.push({ key: `${e.cursor}`, severity: sev, marker, time, parts: cut === text ? parts : [...sliceSegments(parts, 0, textWidth - 1), { text: '…', match: false }] });
     return out;
   }
   lines.forEach((line, li) => {
