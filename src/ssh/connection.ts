@@ -314,16 +314,13 @@ export class Connection {
     }
   }
 
-  /** A direct-tcpip channel to host:port through this connection (ProxyJump); holds a slot while open. */
+  /** A direct-tcpip channel to host:port through this connection (ProxyJump). It takes no limiter slot:
+   *  sshd's MaxSessions counts sessions only, and a VM connection lives as long as the program. */
   async forwardOut(host: string, port: number, label: string): Promise<Duplex> {
     const client = await this.ready();
-    const release = await this.limiter!.acquire();
     try {
-      const stream = await new Promise<ClientChannel>((res, rej) => client.forwardOut('127.0.0.1', 0, host, port, (err, s) => (err ? rej(err) : res(s))));
-      stream.once('close', release);
-      return stream;
+      return await new Promise<ClientChannel>((res, rej) => client.forwardOut('127.0.0.1', 0, host, port, (err, s) => (err ? rej(err) : res(s))));
     } catch (e) {
-      release();
       const reason = e instanceof Error ? e.message.replace(/^\(SSH\) Channel open failure: /, '') : String(e);
       throw new SshError('no-route', label, `${label}: cannot reach ${host}:${port} through ${this.spec.label}: ${reason.toLowerCase()}`);
     }

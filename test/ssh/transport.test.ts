@@ -282,6 +282,15 @@ describe('ssh transport (loopback ssh2 server)', () => {
     const err = (await t2.exec({ host: 'lab', vm: 'vm1' }, 'hostname').catch((e: unknown) => e)) as SshError;
     expect(err.kind).toBe('hostkey');
     expect(err.message).toMatch(/^lab\/vm1: HOST KEY CHANGED for 10\.1\.0\.2/);
+    // A stopped VM: the hypervisor refuses the forward; the message names the VM, its address and the way.
+    let vmUp = true;
+    const srv3 = await server({ forwardTo: () => (vmUp ? vm.port : undefined) });
+    vmUp = false;
+    const t3 = transport(srv3, { kh: knownHosts([`[127.0.0.1]:${srv3.port} ${srv3.hostKeyPublic}`, `10.1.0.2 ${vm.hostKeyPublic}`]), vmAccess: { mode: 'proxyjump' } });
+    const down = (await t3.exec({ host: 'lab', vm: 'vm1' }, 'hostname').catch((e: unknown) => e)) as SshError;
+    expect(down.kind).toBe('no-route');
+    expect(down.message).toMatch(/^lab\/vm1: cannot reach 10\.1\.0\.2:22 through lab: /);
+    expect(t3.state('lab').status).toBe('up');
   });
 
   it('runs VM commands through nested ssh on the hypervisor, quoted', async () => {
