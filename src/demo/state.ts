@@ -75,6 +75,7 @@ export class DemoHypervisor {
   systemGeneration: string;
   deployedCommit = 'a3f9c2e7b1d04f6e8c5a9b2d7e1f3c4a6b8d0e2f';
   deploying = false;
+  cominFetchedAt = 0;
   private pidCounter = 1200;
   private globalTimers: Array<() => void> = [];
   private opts: Required<Omit<DemoStateOptions, 'clock' | 'seed'>>;

@@ -111,7 +111,8 @@ describe('the demo answers every command the app builds', () => {
     });
   }
 
-  test('command lines written inline in services (comin status in actions.ts)', async () => {
+  test('command lines written inline in services (comin in actions.ts)', async () => {
+    expect(await run({ cmd: shJoin(['comin', 'fetch']) })).toMatchObject({ code: 0, stderr: '' });
     const r = await run({ cmd: 'command -v comin >/dev/null 2>&1 || exit 127; comin status --json' });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).deployer.deployment.status).toBe('done');

@@ -13,7 +13,7 @@ let demo: Demo;
 let transport: Transport;
 
 beforeAll(async () => {
-  demo = await startDemo({ speed: 0.05 });
+  demo = await startDemo({ speed: 0.05, heartbeatMs: 500 });
   transport = createSshTransport(demo.inventory);
 });
 
@@ -77,7 +77,7 @@ describe('demo server', () => {
     const h = transport.stream({ host: 'demo' }, 'journalctl -u microvm@vm1 -o json -f -n 2 --no-pager', { onLine: (l) => lines.push(l) });
     const deadline = Date.now() + 15_000;
     while (lines.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    // Heartbeats arrive live every 5 s (real clock): at least one new line after the two backlog lines.
+    // Heartbeats arrive live every 0.5 s here (real clock): at least one new line after the two backlog lines.
     expect(lines.length).toBeGreaterThanOrEqual(3);
     h.cancel();
     const res = await h.done;

@@ -95,12 +95,17 @@ export async function nixosRebuild(argv: string[], ctx: CmdContext): Promise<num
 /** comin's state as its status API reports it (shape of comin's manager.State; demo values). */
 export function comin(argv: string[], ctx: CmdContext): number {
   const hv = ctx.hv;
+  if (argv[1] === 'fetch') {
+    hv.cominFetchedAt = hv.clock.now();
+    return 0;
+  }
   if (argv[1] !== 'status') {
     ctx.io.err(`Error: unknown command "${argv[1] ?? ''}" for "comin"\n`);
     return 1;
   }
   const now = hv.clock.now();
-  const fetchedAt = new Date(now - ((now / 1000) % 60) * 1000).toISOString();
+  // Comin polls every 60 s; a `comin fetch` makes it fetch at once.
+  const fetchedAt = new Date(Math.max(hv.cominFetchedAt, now - (now % 60_000))).toISOString();
   const deployedAt = new Date(now - 3 * 3600_000).toISOString();
   const commit = { selected_remote_name: 'origin', selected_branch_name: 'main', selected_commit_id: hv.deployedCommit, selected_commit_msg: 'hypervisor: raise vm4 memory to 8G' };
   const state = {

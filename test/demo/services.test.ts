@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openDemoRuntime, type DemoRuntime } from '../../src/demo/runtime.js';
+import { ActionService } from '../../src/services/actions.js';
+import { tailLogs } from '../../src/services/logs/tail.js';
+import { executeRollback, planRollback } from '../../src/services/rollback.js';
+import { SnapshotService } from '../../src/services/snapshots.js';
+import { parseZfsGet } from '../../src/parsers/index.js';
+
+// The app's services against the demo, through `openDemoRuntime` (what `mvm-tui --demo` opens): the real
+// SSH transport on loopback, the guard and the audit log. Actions run 20x faster than in the demo proper.
+
+let rt: DemoRuntime;
+const global = { readOnly: false, demo: true, acceptNew: false };
+
+beforeAll(async () => {
+  rt = await openDemoRuntime(global, { speed: 0.05, crashy: false, heartbeatMs: 500 });
+});
+afterAll(async () => {
+  await rt?.close();
+});
+
+describe('services against the demo', () => {
+  test('restart through the actions service settles and is audited', async () => {
+    const actions = new ActionService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
+    const [o] = await actions.unitAction('restart', 'demo', ['vm1'], { pollMs: 20 });
+    expect(o).toMatchObject({ ok: true, state: { active: 'active', sub: 'running' } });
+    const audit = await rt.audit.read();
+    expect(audit.at(-1)).toMatchObject({ host: 'demo', target: 'vm1' });
+  });
+
+  test('a runner update makes vm4 outdated, streamed line by line; comin answers', async () => {
+    const actions = new ActionService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
+    const lines: string[] = [];
+    const before = await actions.runnerLinks('demo', 'vm4');
+    const r = await actions.updateRunner('demo', 'vm4', { onLine: (l: string) => lines.push(l) });
+    expect(r.code).toBe(0);
+    expect(lines.some((l) => /building '\/nix\/store\/.*vm4\.drv'/.test(l))).toBe(true);
+    const after = await actions.runnerLinks('demo', 'vm4');
+    expect(after.current).not.toBe(before.current);
+    expect(after.booted).toBe(before.booted);
+    expect(await actions.cominStatus('demo')).toMatchObject({ deploymentStatus: 'done' });
+  });
+
+  test('rollback keeps the old state: vm2 stopped, dataset renamed aside, clone promoted, vm2 started again', async () => {
+    const snaps = new SnapshotService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
+    const plan = await planRollback(snaps, 'demo', 'vm2', '20261123-0200');
+    expect(plan.newer.map((s) => s.name).sort()).toEqual(['20261124-0200', '20261125-0200']);
+    const res = await executeRollback(snaps, plan);
+    expect(res.warnings).toEqual([]);
+    expect(res).toMatchObject({ stopped: true, started: true });
+    const props = parseZfsGet((await rt.transport.exec({ host: 'demo' }, 'zfs get -H -p -o name,property,value -r origin,mounted microvms/storage')).stdout);
+    expect(props.get(plan.preserved)).toMatchObject({ mounted: 'yes' });
+    expect(props.has(`${plan.preserved}@20261125-0200`)).toBe(true);
+    expect(props.get('microvms/storage/vm2')).toMatchObject({ mounted: 'yes', origin: '-' });
+    expect((await rt.transport.exec({ host: 'demo' }, 'systemctl is-active microvm@vm2')).stdout).toBe('active\n');
+  }, 20_000);
+
+  test('a log tail follows vm5 and stops cleanly', async () => {
+    const seen: string[] = [];
+    const h = tailLogs(rt.transport, { host: 'demo', unit: 'microvm@vm5', follow: true, lines: 3 }, { onEntries: (b) => seen.push(...b.map((e) => e.message)) }, { batchMs: 10 });
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    h.stop();
+    await h.done;
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen.at(-1)).toMatch(/^\[vm5\] heartbeat \d+ uptime=\d+s$/);
+  }, 15_000);
+});
