@@ -13,7 +13,8 @@ import { describeRun, runSucceeded } from './services/deploy.js';
 import { buildKeymap, KeymapError, type Keymap } from './keymap/build.js';
 import { ActionService } from './services/actions.js';
 import { StatusPoller } from './services/poller.js';
-import { openRuntime, type Runtime } from './services/runtime.js';
+import type { Runtime } from './services/runtime.js';
+import { openTuiRuntime } from './start-runtime.js';
 import { createStore, type Store } from './store/store.js';
 
 // The full-screen UI: runtime -> store <- poller, controller with handlers, <App/> on the alternate screen.
@@ -58,11 +59,13 @@ function terminalGuard(out: NodeJS.WriteStream, inp: NodeJS.ReadStream) {
 export async function runTui(global: GlobalOptions): Promise<number> {
   const { stdout, stdin, stderr } = process;
   let rt: Runtime;
+  let notice: string | undefined;
+  let exitNotice: string | undefined;
   let keymap: Keymap;
   try {
-    rt = await openRuntime(global);
+    ({ rt, notice, exitNotice } = await openTuiRuntime(global));
   } catch (e) {
-    // A missing inventory file will take the demo path once the demo exists; for now say what to do.
+    // A missing default inventory already fell back to the demo; this is a bad or explicitly named file.
     if (e instanceof ConfigError) {
       stderr.write(`mvm-tui: ${e.message}\n`);
       return EXIT.usage;
@@ -88,6 +91,7 @@ export async function runTui(global: GlobalOptions): Promise<number> {
   }
   const store = storeFor(rt.inventory, global.readOnly);
   const controller: Controller = createController({ store, keymap });
+  if (notice) controller.status(notice, 'warn');
   const poller = new StatusPoller(rt.transport, rt.inventory, {
     intervalMs: rt.inventory.refreshMs,
     onStatus: (status) => store.dispatch({ type: 'hosts/status', status, at: Date.now() }),
@@ -212,5 +216,6 @@ export async function runTui(global: GlobalOptions): Promise<number> {
     for (const c of cleanups) await Promise.resolve(c()).catch(() => {});
     await rt.close().catch(() => {});
   }
+  if (exitNotice) stderr.write(exitNotice);
   return code;
 }

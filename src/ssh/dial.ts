@@ -16,6 +16,8 @@ export function dialTcp(host: string, port: number, timeoutMs: number): Promise<
     sock.once('connect', () => {
       clearTimeout(timer);
       sock.removeListener('error', onError);
+      // ssh2 adds its own listener a tick later; until then an error must not go unhandled.
+      sock.on('error', () => undefined);
       resolve(sock);
     });
     const onError = (e: Error) => {
