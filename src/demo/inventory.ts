@@ -38,7 +38,7 @@ export function demoInventory(port: number, files: DemoFiles): Inventory {
         deploy: { mode: 'remote' },
         vms: DEMO_VMS.map((v) => ({ name: v.name, role: v.role })),
         commands: [
-          { name: 'uptime', key: 'U', description: 'Uptime inside the VM', command: 'uptime', onVm: true },
+          { name: 'uptime', key: 'T', description: 'Uptime inside the VM', command: 'uptime', onVm: true },
           { name: 'pool-status', description: 'zpool status on the hypervisor', command: 'zpool status' },
         ],
       },

@@ -1,0 +1,43 @@
+import type { GlobalOptions } from './commands/types.js';
+import { ConfigError } from './config/errors.js';
+import { openRuntime, type Runtime } from './services/runtime.js';
+
+// Which runtime the full-screen UI opens: the inventory, or the built-in demo for `--demo` and for a first
+// run with no inventory file at all (a new user sees mvm-tui working before writing any configuration).
+
+export interface TuiRuntime {
+  rt: Runtime;
+  /** Shown in the status line when the UI starts: why this is a demo and how to configure a real host. */
+  notice?: string;
+  /** Printed on stderr after the terminal is restored (the status line is gone by then). */
+  exitNotice?: string;
+}
+
+// Short enough to survive an 80-column status line (the message gets about half of it beside the hints).
+export const DEMO_FLAG_NOTICE = 'DEMO · real host: mvm-tui config init';
+export const DEMO_FALLBACK_NOTICE = 'No inventory, DEMO: mvm-tui config init';
+export const DEMO_EXIT_NOTICE =
+  'mvm-tui: that was the built-in demo. To manage a real hypervisor, run `mvm-tui config init`\n' +
+  '(or start from examples/simple-microvm-infra.yaml in the package) and pass --config FILE if it lives elsewhere.\n';
+
+export type Opener = (global: GlobalOptions) => Promise<Runtime>;
+
+async function openDemo(global: GlobalOptions): Promise<Runtime> {
+  // Loaded lazily: the demo server (key generation, the simulated host) costs nothing on a real run.
+  const { openDemoRuntime } = await import('./demo/index.js');
+  return openDemoRuntime(global);
+}
+
+/**
+ * Opens the demo for --demo, or when no --config was given and the default inventory file does not exist.
+ * An explicit --config that is missing, or an invalid file, stays an error (ConfigError, exit 2).
+ */
+export async function openTuiRuntime(global: GlobalOptions, real: Opener = openRuntime, demo: Opener = openDemo): Promise<TuiRuntime> {
+  if (global.demo) return { rt: await demo(global), notice: DEMO_FLAG_NOTICE, exitNotice: DEMO_EXIT_NOTICE };
+  try {
+    return { rt: await real(global) };
+  } catch (e) {
+    if (!(e instanceof ConfigError && e.missing && global.config === undefined)) throw e;
+    return { rt: await demo(global), notice: DEMO_FALLBACK_NOTICE, exitNotice: DEMO_EXIT_NOTICE };
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { GlobalOptions } from '../../src/commands/types.js';
+import { ConfigError } from '../../src/config/errors.js';
+import type { Runtime } from '../../src/services/runtime.js';
+import { DEMO_FALLBACK_NOTICE, DEMO_FLAG_NOTICE, openTuiRuntime } from '../../src/start-runtime.js';
+
+const g = (o: Partial<GlobalOptions> = {}): GlobalOptions => ({ readOnly: false, demo: false, acceptNew: false, ...o });
+const real = { inventory: { source: 'real' } } as unknown as Runtime;
+const demo = { inventory: { source: '(demo)' } } as unknown as Runtime;
+const missing = () => Promise.reject(new ConfigError('x: no such file', 'x', ['no such file'], true));
+
+describe('openTuiRuntime: which runtime the UI opens', () => {
+  it('--demo opens the demo without reading the inventory, and says so', async () => {
+    const r = await openTuiRuntime(g({ demo: true }), () => Promise.reject(new Error('read')), async () => demo);
+    expect(r.rt).toBe(demo);
+    expect(r.notice).toBe(DEMO_FLAG_NOTICE);
+    expect(r.exitNotice).toMatch(/mvm-tui config init/);
+    expect(r.exitNotice).toMatch(/examples\/simple-microvm-infra\.yaml/);
+  });
+
+  it('an existing inventory opens the real runtime with no notice', async () => {
+    const r = await openTuiRuntime(g(), async () => real, async () => demo);
+    expect(r).toEqual({ rt: real });
+  });
+
+  it('no inventory file and no --config: the demo, with the way to configure a real host', async () => {
+    const r = await openTuiRuntime(g(), missing, async () => demo);
+    expect(r.rt).toBe(demo);
+    expect(r.notice).toBe(DEMO_FALLBACK_NOTICE);
+    expect(r.notice).toMatch(/mvm-tui config init/);
+  });
+
+  it('a missing file named with --config stays an error (the user asked for that file)', async () => {
+    await expect(openTuiRuntime(g({ config: '/nope.yaml' }), missing, async () => demo)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('an invalid inventory stays an error, never a silent demo', async () => {
+    const bad = () => Promise.reject(new ConfigError('x:3: hosts: required', 'x', ['hosts: required']));
+    await expect(openTuiRuntime(g(), bad, async () => demo)).rejects.toThrow(/hosts: required/);
+  });
+
+  it('notices fit beside the hints of an 80-column status line', () => {
+    expect(DEMO_FLAG_NOTICE.length).toBeLessThanOrEqual(39);
+    expect(DEMO_FALLBACK_NOTICE.length).toBeLessThanOrEqual(39);
+  });
+});
