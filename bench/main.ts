@@ -1,5 +1,7 @@
-import { labReady, machineHeader } from './lib/env.js';
+import { labReady, load, machineHeader } from './lib/env.js';
 import { benchLogFlood } from './log-flood.js';
+import { benchFleet } from './fleet.js';
+import { benchReaction } from './reaction.js';
 import { benchRefresh } from './refresh.js';
 import { benchStartup } from './startup.js';
 import { benchStatusCli } from './status-cli.js';
@@ -13,6 +15,8 @@ const benches: Array<{ name: string; title: string; run: () => Promise<void> }> 
   { name: 'status', title: '2. `mvm-tui status --json` as a whole process vs. a shell script of OpenSSH commands', run: benchStatusCli },
   { name: 'startup', title: '3. Start-up: spawn to first frame of the UI in a pty vs. `node -e 0`', run: benchStartup },
   { name: 'logs', title: '4. Logs: a flooding unit through the transport and tail service into a pane', run: benchLogFlood },
+  { name: 'fleet', title: '5. Fleet: 20 hosts x 10 VMs vs. one host; CPU share while polling', run: benchFleet },
+  { name: 'reaction', title: '6. Reaction: VM crash on the lab to the first status showing it', run: benchReaction },
 ];
 
 async function main(argv: string[]): Promise<void> {
@@ -34,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
     } catch (e) {
       console.log(`  FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
-    console.log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s; ${load()} at the end)`);
   }
 }
 

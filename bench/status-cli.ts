@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statusReportSchema } from '../src/model/status.js';
-import { CLI, INVENTORY } from './lib/env.js';
+import { CLI, CLI_SPLIT, INVENTORY } from './lib/env.js';
 import { openLab } from './lib/lab.js';
 import { seedProbes, seedQuestions, seedScript } from './lib/openssh.js';
 import { median, ms, ratio, table, timed } from './lib/stats.js';
@@ -64,6 +64,9 @@ export async function benchStatusCli(): Promise<void> {
     const appProbe = await series(RUNS_APP, node, [CLI, 'status', '--json', '--config', INVENTORY], valid);
     const appNoProbe = await series(RUNS_APP, node, [CLI, 'status', '--json', '--no-probe', '--config', INVENTORY], valid);
     const version = await series(RUNS_APP, node, [CLI, '--version']);
+    const splitNoProbe = await series(RUNS_APP, node, [CLI_SPLIT, 'status', '--json', '--no-probe', '--config', INVENTORY], valid);
+    const splitVersion = await series(RUNS_APP, node, [CLI_SPLIT, '--version']);
+    const bare = await series(RUNS_APP, node, ['-e', '0']);
     const cm = await series(RUNS_SCRIPT, 'bash', [scripts.cm]);
     const cmProbe = await series(RUNS_SCRIPT, 'bash', [scripts.cmProbe]);
     const cold = await series(RUNS_SCRIPT, 'bash', [scripts.cold]);
@@ -81,7 +84,18 @@ export async function benchStatusCli(): Promise<void> {
         ['mvm-tui status --json (VMs probed)', ms(ap), String(RUNS_APP), '1x'],
         ['script, ControlMaster, with probes', ms(median(cmProbe.times)), String(RUNS_SCRIPT), ratio(median(cmProbe.times), ap)],
         ['script, cold, with probes', ms(median(coldProbe.times)), String(RUNS_SCRIPT), ratio(median(coldProbe.times), ap)],
-        ['(mvm-tui --version: node + bundle load)', ms(median(version.times)), String(RUNS_APP), ''],
+      ]),
+    );
+    console.log('  where a whole-process run spends its time (one bundle as tsup builds it, vs. the same code split so a');
+    console.log('  command loads only what it uses):');
+    console.log(
+      table([
+        ['', 'median', 'n', 'vs node -e 0'],
+        ['node -e 0', ms(median(bare.times)), String(RUNS_APP), '1x'],
+        ['mvm-tui --version (one bundle: loads ink, react, ssh2)', ms(median(version.times)), String(RUNS_APP), ratio(median(version.times), median(bare.times))],
+        ['mvm-tui --version (split bundle)', ms(median(splitVersion.times)), String(RUNS_APP), ratio(median(splitVersion.times), median(bare.times))],
+        ['status --json --no-probe (one bundle)', ms(a), String(RUNS_APP), ratio(a, median(bare.times))],
+        ['status --json --no-probe (split bundle)', ms(median(splitNoProbe.times)), String(RUNS_APP), ratio(median(splitNoProbe.times), median(bare.times))],
       ]),
     );
   } finally {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,8 @@ export const SSH_CONFIG = join(LAB_RUN, 'ssh_config');
 /** The mvm-tui CLI bundled by bench/run.sh exactly as tsup bundles dist/cli.js. */
 export const CLI = join(ROOT, 'bench/out/cli.js');
 export const OUT = join(ROOT, 'bench/out');
+/** The same CLI bundled with code splitting (ink/react/ssh2 load only when a command needs them). */
+export const CLI_SPLIT = join(ROOT, 'bench/out/split/cli.js');
 
 export function labReady(): boolean {
   return existsSync(INVENTORY) && existsSync(SSH_CONFIG);
@@ -38,6 +40,11 @@ export function machineHeader(): string {
   return [
     `machine: ${c.length} CPUs (nproc ${safe(() => execFileSync('nproc', { encoding: 'utf8' }))}), ${c[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     `versions: node ${process.version}, ${opensshV}, mvm-tui ${pkg.version} @ ${git}${dirty}`,
-    `date: ${new Date().toISOString()}`,
+    `date: ${new Date().toISOString()}; ${load()}`,
   ].join('\n');
+}
+
+/** The machine is shared (other test runs): every result says how busy it was. */
+export function load(): string {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 }

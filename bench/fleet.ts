@@ -1,0 +1,86 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { Inventory } from '../src/config/types.js';
+import type { Runtime } from '../src/services/runtime.js';
+import { StatusPoller } from '../src/services/poller.js';
+import { fetchHostStatus } from '../src/services/status.js';
+import { INVENTORY, OUT } from './lib/env.js';
+import { openLab } from './lib/lab.js';
+import { median, ms, p95, ratio, sleep, table, target, timed } from './lib/stats.js';
+
+// 5. Fleet: 20 hypervisors x 10 VMs vs. one. Simulated: an inventory that lists the lab hypervisor 20 times
+// under different names (each its own ssh2 connection), each with vm1..vm10, where vm1..vm5 are the lab's
+// and vm6..vm10 do not exist (units not found, no runner links, probes fail at once: no route). All 20
+// refreshes run on the same 2-core lab box, so its CPU is shared 20 ways: a real fleet is 20 machines.
+// Then the app's CPU share with StatusPoller at its default interval for 30 s.
+
+const HOSTS = 20;
+const VMS = 10;
+const ROUNDS = 10;
+const CPU_MS = 30_000;
+
+function writeInventory(name: string, hosts: number): string {
+  const inv = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown>> };
+  const lab = inv.hosts[0]!;
+  const vms = Array.from({ length: VMS }, (_, i) => ({ name: `vm${i + 1}` }));
+  inv.hosts = Array.from({ length: hosts }, (_, i) => ({ ...lab, name: `lab${String(i + 1).padStart(2, '0')}`, vms }));
+  const path = join(OUT, name);
+  writeFileSync(path, `# Written by bench/fleet.ts: the lab hypervisor listed ${hosts} time(s), ${VMS} VMs each.\n${stringify(inv)}`);
+  return path;
+}
+
+const refreshAll = (rt: Runtime) => Promise.all(rt.inventory.hosts.map((h) => fetchHostStatus(rt.transport, h)));
+
+async function cpuShare(inv: Inventory, rt: Runtime): Promise<{ share: number; statuses: number; intervalMs: number }> {
+  let statuses = 0;
+  const poller = new StatusPoller(rt.transport, inv, { intervalMs: inv.refreshMs, onStatus: () => statuses++ });
+  poller.start();
+  await sleep(3_000); // connections up, first probes done
+  statuses = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await sleep(CPU_MS);
+  const c = process.cpuUsage(c0);
+  const wall = performance.now() - t0;
+  poller.stop();
+  return { share: (c.user + c.system) / 1000 / wall, statuses, intervalMs: inv.refreshMs };
+}
+
+export async function benchFleet(): Promise<void> {
+  const fleet = await openLab(writeInventory('fleet-20x10.yaml', HOSTS));
+  const one = await openLab(writeInventory('fleet-1x10.yaml', 1));
+  try {
+    await refreshAll(fleet); // 20 connections up
+    await refreshAll(one);
+    const f: number[] = [];
+    const s: number[] = [];
+    let unreachable = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const a = await timed(() => refreshAll(one));
+      s.push(a.ms);
+      const b = await timed(() => refreshAll(fleet));
+      unreachable += b.value.filter((h) => !h.reachable).length;
+      f.push(b.ms);
+    }
+    const r = median(f) / median(s);
+    console.log(`  ${HOSTS} hosts x ${VMS} VMs = ${HOSTS * VMS} VMs on ${HOSTS} connections (vm6..vm10 do not exist)${unreachable ? `; ${unreachable} host refreshes failed` : ''}`);
+    console.log(
+      table([
+        ['', 'median', 'p95', 'n', 'vs one host'],
+        [`one host x ${VMS} VMs`, ms(median(s)), ms(p95(s)), String(s.length), '1x'],
+        [`${HOSTS} hosts x ${VMS} VMs, all at once`, ms(median(f)), ms(p95(f)), String(f.length), ratio(median(f), median(s))],
+      ]),
+    );
+    console.log(target('fleet refresh < 1.5x one host (all 20 run on one 2-core box here)', r < 1.5));
+    const c1 = await cpuShare(one.inventory, one);
+    const cf = await cpuShare(fleet.inventory, fleet);
+    console.log(`  CPU of this process with StatusPoller at the default interval (${cf.intervalMs} ms, VM probes every 10 s), ${CPU_MS / 1000} s:`);
+    console.log(`    one host:  ${(c1.share * 100).toFixed(1)}% of a core (${c1.statuses} statuses)`);
+    console.log(`    ${HOSTS} hosts: ${(cf.share * 100).toFixed(1)}% of a core (${cf.statuses} statuses)`);
+    console.log(target('fleet CPU < 5% of a core', cf.share < 0.05));
+  } finally {
+    await fleet.close();
+    await one.close();
+  }
+}
