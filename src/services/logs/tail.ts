@@ -8,6 +8,7 @@ import type { LogEntry } from './format.js';
 // useConsoleMessages) so a flood is one store update per batch. When the stream ends without being asked
 // to (dropped connection, journalctl exiting) it waits with backoff and resumes strictly after the last
 // __CURSOR it delivered: nothing lost, nothing twice (and cursors are also de-duplicated defensively).
+// Under a flood the batches grow to 200 ms (5 frames a second) so rendering never starves the keys.
 
 export type TailStatus = 'connecting' | 'streaming' | 'reconnecting' | 'ended' | 'stopped';
 
@@ -36,6 +37,8 @@ export interface TailCallbacks<E extends LogEntry = LogEntry> {
 
 export interface TailDeps<E extends LogEntry = LogEntry> {
   batchMs?: number;
+  /** The batch interval while flooded (the last batch had FLOOD_BATCH entries or more). */
+  floodBatchMs?: number;
   /** First reconnect delay, growth factor and ceiling. */
   backoff?: { initialMs: number; factor: number; maxMs: number };
   parse?: (line: string) => E | null;
@@ -51,6 +54,8 @@ export interface TailHandle {
 }
 
 export const DEFAULT_BACKOFF = { initialMs: 2000, factor: 2, maxMs: 30_000 };
+/** A batch this big means a flood: nobody reads 20 screens a second, so slow the updates to save the CPU for keys. */
+export const FLOOD_BATCH = 256;
 const SEEN_CURSORS = 4096;
 const HEALTHY_MS = 10_000;
 
@@ -61,6 +66,8 @@ export function tailLogs<E extends LogEntry = LogEntry>(
   deps: TailDeps<E> = {},
 ): TailHandle {
   const batchMs = deps.batchMs ?? 50;
+  const floodBatchMs = deps.floodBatchMs ?? 200;
+  let flooded = false;
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
   const parse = deps.parse ?? (parseJournalJson as unknown as (line: string) => E | null);
   const now = deps.now ?? Date.now;
@@ -94,6 +101,7 @@ export function tailLogs<E extends LogEntry = LogEntry>(
     if (!pending.length) return;
     const batch = pending;
     pending = [];
+    flooded = batch.length >= FLOOD_BATCH;
     cb.onEntries(batch);
   };
 
@@ -120,7 +128,12 @@ export function tailLogs<E extends LogEntry = LogEntry>(
       delivered = true;
       if (status !== 'streaming') setState({ status: 'streaming' });
       pending.push(e);
-      if (!batchTimer) batchTimer = setTimeout(flush, batchMs);
+      if (!batchTimer) {
+        // Aligned to the wall clock, so the batches of several panes land in the same tick and the
+        // store draws them in one frame.
+        const every = flooded ? floodBatchMs : batchMs;
+        batchTimer = setTimeout(flush, every - (now() % every));
+      }
     };
     // An attempt that delivered lines or stayed up a while was healthy: the next delay starts over.
     const healthy = () => delivered || now() - startedAt >= HEALTHY_MS;

@@ -32,7 +32,10 @@ function setup(opts: { follow?: boolean; lines?: number } = {}) {
   return { t, h, batches, states, stream, messages };
 }
 
-beforeEach(() => vi.useFakeTimers());
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_800_000_000_001); // just past a batch boundary: batch timing is deterministic
+});
 afterEach(() => vi.useRealTimers());
 
 describe('tailLogs', () => {
@@ -41,16 +44,38 @@ describe('tailLogs', () => {
     expect(t.sent).toEqual([{ target: { host: 'lab' }, command: 'journalctl -u microvm@vm1 -o json -f -n 200 --no-pager', kind: 'stream' }]);
   });
 
-  it('batches a flood into one update per ~50 ms', async () => {
+  it('batches lines into one update per ~50 ms, and per ~200 ms while flooded', async () => {
     const { stream, batches } = setup();
-    for (const l of flood(5000)) stream(0).handlers.onLine(l);
+    for (const l of flood(10)) stream(0).handlers.onLine(l);
     expect(batches).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(50);
-    expect(batches).toHaveLength(1);
-    expect(batches[0]).toHaveLength(5000);
-    for (const l of flood(10, 5000)) stream(0).handlers.onLine(l);
+    expect(batches.map((b) => b.length)).toEqual([10]);
+    for (const l of flood(5000, 10)) stream(0).handlers.onLine(l);
     await vi.advanceTimersByTimeAsync(50);
-    expect(batches.map((b) => b.length)).toEqual([5000, 10]);
+    expect(batches.map((b) => b.length)).toEqual([10, 5000]);
+    for (const l of flood(3000, 5010)) stream(0).handlers.onLine(l);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(batches).toHaveLength(2); // flooded: the next update waits longer
+    await vi.advanceTimersByTimeAsync(150);
+    expect(batches.map((b) => b.length)).toEqual([10, 5000, 3000]);
+    for (const l of flood(5, 8010)) stream(0).handlers.onLine(l);
+    await vi.advanceTimersByTimeAsync(200);
+    for (const l of flood(5, 8015)) stream(0).handlers.onLine(l);
+    await vi.advanceTimersByTimeAsync(50); // the flood is over: back to 50 ms
+    expect(batches.map((b) => b.length)).toEqual([10, 5000, 3000, 5, 5]);
+  });
+
+  it('aligns batches to the clock so several panes update in the same tick', async () => {
+    vi.setSystemTime(1_800_000_000_001); // just past a 50 ms boundary
+    const t = new ScriptedTransport();
+    const at: number[][] = [[], []];
+    for (const i of [0, 1]) tailLogs(t, { host: 'lab', unit: `u${i}`, follow: true }, { onEntries: () => at[i]!.push(Date.now()) });
+    t.streams[0]!.handlers.onLine(flood(1)[0]!);
+    await vi.advanceTimersByTimeAsync(17);
+    t.streams[1]!.handlers.onLine(flood(1, 1)[0]!);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(at[0]).toEqual(at[1]);
+    expect(at[0]![0]! % 50).toBe(0);
   });
 
   it('after a drop says so, waits 2s and resumes after the last cursor it delivered', async () => {
