@@ -5,8 +5,6 @@ import { parseJournalJson, type JournalEntry } from '../../src/parsers/index.js'
 import type { Action } from '../../src/store/slices/index.js';
 import { logsReducer, type LogsAction, type LogsState } from '../../src/store/slices/logs.js';
 import { LogPane } from '../../src/views/LogPane.js';
-import { LogPanes } from '../../src/views/LogPanes.js';
-import { paneCells } from '../../src/views/log/layout.js';
 import { sanitize, visibleRows } from '../../src/views/log/rows.js';
 
 const REAL = readFileSync(new URL('../fixtures/journalctl/lab-f-json-vm1-heartbeats.txt', import.meta.url), 'utf8')
@@ -113,33 +111,5 @@ describe('log rows', () => {
 
   it('strips escape sequences and control characters from untrusted log text', () => {
     expect(sanitize('\x1b[31mred\x1b[0m\x1b]0;title\x07 a\tb\x07')).toBe('red a    b?');
-  });
-});
-
-describe('LogPanes', () => {
-  it('lays four panes side by side when wide enough, else in a 2x2 grid', () => {
-    expect(paneCells(4, 200, 40).map((c) => [c.x, c.y, c.width, c.height])).toEqual([
-      [0, 0, 50, 40],
-      [50, 0, 50, 40],
-      [100, 0, 50, 40],
-      [150, 0, 50, 40],
-    ]);
-    expect(paneCells(4, 100, 40).map((c) => [c.x, c.y, c.width])).toEqual([
-      [0, 0, 50],
-      [50, 0, 50],
-      [0, 20, 50],
-      [50, 20, 50],
-    ]);
-    expect(paneCells(3, 100, 40).map((c) => c.width)).toEqual([50, 50, 100]);
-  });
-
-  it('renders every pane, or only the focused one when zoomed', () => {
-    const ps = ['a', 'b', 'c', 'd'].map((id) => pane([], id, `unit-${id}`));
-    const grid = render(<LogPanes panes={ps} activeId="b" width={200} height={14} zoomed={false} />).lastFrame()!;
-    for (const id of ['a', 'b', 'c', 'd']) expect(grid).toContain(`unit-${id}`);
-    expect(grid).toContain('▶ vm1 unit-b');
-    const zoomed = render(<LogPanes panes={ps} activeId="b" width={200} height={14} zoomed />).lastFrame()!;
-    expect(zoomed).toContain('unit-b');
-    expect(zoomed).not.toContain('unit-a');
   });
 });
