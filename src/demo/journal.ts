@@ -45,6 +45,11 @@ export class Journal {
     return this.entries;
   }
 
+  /** How many followers are attached (a closed `journalctl -f` channel must leave none behind). */
+  get followers(): number {
+    return this.listeners.size;
+  }
+
   subscribe(l: JournalListener): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
@@ -96,7 +101,7 @@ export class Journal {
       _HOSTNAME: this.hostname,
       _RUNTIME_SCOPE: 'system',
       PRIORITY: String(e.priority),
-      SYSLOG_FACILITY: e.fromSystemd ? '3' : '3',
+      SYSLOG_FACILITY: '3',
       SYSLOG_IDENTIFIER: e.identifier,
       _PID: String(e.pid),
       _UID: '0',

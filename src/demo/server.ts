@@ -38,8 +38,14 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 
   const server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => {
     clients.add(client);
-    client.on('close', () => clients.delete(client));
-    client.on('error', () => clients.delete(client));
+    // Commands of this connection: a dropped connection ends them, as sshd's SIGHUP would.
+    const mine = new Set<AbortController>();
+    const gone = () => {
+      clients.delete(client);
+      for (const ac of mine) ac.abort();
+    };
+    client.on('close', gone);
+    client.on('error', gone);
     // Any key is welcome: the demo has nothing to protect, and this lets the user's own agent work too.
     client.on('authentication', (ctx) => (ctx.method === 'password' ? ctx.reject(['publickey']) : ctx.accept()));
     client.on('ready', () => {
@@ -59,8 +65,12 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
             open = false;
             ac.abort();
             running.delete(ac);
+            mine.delete(ac);
           };
+          // Reading stdin to its end is what lets ssh2 emit 'close' when the client closes the channel.
+          channel.resume();
           channel.on('close', finish);
+          mine.add(ac);
           channel.on('error', finish);
           session.on('signal', () => ac.abort());
           const io = {

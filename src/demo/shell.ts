@@ -49,13 +49,12 @@ export class DemoShell {
 
   /** Runs a script, streaming its output to io. Resolves with the exit status. */
   async run(script: string, io: Io, signal: AbortSignal = new AbortController().signal, vm?: DemoVm, stdin = ''): Promise<number> {
-    const shellName = vm ? 'bash' : 'bash';
     let items: ListItem[];
     try {
       items = parseScript(script);
     } catch (e) {
       if (e instanceof ShellSyntaxError) {
-        io.err(`${shellName}: ${e.message}\n`);
+        io.err(`bash: ${e.message}\n`);
         return 2;
       }
       throw e;

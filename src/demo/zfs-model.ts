@@ -196,9 +196,7 @@ export class ZfsModel {
         todo.push(`${t}@${snap}`);
       }
     }
-    if (!recursive && todo.length > 1) {
-      // zfs snapshot A@x B@y is atomic across pools' datasets: all or nothing, checked above.
-    }
+    // All names were checked before any is created: like zfs, all or nothing.
     for (const name of todo) {
       const fs = this.datasets.get(name.split('@')[0]!)!;
       this.add({ name, type: 'snapshot', referenced: fs.referenced, unique: 0, links: { ...fs.links }, linkTimes: { ...fs.linkTimes } });
@@ -227,13 +225,11 @@ export class ZfsModel {
       }
       return found;
     }
-    const d = this.need(name);
+    this.need(name);
     if (name === this.pool) throw new ZfsError(`cannot destroy '${name}': operation does not apply to pools\nuse 'zfs destroy -r ${name}' to destroy all datasets in the pool\nuse 'zpool destroy ${name}' to destroy the pool itself`);
     const dependents = [...this.childrenOf(name), ...this.snapshotsOf(name)].map((x) => x.name);
-    if (dependents.length && !opts.recursive) {
-      const kind = this.childrenOf(name).length ? 'filesystem has children' : 'filesystem has children';
-      throw new ZfsError(`cannot destroy '${name}': ${kind}\nuse '-r' to destroy the following datasets:\n${dependents.join('\n')}`);
-    }
+    if (dependents.length && !opts.recursive)
+      throw new ZfsError(`cannot destroy '${name}': filesystem has children\nuse '-r' to destroy the following datasets:\n${dependents.join('\n')}`);
     const all = [name, ...dependents];
     for (const n of all) {
       const x = this.datasets.get(n);
@@ -243,9 +239,8 @@ export class ZfsModel {
         throw new ZfsError(`cannot destroy '${n}': snapshot has dependent clones\nuse '-R' to destroy the following datasets:\n${clones.join('\n')}`);
     }
     if (opts.dryRun) return all;
-    void d;
-    for (const n of all.reverse()) this.datasets.delete(n);
-    return all.reverse();
+    for (const n of all) this.datasets.delete(n);
+    return all;
   }
 
   private removeSnapshot(n: string): void {

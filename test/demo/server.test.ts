@@ -79,9 +79,13 @@ describe('demo server', () => {
     while (lines.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     // Heartbeats arrive live every 0.5 s here (real clock): at least one new line after the two backlog lines.
     expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(demo.hypervisor.journal.followers).toBe(1);
     h.cancel();
     const res = await h.done;
     expect(res.code).not.toBe(0);
+    // Closing the channel ends the remote journalctl: the demo's follower is gone.
+    for (let i = 0; i < 50 && demo.hypervisor.journal.followers > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(demo.hypervisor.journal.followers).toBe(0);
     const entries = lines.map((l) => parseJournalJson(l));
     expect(entries.every((e) => e?.unit === 'microvm@vm1.service')).toBe(true);
     const last = entries.at(-1)!;

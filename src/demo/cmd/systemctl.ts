@@ -24,7 +24,6 @@ const ORDER = [
   'ActiveEnterTimestampMonotonic', 'ActiveExitTimestamp', 'ActiveExitTimestampMonotonic', 'InactiveEnterTimestamp', 'InactiveEnterTimestampMonotonic',
   'CanStart', 'CanStop', 'ConditionResult', 'AssertResult', 'InvocationID',
 ];
-const TIMESTAMPS = new Set(['StateChangeTimestamp', 'InactiveExitTimestamp', 'ActiveEnterTimestamp', 'ActiveExitTimestamp', 'InactiveEnterTimestamp', 'ExecMainStartTimestamp']);
 const SERVICE_ONLY = new Set(['Type', 'Restart', 'NotifyAccess', 'RestartUSec', 'TimeoutStartUSec', 'TimeoutStopUSec', 'MainPID', 'ControlPID', 'Result', 'NRestarts', 'ExecMainStartTimestamp', 'ExecMainPID', 'ExecMainCode', 'ExecMainStatus']);
 
 export async function systemctl(argv: string[], ctx: CmdContext): Promise<number> {
@@ -56,16 +55,14 @@ export async function systemctl(argv: string[], ctx: CmdContext): Promise<number
     }
     case 'is-active':
     case 'is-failed': {
+      // Like systemctl: one state per unit; exit 0 when at least one unit is in the asked-for state.
       let any = false;
       for (const name of rest) {
-        const u = hv.unit(name);
-        const s = u?.active ?? 'inactive';
+        const s = hv.unit(name)?.active ?? 'inactive';
         if (!quiet) ctx.io.out(`${s}\n`);
         if (verb === 'is-active' ? s === 'active' || s === 'reloading' : s === 'failed') any = true;
-        else if (verb === 'is-active') any = false;
       }
-      if (verb === 'is-active') return rest.length && rest.every((n) => hv.unit(n)?.active === 'active') ? 0 : 3;
-      return any ? 0 : 1;
+      return any ? 0 : verb === 'is-active' ? 3 : 1;
     }
     case 'start':
     case 'stop':
@@ -172,7 +169,6 @@ function unitProps(u: UnitState, ts: string, bootedAt: number): Record<string, s
     v[`${k}Monotonic`] = ms ? String(Math.max(0, (ms - bootedAt) * 1000)) : '0';
   }
   if (u.type === 'target' || u.type === 'mount') for (const k of SERVICE_ONLY) delete v[k];
-  void TIMESTAMPS;
   return v;
 }
 
