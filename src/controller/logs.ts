@@ -129,6 +129,7 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     'log.range',
     onActive((id) => {
       const range = nextRange(store.getState().logs.byId[id]!.range);
+      tails.get(id)?.stop(); // its last batch lands before the pane empties, not after
       d({ type: 'logs/range', id, range });
       startTail(id);
       c.status(`log range: ${rangeLabel(range)}`);

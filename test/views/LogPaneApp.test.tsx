@@ -72,8 +72,10 @@ it('follow, scroll back (pauses), G resumes; typed filter; timestamps, range (re
   await t.r.waitFor('/!heartbeat/');
   await t.r.press('t');
   await t.r.waitFor((f) => !/11:59:\d\d/.test(f));
+  t.transport.streams[0]!.handlers.onLine(REAL[3]!.replace('"__CURSOR":"', '"__CURSOR":"pending-')); // still in a batch
   await t.r.press('R');
   await t.r.waitFor('last 1000');
+  await t.r.waitFor('0 held');
   expect(t.transport.streams[0]!.cancelled).toBe(true);
   expect(t.transport.streams[1]!.command).toBe('journalctl -u microvm@vm1 -o json -f -n 1000 --no-pager');
   for (const l of REAL.slice(0, 4)) t.transport.streams[1]!.handlers.onLine(l);
