@@ -16,7 +16,8 @@ export const datasetName = z
   .refine((s) => !s.includes('//') && !s.endsWith('/') && !s.includes('@'), 'a ZFS dataset such as microvms/storage/vm1');
 export const ifaceName = z.string().regex(IFACE_RE, 'a network interface name (max 15 characters)');
 export const remotePath = z.string().regex(PATH_RE, 'a path without shell metacharacters');
-const hostAddress = z.string().regex(/^[A-Za-z0-9_.:%-]+$/, 'a hostname or IP address');
+// No leading '-': a destination like -Fevil would be read by ssh as an option (shellArgv passes it bare).
+const hostAddress = z.string().regex(/^(?!-)[A-Za-z0-9_.:%-]+$/, 'a hostname or IP address');
 
 export const vmSchema = z
   .object({
@@ -47,7 +48,7 @@ export const customCommandSchema = z
 export const sshSchema = z
   .object({
     /** A Host alias from ~/.ssh/config; its HostName/User/Port/IdentityFile/ProxyJump are used. */
-    alias: z.string().regex(/^[A-Za-z0-9_.@:-]+$/).optional(),
+    alias: z.string().regex(/^(?!-)[A-Za-z0-9_.@:-]+$/, 'a Host alias from ~/.ssh/config').optional(),
     hostname: hostAddress.optional(),
     user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).optional(),
     port: z.number().int().min(1).max(65535).optional(),
