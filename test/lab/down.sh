@@ -21,6 +21,7 @@ for pid in $pids; do
   say "powering off (SIGTERM to systemd-nspawn $pid)"
   kill -TERM "$pid" 2>/dev/null || continue
   for _ in $(seq 150); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+  say "systemd-nspawn $pid exited"
   if [ -d "/proc/$pid" ]; then log "systemd-nspawn $pid ignored SIGTERM for 15 s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
 done
 
@@ -31,7 +32,12 @@ rm -rf "/run/systemd/nspawn/propagate/$LAB_MACHINE" "/run/systemd/nspawn/unix-ex
 # Mounts below the tree (only if something mounted in the host's namespace), deepest first.
 findmnt -rn -o TARGET | { grep -F "$LAB_ROOT" || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 for cg in $LAB_CGROUPS; do [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
-if [ -d "$LAB_ROOT" ]; then rm -rf --one-file-system "$LAB_ROOT"; fi
+# Deleting the tree takes seconds (20 s with the pool files on a disk mounted with `discard`): move it
+# aside and delete it in the background; a later run sweeps up anything a killed delete left.
+if [ -d "$LAB_ROOT" ]; then mv "$LAB_ROOT" "$LAB_ROOT.old.$$"; fi
+for old in "$LAB_ROOT".old.*; do
+  [ -d "$old" ] && setsid rm -rf --one-file-system "$old" </dev/null >/dev/null 2>&1 8>&- 9>&- &
+done
 rm -f "$LAB_STATE/nspawn.pid" "$LAB_STATE/hash"
 rm -f "$LAB_RUN_DIR"/{inventory.yaml,inventory-proxyjump.yaml,ssh_config,known_hosts,lab.env}
 say "down ($(( ($(date +%s%N) - start) / 1000000 )) ms)"

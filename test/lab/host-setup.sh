@@ -15,3 +15,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# zfs-fuse in the container needs /dev/fuse bound in.
+[ -e /dev/fuse ] || modprobe fuse 2>/dev/null || true
+[ -e /dev/fuse ] || die "/dev/fuse is missing (the lab's zfs-fuse needs it): load the fuse kernel module"

@@ -19,7 +19,7 @@ LAB_PACKAGES=systemd,systemd-sysv,dbus,openssh-server,openssh-client,iproute2,zf
 # Cgroups the nspawn is placed in, so teardown knows exactly what to remove.
 LAB_CGROUPS="/sys/fs/cgroup/systemd/$LAB_MACHINE /sys/fs/cgroup/unified/$LAB_MACHINE"
 
-log() { printf 'lab: %s\n' "$*" >&2; }
+log() { printf 'lab: [%3ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces and nspawn need it); try sudo"; }
 
