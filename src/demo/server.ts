@@ -92,7 +92,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
             .then((code) => {
               running.delete(ac);
               if (!open) return;
-              if (ac.signal.aborted) channel.exit('TERM');
+              if (ac.signal.aborted || code === 143) channel.exit('TERM');
               else channel.exit(code);
               channel.end();
             });

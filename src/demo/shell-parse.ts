@@ -15,6 +15,8 @@ export interface SimpleCommand {
   assigns: Array<{ name: string; value: Word }>;
   words: Word[];
   redirects: Redirect[];
+  /** `for NAME in WORDS; do BODY; done` (the one compound command supported). */
+  loop?: { name: string; words: Word[]; body: ListItem[] };
 }
 export interface Pipeline {
   commands: SimpleCommand[];
@@ -199,7 +201,34 @@ function matchParen(src: string, from: number): number {
 
 /** Parses a script into a list of pipelines joined by ; && ||. Throws ShellSyntaxError. */
 export function parseScript(src: string): ListItem[] {
-  const toks = tokenize(src);
+  return parseTokens(tokenize(src));
+}
+
+const isWord = (tk: Token | undefined, raw: string) => tk?.t === 'word' && tk.raw === raw;
+
+/** Parses `for NAME in WORDS; do ... done` starting at toks[k] (the `for`); returns the loop and the index of `done`. */
+function parseFor(toks: Token[], k: number): { loop: NonNullable<SimpleCommand['loop']>; end: number } {
+  const name = toks[k + 1];
+  if (name?.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.raw)) throw new ShellSyntaxError("syntax error near unexpected token `for'");
+  let i = k + 2;
+  const words: Word[] = [];
+  if (isWord(toks[i], 'in')) {
+    for (i++; toks[i]?.t === 'word'; i++) words.push((toks[i] as { w: Word }).w);
+  }
+  const sep = toks[i];
+  if (!(sep?.t === 'op' && sep.v === ';') || !isWord(toks[i + 1], 'do')) throw new ShellSyntaxError("syntax error near unexpected token `do'");
+  const start = i + 2;
+  let depth = 1;
+  for (let j = start; j < toks.length; j++) {
+    const prev = toks[j - 1];
+    const atCommandStart = prev?.t === 'op' || j === start;
+    if (atCommandStart && isWord(toks[j], 'for')) depth++;
+    if (atCommandStart && isWord(toks[j], 'done') && --depth === 0) return { loop: { name: name.raw, words, body: parseTokens(toks.slice(start, j)) }, end: j };
+  }
+  throw new ShellSyntaxError("syntax error: unexpected end of file (a `for' without `done')");
+}
+
+function parseTokens(toks: Token[]): ListItem[] {
   const items: ListItem[] = [];
   let op: ListItem['op'] = ';';
   let pipeline: Pipeline = { commands: [] };
@@ -212,6 +241,13 @@ export function parseScript(src: string): ListItem[] {
   };
   for (let k = 0; k < toks.length; k++) {
     const tk = toks[k]!;
+    if (tk.t === 'word' && tk.raw === 'for' && cmd.words.length === 0 && cmd.assigns.length === 0) {
+      const { loop, end } = parseFor(toks, k);
+      cmd.loop = loop;
+      cmd.words.push({ parts: [{ text: 'for' }] });
+      k = end;
+      continue;
+    }
     if (tk.t === 'word') {
       const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(tk.raw);
       const first = tk.w.parts[0];

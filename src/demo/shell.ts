@@ -18,6 +18,8 @@ export interface CmdContext {
   hv: DemoHypervisor;
   /** Set when the shell runs inside a VM (nested ssh). */
   vm?: DemoVm;
+  /** Running command lines by pid (each is its own process group), for `kill`. */
+  procs: Map<number, AbortController>;
   /** Runs a nested command line (ssh to a VM). */
   runIn(script: string, vm: DemoVm | undefined, io: Io, signal: AbortSignal): Promise<number>;
 }
@@ -25,6 +27,8 @@ export interface CmdContext {
 export type Command = (argv: string[], ctx: CmdContext) => number | Promise<number>;
 
 export interface ShellEnv {
+  /** `$$`: the pid of this command line (and its process group, as sshd starts each in a new session). */
+  pid: number;
   cwd: string;
   vars: Record<string, string>;
   status: number;
@@ -42,6 +46,9 @@ export interface RunResult {
 }
 
 export class DemoShell {
+  readonly procs = new Map<number, AbortController>();
+  private nextPid = 23_000;
+
   constructor(
     readonly hv: DemoHypervisor,
     private readonly table: (vm: DemoVm | undefined) => Record<string, Command>,
@@ -59,19 +66,31 @@ export class DemoShell {
       }
       throw e;
     }
-    const env: ShellEnv = { cwd: '/root', vars: { HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/run/current-system/sw/bin/bash', PATH: '/run/wrappers/bin:/root/.nix-profile/bin:/nix/profile/bin:/root/.local/state/nix/profile/bin:/etc/profiles/per-user/root/bin:/nix/var/nix/profiles/default/bin:/run/current-system/sw/bin', HOSTNAME: vm ? vm.name : this.hv.hostname }, status: 0 };
+    // Each command line is a process (group) that `kill` can end, as on a real host.
+    const pid = (this.nextPid += 3);
+    const proc = new AbortController();
+    const forward = () => proc.abort();
+    if (signal.aborted) proc.abort();
+    else signal.addEventListener('abort', forward, { once: true });
+    this.procs.set(pid, proc);
     try {
-      for (const item of items) {
-        if (signal.aborted) return 130;
-        if (item.op === '&&' && env.status !== 0) continue;
-        if (item.op === '||' && env.status === 0) continue;
-        env.status = await this.pipeline(item.pipeline.commands, env, io, signal, vm, stdin);
-      }
+      const code = await this.runAs(pid, items, io, proc.signal, vm, stdin);
+      // Ended by `kill` (not by its caller): the shell dies of SIGTERM, 128 + 15.
+      return proc.signal.aborted && !signal.aborted ? 143 : code;
+    } finally {
+      this.procs.delete(pid);
+      signal.removeEventListener('abort', forward);
+    }
+  }
+
+  private async runAs(pid: number, items: ListItem[], io: Io, signal: AbortSignal, vm: DemoVm | undefined, stdin: string): Promise<number> {
+    const env: ShellEnv = { pid, cwd: '/root', vars: { HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/run/current-system/sw/bin/bash', PATH: '/run/wrappers/bin:/root/.nix-profile/bin:/nix/profile/bin:/root/.local/state/nix/profile/bin:/etc/profiles/per-user/root/bin:/nix/var/nix/profiles/default/bin:/run/current-system/sw/bin', HOSTNAME: vm ? vm.name : this.hv.hostname }, status: 0 };
+    try {
+      return await this.list(items, env, io, signal, vm, stdin);
     } catch (e) {
       if (e instanceof ExitSignal) return e.code;
       throw e;
     }
-    return env.status;
   }
 
   /** Convenience for tests and callers that want the whole output. */
@@ -80,6 +99,28 @@ export class DemoShell {
     let stderr = '';
     const code = await this.run(script, { out: (t) => (stdout += t), err: (t) => (stderr += t) }, signal, vm);
     return { stdout, stderr, code };
+  }
+
+  private async loop(loop: NonNullable<SimpleCommand['loop']>, env: ShellEnv, io: Io, signal: AbortSignal, vm: DemoVm | undefined, stdin: string): Promise<number> {
+    const values: string[] = [];
+    for (const w of loop.words) values.push(...(await this.expand(w, env, io, signal, vm)));
+    let status = 0;
+    for (const v of values) {
+      env.vars[loop.name] = v;
+      status = await this.list(loop.body, env, io, signal, vm, stdin);
+      if (signal.aborted) return 130;
+    }
+    return status;
+  }
+
+  private async list(items: ListItem[], env: ShellEnv, io: Io, signal: AbortSignal, vm: DemoVm | undefined, stdin: string): Promise<number> {
+    for (const item of items) {
+      if (signal.aborted) return 130;
+      if (item.op === '&&' && env.status !== 0) continue;
+      if (item.op === '||' && env.status === 0) continue;
+      env.status = await this.pipeline(item.pipeline.commands, env, io, signal, vm, stdin);
+    }
+    return env.status;
   }
 
   private async pipeline(cmds: SimpleCommand[], env: ShellEnv, io: Io, signal: AbortSignal, vm: DemoVm | undefined, stdin: string): Promise<number> {
@@ -102,7 +143,7 @@ export class DemoShell {
     let split = false;
     for (const p of w.parts) {
       if ('text' in p) s += p.text;
-      else if ('variable' in p) s += p.variable === '?' ? String(env.status) : p.variable === '$' ? '4242' : (env.vars[p.variable] ?? '');
+      else if ('variable' in p) s += p.variable === '?' ? String(env.status) : p.variable === '$' ? String(env.pid) : (env.vars[p.variable] ?? '');
       else {
         let out = '';
         env.status = await this.run(p.command, { out: (t) => (out += t), err: io.err }, signal, vm);
@@ -114,6 +155,7 @@ export class DemoShell {
   }
 
   private async simple(cmd: SimpleCommand, env: ShellEnv, io: Io, signal: AbortSignal, vm: DemoVm | undefined, stdin: string): Promise<number> {
+    if (cmd.loop) return this.loop(cmd.loop, env, io, signal, vm, stdin);
     const argv: string[] = [];
     for (const w of cmd.words) argv.push(...(await this.expand(w, env, io, signal, vm)));
     const assigns: Array<readonly [string, string]> = [];
@@ -168,6 +210,7 @@ export class DemoShell {
       env,
       hv: this.hv,
       vm,
+      procs: this.procs,
       runIn: (script, target, io2, sig) => this.run(script, io2, sig, target),
     };
     try {

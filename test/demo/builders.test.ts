@@ -8,6 +8,7 @@ import { remoteDeployCmd, runnerLinksCmd, runnerUpdateCmd } from '../../src/host
 import { shJoin } from '../../src/host/quote.js';
 import { unitActionCmd, unitErrorsCmd, unitSettleCmd } from '../../src/host/systemctl.js';
 import * as zfs from '../../src/host/zfs.js';
+import { killGroupCommand, withPgidReport } from '../../src/ssh/kill.js';
 import { nestedCommand } from '../../src/ssh/nested.js';
 import { hostCommands } from '../../src/demo/cmd/index.js';
 import { demoHost, loadDemoHost } from './helpers.js';
@@ -116,6 +117,21 @@ describe('the demo answers every command the app builds', () => {
     const r = await run({ cmd: 'command -v comin >/dev/null 2>&1 || exit 127; comin status --json' });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).deployer.deployment.status).toBe('done');
+  });
+
+  test("the SSH layer's own wrappers: the pgid report on streams and the group kill on cancel", async () => {
+    const { clock, shell, sh } = demoHost({ crashy: false });
+    let err = '';
+    let out = '';
+    const follow = shell.run(withPgidReport(journalctlCommand({ unit: vm.unit, follow: true, lines: 1 })), { out: (t) => (out += t), err: (t) => (err += t) });
+    await clock.advance(6000);
+    const pgid = Number(/^mvm-tui-pgid (\d+)\n/.exec(err)?.[1]);
+    expect(pgid).toBeGreaterThan(1);
+    expect(out.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(2);
+    const k = await sh(killGroupCommand(pgid));
+    expect(k).toMatchObject({ code: 0, stderr: '' });
+    expect(await follow).toBe(143);
+    expect(await sh(killGroupCommand(pgid))).toMatchObject({ code: 0, stderr: '' });
   });
 
   test('the whole gather script: every section present with rc 0', async () => {

@@ -31,6 +31,26 @@ describe('demo shell', () => {
     expect((await sh("systemctl list-units 'microvm@*' --plain --no-legend | wc -l")).stdout).toBe('5\n');
   });
 
+  test('for loops, with the loop variable and exit inside the body', async () => {
+    const { sh } = demoHost();
+    expect((await sh('for v in vm1 vm2; do systemctl is-active microvm@$v; done; echo end')).stdout).toBe('active\nactive\nend\n');
+    expect(await sh('for i in 1 2 3; do test $i = 2 && exit 7; echo $i; done')).toMatchObject({ stdout: '1\n', code: 7 });
+    expect(await sh('for i in 1; do echo x')).toMatchObject({ code: 2 });
+  });
+
+  test('$$ names the command line, and kill ends it from another one', async () => {
+    const { clock, shell, sh } = demoHost();
+    let out = '';
+    const p = shell.run('echo $$; sleep 100; echo never', { out: (t) => (out += t), err: () => {} });
+    await clock.advance(10);
+    const pid = Number(out.trim());
+    expect((await sh(`kill -0 ${pid}`)).code).toBe(0);
+    expect((await sh(`kill -TERM -${pid}`)).code).toBe(0);
+    expect(await p).toBe(143);
+    expect(out).toBe(`${pid}\n`);
+    expect(await sh(`kill -0 -${pid}`)).toMatchObject({ code: 1, stderr: `bash: kill: (-${pid}) - No such process\n` });
+  });
+
   test('unknown commands and paths fail like bash; syntax errors exit 2', async () => {
     const { sh } = demoHost();
     expect(await sh('frobnicate --now')).toMatchObject({ stderr: 'bash: frobnicate: command not found\n', code: 127 });

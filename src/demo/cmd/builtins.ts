@@ -147,3 +147,35 @@ export function wc(argv: string[], ctx: CmdContext): number {
   else ctx.io.out(`${String(lines(ctx.stdin).length).padStart(7)} ${String(ctx.stdin.split(/\s+/).filter(Boolean).length).padStart(7)} ${String(ctx.stdin.length).padStart(7)}\n`);
   return 0;
 }
+
+const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, KILL: 9, TERM: 15, '0': 0 };
+
+/** kill [-SIG | -s SIG | -n N] PID|-PGID...: ends a running command line of this demo host; -0 tests it. */
+export function kill(argv: string[], ctx: CmdContext): number {
+  const args = argv.slice(1);
+  let sig = 15;
+  if (args[0] === '-s' || args[0] === '-n') {
+    sig = SIGNALS[(args[1] ?? '').replace(/^SIG/, '')] ?? Number(args[1]);
+    args.splice(0, 2);
+  } else if (args[0] && /^-([A-Z]+|\d+)$/.test(args[0]) && !(args.length === 1 && /^-\d+$/.test(args[0]))) {
+    const name = args.shift()!.slice(1).replace(/^SIG/, '');
+    sig = SIGNALS[name] ?? Number(name);
+  }
+  if (args[0] === '--') args.shift();
+  if (!Number.isFinite(sig) || args.length === 0) {
+    ctx.io.err('kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n');
+    return 2;
+  }
+  let code = 0;
+  for (const a of args) {
+    const pid = Math.abs(Number(a));
+    const proc = ctx.procs.get(pid);
+    if (!Number.isInteger(pid) || !proc || proc.signal.aborted) {
+      ctx.io.err(`bash: kill: (${a}) - No such process\n`);
+      code = 1;
+      continue;
+    }
+    if (sig !== 0) proc.abort();
+  }
+  return code;
+}

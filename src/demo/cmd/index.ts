@@ -28,6 +28,7 @@ const common: Record<string, Command> = {
   tail: b.tail,
   grep: b.grep,
   wc: b.wc,
+  kill: b.kill,
   hostname: h.hostname,
   uname: h.uname,
 };
