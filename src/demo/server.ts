@@ -27,12 +27,23 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
+/**
+ * A fresh ed25519 key pair that ssh2 can read back. ssh2 1.17's generateKeyPairSync writes a malformed
+ * OpenSSH key about once in 300 (a 31-byte public key: a leading zero byte dropped), so check and retry.
+ */
+export function generateKey(comment: string): { private: string; public: string } {
+  for (;;) {
+    const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    if (!(ssh2.utils.parseKey(k.private) instanceof Error) && !(ssh2.utils.parseKey(k.public) instanceof Error)) return k;
+  }
+}
+
 export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const hv = new DemoHypervisor(opts);
   const shell = new DemoShell(hv, commandTable);
   const dir = await mkdtemp(join(tmpdir(), 'mvm-tui-demo-'));
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'mvm-tui demo host' });
-  const clientKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'mvm-tui demo client' });
+  const hostKey = generateKey('mvm-tui demo host');
+  const clientKey = generateKey('mvm-tui demo client');
   const clients = new Set<ssh2.Connection>();
   const running = new Set<AbortController>();
 

@@ -1,7 +1,7 @@
 import ssh2 from 'ssh2';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startDemo, type Demo } from '../../src/demo/server.js';
+import { generateKey, startDemo, type Demo } from '../../src/demo/server.js';
 import { createSshTransport } from '../../src/ssh/index.js';
 import { fetchHostStatus } from '../../src/services/status.js';
 import { parseJournalJson, parseSystemctlShow } from '../../src/parsers/index.js';
@@ -126,5 +126,14 @@ describe('demo server', () => {
     const r = await transport.exec({ host: 'demo', vm: 'vm4' }, 'hostname; kubectl get nodes');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^vm4\nNAME +STATUS/);
+  });
+});
+
+describe('demo keys', () => {
+  test('every generated key pair parses (ssh2 alone writes a malformed one about once in 300)', () => {
+    for (let i = 0; i < 1500; i++) {
+      const k = generateKey('t');
+      expect(ssh2.utils.parseKey(k.private) instanceof Error).toBe(false);
+    }
   });
 });
