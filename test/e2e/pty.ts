@@ -117,8 +117,14 @@ export class PtySession {
     return this.term.rows;
   }
 
-  /** The visible screen, one line per row, trailing spaces trimmed. */
+  /** Inside a synchronized update (Ink brackets each frame in ?2026h/?2026l): a terminal shows it at the end. */
+  private midFrame(): boolean {
+    return this.raw.lastIndexOf('\x1b[?2026h') > this.raw.lastIndexOf('\x1b[?2026l');
+  }
+
+  /** The visible screen as a terminal shows it (whole frames only), one line per row, trailing spaces trimmed. */
   async screenText(): Promise<string> {
+    for (let i = 0; i < 50 && this.midFrame() && !this.done; i++) await sleep(10);
     await this.written;
     const buf = this.term.buffer.active;
     const lines: string[] = [];
