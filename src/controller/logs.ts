@@ -10,7 +10,7 @@ import { LOG_PANE_CHROME } from '../views/LogPane.js';
 import type { Controller } from './controller.js';
 import type { PluginContext } from './plugins.js';
 
-// The log panes' commands: open (l) / add (L) from the grid, close, next/prev, zoom, follow, scroll,
+// The log panes' commands: open (l) / add (L) / any unit (J) from the grid, close, next/prev, zoom, follow, scroll,
 // filter, wrap, timestamps, range, save. Each pane has one tail (one channel on its host's shared
 // connection); its batches and connection state go to the logs slice.
 

@@ -30,7 +30,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'host.shell', keys: ['H'], description: 'Open a shell on the hypervisor', scope: 'grid' },
   { id: 'log.open', keys: ['l', 'return'], description: "Open the VM's log pane (journalctl -f)", scope: 'grid', hint: 'logs' },
   { id: 'log.add', keys: ['L'], description: 'Add another log pane beside the open ones', scope: 'grid' },
-  { id: 'log.openUnit', keys: ['U'], description: 'Add a log pane on any unit of the host (comin, sshd, ...)', scope: 'grid' },
+  { id: 'log.openUnit', keys: ['J'], description: 'Add a log pane on any unit of the host (comin, sshd, ...)', scope: 'grid' },
   { id: 'snapshot.open', keys: ['z'], description: "Browse the VM's ZFS snapshots", scope: 'grid', hint: 'snaps' },
   { id: 'snapshot.openHost', keys: ['Z'], description: "Browse every ZFS dataset and snapshot of the VM's host", scope: 'grid' },
   { id: 'host.doctor', keys: ['d'], description: 'Diagnose the VM: runner, unit, bridge, ssh', scope: 'grid', hint: 'doctor' },

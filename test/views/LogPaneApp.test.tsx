@@ -100,9 +100,9 @@ it('shows a drop in the pane header and resumes after the last cursor by itself'
   expect(t.transport.streams[1]?.command).toContain('--after-cursor');
 }, 10_000);
 
-it('U opens a pane on any unit of the host: a bad name is refused, a good one is followed', async () => {
+it('J opens a pane on any unit of the host: a bad name is refused, a good one is followed', async () => {
   const t = await app();
-  await t.r.press('U');
+  await t.r.press('J');
   await t.r.waitFor('unit on hv1:');
   await t.r.type('x;reboot');
   await t.r.press('return');

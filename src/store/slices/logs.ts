@@ -53,7 +53,7 @@ export interface LogPaneState {
   version: number;
   /** A one-line note for the pane (saved to FILE, filter error). */
   notice?: string;
-  /** The unit name being typed for a pane opened on "any unit" (U); null once it follows one. */
+  /** The unit name being typed for a pane opened on "any unit" (J); null once it follows one. */
   prompt: string | null;
 }
 
