@@ -198,7 +198,9 @@ function pools(sections: Sections): PoolStatus[] {
 export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number; probes?: ReadonlyMap<string, boolean> }): HostStatus {
   const mem = parseMeminfo(sections.get('meminfo')?.text ?? '');
   const linksSec = sections.get('ip-links') ?? sections.get('links');
-  const links = linksSec && linksSec.rc === 0 ? parseIpLinks(linksSec.text) : null;
+  // `ip link show` always lists lo: no links at all means unreadable output, so bridges are unknown, not missing.
+  const parsedLinks = linksSec && linksSec.rc === 0 ? parseIpLinks(linksSec.text) : [];
+  const links = parsedLinks.length ? parsedLinks : null;
   const zfs = parseZfsGet(sections.get('zfs')?.text ?? '');
   const units = unitRecords(host, sections.get('units'));
   const runners = runnerLinks(host, sections);
