@@ -62,7 +62,13 @@ export function parseInventoryText(text: string, file: string): Inventory {
     throw new ConfigError(problems.map((p) => `${file}:${p}`).join('\n'), file, problems);
   }
   if (doc.contents === null) throw emptyFile(file);
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // yaml throws a plain ReferenceError for an alias bomb (or an alias to nothing): still a config problem.
+    throw new ConfigError(`${file}: ${firstLine((e as Error).message)}`, file, [firstLine((e as Error).message)]);
+  }
   const parsed = inventorySchema.safeParse(data);
   if (!parsed.success) {
     const problems = [...new Set(parsed.error.issues.map((i) => describeIssue(i, doc, lc)))];
