@@ -101,7 +101,8 @@ export class DemoHypervisor {
     for (const spec of DEMO_VMS) this.addVm(spec, now);
     this.seedJournal(now);
     this.globalTimers.push(this.every(30_000, () => this.background()));
-    if (this.opts.crashy) this.scheduleCrash(this.opts.crashy);
+    // The first crash comes soon, so a new user sees one (and the restart) within a minute.
+    if (this.opts.crashy) this.scheduleCrash(this.opts.crashy, Math.min(this.opts.crashEveryMs, 25_000 + this.rnd() * 20_000));
   }
 
   /** Stops every timer: the demo goes quiet (used when the server stops). */
@@ -190,7 +191,14 @@ export class DemoHypervisor {
       generations: [0, 1].map((g) => `/nix/store/${storeHash(`${spec.name}-${g}`)}-microvm-cloud-hypervisor-${spec.name}`),
     };
     unit.memory = () => (unit.active === 'active' || unit.active === 'activating' || unit.active === 'deactivating' ? Math.round(vm.memBase + Math.min(1, (this.clock.now() - vm.bootedAt) / 600_000) * 0.3 * GiB + this.rnd() * 8 * MiB) : null);
-    unit.cpuNs = () => (unit.active === 'inactive' || unit.active === 'failed' ? null : vm.cpuBase + Math.round((this.clock.now() - vm.cpuSince) * 1e6 * 0.35));
+    // CPU time grows at the role's rate with a slow swell (its derivative never goes negative).
+    const rate = { desktop: 0.12 + 0.05 * num, k3s: 0.55, incus: 0.22 }[spec.role] ?? 0.2;
+    const periodMs = 40_000 + num * 7_000;
+    unit.cpuNs = () => {
+      if (unit.active === 'inactive' || unit.active === 'failed') return null;
+      const t = this.clock.now() - vm.cpuSince;
+      return Math.round(vm.cpuBase + 1e6 * (rate * t + 0.6 * rate * periodMs * (1 - Math.cos(t / periodMs))));
+    };
     this.vms.set(spec.name, vm);
     this.units.set(unit.id, unit);
     this.units.set(`microvm-tap-interfaces@${spec.name}.service`, makeUnit(`microvm-tap-interfaces@${spec.name}.service`, `Setup MicroVM '${spec.name}' TAP interfaces`, 'inactive', 'dead', this.bootedAt + 9000, { type: 'oneshot' }));
@@ -452,8 +460,8 @@ export class DemoHypervisor {
     );
   }
 
-  private scheduleCrash(name: string): void {
-    const wait = Math.round(this.opts.crashEveryMs * (0.6 + this.rnd() * 0.8));
+  private scheduleCrash(name: string, first?: number): void {
+    const wait = Math.round(first ?? this.opts.crashEveryMs * (0.6 + this.rnd() * 0.8));
     this.globalTimers.push(
       this.clock.setTimer(wait, () => {
         this.crash(name);
