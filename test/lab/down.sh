@@ -42,6 +42,8 @@ fi
 # Deleting the namespace deletes the veth in it; a veth in the root namespace would be from a stray run.
 ip netns del "$LAB_NETNS" 2>/dev/null || true
 ip link del "$LAB_VETH" 2>/dev/null || true
+while read -r net; do ip route del unreachable "$net" 2>/dev/null || true; done < <(cat "$LAB_STATE/guard-routes" 2>/dev/null)
+rm -f "$LAB_STATE/guard-routes"
 rm -rf "/run/systemd/nspawn/propagate/$LAB_MACHINE" "/run/systemd/nspawn/unix-export/$LAB_MACHINE"
 # Mounts below the tree (only if something mounted in the host's namespace), deepest first.
 findmnt -rn -o TARGET | { grep -F "$LAB_ROOT" || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done

@@ -11,6 +11,8 @@ LAB_VETH="ve-$LAB_MACHINE"
 LAB_HOST_SIDE=192.168.77.1              # only exists inside $LAB_NETNS
 LAB_HOST=192.168.77.2                   # the container's host0
 LAB_VMS="vm1 vm2 vm3 vm4 vm5"
+# Outside the netns these would go out through the default route: lab:up makes them unreachable there.
+LAB_GUARD_NETS="192.168.77.0/24 10.1.0.0/24 10.2.0.0/24 10.3.0.0/24 10.4.0.0/24 10.5.0.0/24"
 LAB_STATE=/run/mvm-tui-lab              # pid file, hash and log of the running lab
 LAB_ROOT=/var/lib/mvm-tui-lab/root      # the container's tree (fresh from the cache on every boot)
 LAB_CACHE=${LAB_CACHE:-/var/cache/mvm-tui-lab}

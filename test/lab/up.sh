@@ -33,6 +33,12 @@ cat "$LAB_RUN_DIR/id_ed25519.pub" >>"$LAB_ROOT/etc/lab/vm/authorized_keys"
 # The namespace: loopback + the veth nspawn adds; no default route, so nothing leaves the machine.
 ip netns add "$LAB_NETNS"
 ip -n "$LAB_NETNS" link set lo up
+# Guard the host's own namespace: a lab test run outside the netns by mistake fails at once ("no route to
+# host") instead of sending to these addresses through the default route. Only where they would leave.
+for net in $LAB_GUARD_NETS; do
+  ip -4 route get "${net%.0/24}.2" 2>/dev/null | grep -q ' via ' || continue
+  ip route add unreachable "$net" && echo "$net" >>"$LAB_STATE/guard-routes"
+done
 for cg in $LAB_CGROUPS; do [ -d "$(dirname "$cg")" ] && mkdir -p "$cg"; done
 
 log "booting the container"
