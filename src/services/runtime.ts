@@ -42,6 +42,8 @@ const sshTransport: TransportFactory = async (inventory, global) => {
 
 /** Throws ConfigError (exit 2) when the inventory is unusable. */
 export async function openRuntime(global: GlobalOptions, opts: RuntimeOptions = {}): Promise<Runtime> {
+  // --demo for every subcommand (`mvm-tui status --demo`); the demo calls back here with its own inventory.
+  if (global.demo && !opts.inventory && !opts.transportFactory) return (await import('../demo/runtime.js')).openDemoRuntime(global);
   const env = opts.env ?? process.env;
   const inventory = opts.inventory
     ? { ...opts.inventory, readOnly: opts.inventory.readOnly || global.readOnly }
