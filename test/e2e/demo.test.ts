@@ -188,6 +188,17 @@ describe('mvm-tui --demo in a real terminal', () => {
     expect(s.raw).not.toMatch(/\x1b\[(?:[0-9;]*;)?(?:3[0-79]|9[0-7]|38;[25])(?:;[0-9;]*)?m/);
   });
 
+  it('a 16-colour terminal (TERM=xterm) gets only the 16 basic colours, and the same words', async () => {
+    const s = start({ term: 'xterm', env: { COLORTERM: undefined, FORCE_COLOR: undefined } });
+    const screen = await untilGrid(s);
+    for (const vm of VMS) expect(cardText(screen, vm)).toMatch(/[●▲▼○✗] (active|activating|inactive|failed)/);
+    await quit(s);
+    /* eslint-disable no-control-regex */
+    expect(s.raw).toMatch(/\x1b\[3[0-7]m/);
+    expect(s.raw).not.toMatch(/\x1b\[[0-9;]*[34]8;[25];/);
+    /* eslint-enable no-control-regex */
+  });
+
   it('with no inventory file and no --demo, the UI runs the demo and says how to configure a real host', async () => {
     const s = start({ args: [] });
     const screen = await untilGrid(s);

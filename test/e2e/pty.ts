@@ -34,6 +34,8 @@ export interface SpawnOptions {
   /** Added to (or, when undefined, removed from) the inherited environment; CI is always removed. */
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** TERM for the child (default xterm-256color; 'xterm' is a 16-colour terminal). */
+  term?: string;
 }
 
 export interface Exit {
@@ -52,12 +54,12 @@ export interface Restoration {
   echo: boolean;
 }
 
-function childEnv(extra: Record<string, string | undefined>): Record<string, string> {
+function childEnv(term: string, extra: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   // Ink renders nothing live when CI is set, even to an empty value.
   delete env.CI;
-  env.TERM = 'xterm-256color';
+  env.TERM = term;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -85,11 +87,11 @@ export class PtySession {
     // "$@" keeps arguments unquoted by us; the markers let exit() find the status and stty's answer.
     const script = '"$@"; s=$?; printf "\\n@@EXIT %s@@\\n" "$s"; stty -a; printf "@@END@@\\n"';
     this.proc = pty.spawn('/bin/sh', ['-c', script, 'sh', ...command, ...(opts.args ?? [])], {
-      name: 'xterm-256color',
+      name: opts.term ?? 'xterm-256color',
       cols,
       rows,
       cwd: opts.cwd ?? ROOT,
-      env: childEnv(opts.env ?? {}),
+      env: childEnv(opts.term ?? 'xterm-256color', opts.env ?? {}),
     });
     this.proc.onData((d) => {
       this.raw += d;
