@@ -137,3 +137,12 @@ describe('demo keys', () => {
     }
   });
 });
+
+describe('demo inventory', () => {
+  test("its custom commands' keys fit the app's keymap (a clash would stop the demo from starting)", async () => {
+    const { demoInventory } = await import('../../src/demo/inventory.js');
+    const { buildKeymap } = await import('../../src/keymap/build.js');
+    const inv = demoInventory(2222, { identityFile: '/k', knownHostsFile: '/kh', configFile: '/c', auditLog: '/a' });
+    expect(() => buildKeymap({ keys: inv.keys, custom: inv.hosts.flatMap((h) => h.commands) })).not.toThrow();
+  });
+});

@@ -41,6 +41,23 @@ describe('services against the demo', () => {
     expect(await actions.cominStatus('demo')).toMatchObject({ deploymentStatus: 'done' });
   });
 
+  test('a deploy streams nixos-rebuild output from the flake checkout and ends with the new generation', async () => {
+    const actions = new ActionService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
+    const lines: string[] = [];
+    const r = await actions.deploy('demo', { onLine: (l: string) => lines.push(l) });
+    expect(r.code).toBe(0);
+    expect(lines[0]).toBe('building the system configuration...');
+    expect(lines.at(-1)).toMatch(/^Done\. The new configuration is \/nix\/store\/[0-9a-z]{32}-nixos-system-hypervisor-/);
+  }, 20_000);
+
+  test("the demo inventory's custom commands run (one in a VM by nested ssh)", async () => {
+    const actions = new ActionService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
+    const up = await actions.custom('demo', 'uptime', 'vm5');
+    expect(up.code).toBe(0);
+    expect(up.lastLines.join('\n')).toMatch(/ up .*load average/);
+    expect((await actions.custom('demo', 'pool-status')).code).toBe(0);
+  });
+
   test('rollback keeps the old state: vm2 stopped, dataset renamed aside, clone promoted, vm2 started again', async () => {
     const snaps = new SnapshotService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
     const plan = await planRollback(snaps, 'demo', 'vm2', '20261123-0200');
