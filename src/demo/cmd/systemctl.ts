@@ -215,6 +215,14 @@ function listUnits(ctx: CmdContext, p: ReturnType<typeof getopt>, patterns: stri
 
 function status(ctx: CmdContext, names: string[], lines: number): number {
   const hv = ctx.hv;
+  if (names.length === 0) {
+    // The whole system, as `systemctl status` without a unit prints it (the cgroup tree left out).
+    const failed = [...hv.units.values()].filter((u) => u.active === 'failed').length;
+    ctx.io.out(
+      `● ${hv.hostname}\n    State: ${failed ? 'degraded' : 'running'}\n    Units: ${hv.units.size + 212} loaded (incl. loaded aliases)\n     Jobs: 0 queued\n   Failed: ${failed} units\n    Since: ${systemdTime(hv.bootedAt + 9000, 'pretty')}; ${relTime(hv.clock.now() - hv.bootedAt)} ago\n  systemd: 256.10\n   CGroup: /\n`,
+    );
+    return 0;
+  }
   let code = 0;
   const blocks: string[] = [];
   for (const name of names) {

@@ -127,6 +127,15 @@ export function zpool(argv: string[], ctx: CmdContext): number {
         }
         return 0;
       }
+      case 'import': {
+        const name = rest.filter((a) => !a.startsWith('-')).at(-1);
+        if (!name) {
+          ctx.io.out('no pools available to import\n');
+          return 1;
+        }
+        ctx.io.err(name === z.pool ? `cannot import '${name}': a pool with that name already exists\nuse the form 'zpool import <pool | id> <newpool>' to give it a new name\n` : `cannot import '${name}': no such pool available\n`);
+        return 1;
+      }
       case 'version':
         ctx.io.out('zfs-2.2.7-1\nzfs-kmod-2.2.7-1\n');
         return 0;
