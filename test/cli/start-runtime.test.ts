@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GlobalOptions } from '../../src/commands/types.js';
 import { ConfigError } from '../../src/config/errors.js';
+import { demoInventory } from '../../src/demo/inventory.js';
+import { buildKeymap } from '../../src/keymap/build.js';
 import type { Runtime } from '../../src/services/runtime.js';
 import { DEMO_FALLBACK_NOTICE, DEMO_FLAG_NOTICE, openTuiRuntime } from '../../src/start-runtime.js';
 
@@ -42,5 +44,12 @@ describe('openTuiRuntime: which runtime the UI opens', () => {
   it('notices fit beside the hints of an 80-column status line', () => {
     expect(DEMO_FLAG_NOTICE.length).toBeLessThanOrEqual(39);
     expect(DEMO_FALLBACK_NOTICE.length).toBeLessThanOrEqual(39);
+  });
+});
+
+describe('the demo inventory', () => {
+  it("builds a keymap: its custom commands' keys clash with no built-in key (a clash refuses to start the UI)", () => {
+    const inv = demoInventory(2222, { identityFile: 'k', knownHostsFile: 'kh', configFile: 'c', auditLog: 'a' });
+    expect(() => buildKeymap({ keys: inv.keys, custom: inv.hosts.flatMap((h) => h.commands) })).not.toThrow();
   });
 });
