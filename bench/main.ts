@@ -1,5 +1,7 @@
 import { labReady, load, machineHeader } from './lib/env.js';
+import { waitForLab } from './lib/openssh.js';
 import { benchLogFlood } from './log-flood.js';
+import { benchLogs } from './logs.js';
 import { benchFleet } from './fleet.js';
 import { benchReaction } from './reaction.js';
 import { benchRefresh } from './refresh.js';
@@ -15,6 +17,7 @@ const benches: Array<{ name: string; title: string; run: () => Promise<void> }> 
   { name: 'status', title: '2. `mvm-tui status --json` as a whole process vs. a shell script of OpenSSH commands', run: benchStatusCli },
   { name: 'startup', title: '3. Start-up: spawn to first frame of the UI in a pty vs. `node -e 0`', run: benchStartup },
   { name: 'logs', title: '4. Logs: a flooding unit through the transport and tail service into a pane', run: benchLogFlood },
+  { name: 'logs-pane', title: '4b. Log pane vs. the raw journalctl stream on the same connection (bench/logs.tsx, by the logs work)', run: benchLogs },
   { name: 'fleet', title: '5. Fleet: 20 hosts x 10 VMs vs. one host; CPU share while polling', run: benchFleet },
   { name: 'reaction', title: '6. Reaction: VM crash on the lab to the first status showing it', run: benchReaction },
 ];
@@ -32,6 +35,10 @@ async function main(argv: string[]): Promise<void> {
   }
   for (const b of benches.filter((x) => !argv.length || argv.includes(x.name))) {
     console.log(`\n## ${b.title}`);
+    if (!(await waitForLab())) {
+      console.log('  SKIPPED: the lab did not answer for 5 minutes');
+      continue;
+    }
     const t0 = performance.now();
     try {
       await b.run();

@@ -1,8 +1,9 @@
 import { gatherSections, renderGatherScript, splitSections } from '../src/host/gather.js';
+import { shJoin } from '../src/host/quote.js';
 import { fetchHostStatus } from '../src/services/status.js';
 import { hostStatusFromSections } from '../src/services/status-assemble.js';
 import { openLab } from './lib/lab.js';
-import { askAll, cold, controlMaster, seedQuestions } from './lib/openssh.js';
+import { askAll, cold, controlMaster, rounds, seedQuestions } from './lib/openssh.js';
 import { median, ms, p95, ratio, summary, table, target, timed } from './lib/stats.js';
 
 // 1. Refresh of the whole lab host: fetchHostStatus over a warm ssh2 connection vs. the seed's questions,
@@ -20,34 +21,18 @@ export async function benchRefresh(): Promise<void> {
     console.log(`  ${host.vms.length} VMs; the seed's way asks ${questions.length} questions (one ssh each); mvm-tui runs one script of ${gatherSections(host).length} commands`);
 
     await fetchHostStatus(rt.transport, host); // connect + warm
-    const app: number[] = [];
-    for (let i = 0; i < RUNS_APP; i++) {
-      const r = await timed(() => fetchHostStatus(rt.transport, host));
-      if (!r.value.reachable) throw new Error(`lab unreachable: ${r.value.error}`);
-      app.push(r.ms);
-    }
-
+    const appR = await rounds(RUNS_APP, async () => (await fetchHostStatus(rt.transport, host)).reachable);
     const cm = await controlMaster();
-    const cmRuns: number[] = [];
-    let cmFailures = 0;
+    let cmR: Awaited<ReturnType<typeof rounds>>;
     try {
-      for (let i = 0; i < RUNS_CM; i++) {
-        const r = await timed(() => askAll(cm.opts, questions));
-        cmFailures += r.value;
-        cmRuns.push(r.ms);
-      }
+      cmR = await rounds(RUNS_CM, async () => (await askAll(cm.opts, questions)) === 0);
     } finally {
       await cm.close();
     }
-
-    const coldRuns: number[] = [];
-    let coldFailures = 0;
-    for (let i = 0; i < RUNS_COLD; i++) {
-      const r = await timed(() => askAll(cold.opts, questions));
-      coldFailures += r.value;
-      coldRuns.push(r.ms);
-    }
-    if (cmFailures + coldFailures) console.log(`  warning: ${cmFailures + coldFailures} OpenSSH commands failed to connect (exit 255)`);
+    const coldR = await rounds(RUNS_COLD, async () => (await askAll(cold.opts, questions)) === 0);
+    const [app, cmRuns, coldRuns] = [appR.times, cmR.times, coldR.times];
+    const discarded = appR.discarded + cmR.discarded + coldR.discarded;
+    if (discarded) console.log(`  note: ${discarded} round(s) thrown out and rerun because the lab went away during them`);
 
     const a = median(app);
     console.log(
@@ -81,6 +66,19 @@ export async function benchRefresh(): Promise<void> {
     console.log(`    exec of \`true\` over the warm connection (ssh channel + network): ${summary(rtt)}`);
     console.log(`    the gather script on the host (timed there): ${summary(remote)}`);
     console.log(`    parsing ${(raw.length / 1024).toFixed(0)} KiB of output into HostStatus: ${summary(parse)}`);
+
+    // Each command of the script timed on the host (median of 5): which questions cost the most.
+    const sections = gatherSections(host);
+    const perSection = new Map<string, number[]>();
+    const timing = sections.map((x) => `s=$(date +%s%N); ${shJoin(x.argv)} >/dev/null 2>&1; echo ${shJoin([x.name])} $(( ($(date +%s%N) - s) / 1000 ))`).join('\n');
+    for (let i = 0; i < 5; i++) {
+      for (const line of (await rt.transport.exec({ host: host.name }, timing)).stdout.trim().split('\n')) {
+        const [name, us] = line.split(' ');
+        if (name && us) perSection.set(name, [...(perSection.get(name) ?? []), Number(us) / 1000]);
+      }
+    }
+    const ranked = [...perSection].map(([name, xs]) => [name, median(xs)] as const).sort((x, y) => y[1] - x[1]);
+    console.log(`    per command on the host (median of 5): ${ranked.map(([name, t]) => `${name} ${ms(t)}`).join(', ')}`);
   } finally {
     await rt.close();
   }

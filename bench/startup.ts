@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pty from 'node-pty';
 import { CLI, INVENTORY } from './lib/env.js';
 import { median, ms, p99, ratio, summary, table, target, sleep } from './lib/stats.js';
@@ -17,7 +18,18 @@ function env(): Record<string, string> {
   return e;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (USER_HZ is 100 on Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+const IDLE_CPU_MS = 15_000;
+
 interface UiRun {
+  /** Share of a core the UI used while idle on the grid (refreshing at its default interval). */
+  idleCpu?: number;
   firstFrame: number;
   liveFrame: number;
   keys: number[];
@@ -36,7 +48,7 @@ async function bare(): Promise<number> {
   return performance.now() - t0;
 }
 
-async function ui(withKeys: boolean): Promise<UiRun> {
+async function ui(withKeys: boolean, measureCpu = false): Promise<UiRun> {
   const t0 = performance.now();
   const p = spawn([CLI, '--config', INVENTORY]);
   let text = '';
@@ -76,10 +88,17 @@ async function ui(withKeys: boolean): Promise<UiRun> {
         keys.push(lastData - sent);
       }
     }
+    let idleCpu: number | undefined;
+    if (measureCpu) {
+      const c0 = cpuSeconds(p.pid);
+      const t = performance.now();
+      await sleep(IDLE_CPU_MS);
+      idleCpu = (cpuSeconds(p.pid) - c0) / ((performance.now() - t) / 1000);
+    }
     const q = performance.now();
     p.write('q');
     await until(() => exited !== null, 5_000);
-    return { firstFrame, liveFrame, keys, quit: (exited as unknown as number) - q };
+    return { firstFrame, liveFrame, keys, quit: (exited as unknown as number) - q, idleCpu };
   } finally {
     if (exited === null) p.kill();
   }
@@ -89,7 +108,7 @@ export async function benchStartup(): Promise<void> {
   const base: number[] = [];
   for (let i = 0; i < RUNS; i++) base.push(await bare());
   const runs: UiRun[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await ui(i === 0 || i === RUNS - 1));
+  for (let i = 0; i < RUNS; i++) runs.push(await ui(i === 0 || i === RUNS - 1, i === RUNS - 1));
   const first = runs.map((r) => r.firstFrame);
   const live = runs.map((r) => r.liveFrame);
   const quit = runs.map((r) => r.quit);
@@ -105,5 +124,7 @@ export async function benchStartup(): Promise<void> {
     ]),
   );
   console.log(`  grid key (j/k) to next frame in the pty, idle: ${summary(keys)}, p99 ${ms(p99(keys))}`);
+  const cpu = runs.find((r) => r.idleCpu !== undefined)?.idleCpu;
+  if (cpu !== undefined) console.log(`  the whole UI process idle on the grid for ${IDLE_CPU_MS / 1000} s (refresh every second, one host): ${(cpu * 100).toFixed(1)}% of a core`);
   console.log(target('first frame < 3x node -e 0', median(first) / b < 3));
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { statusReportSchema } from '../src/model/status.js';
 import { CLI, CLI_SPLIT, INVENTORY } from './lib/env.js';
 import { openLab } from './lib/lab.js';
-import { seedProbes, seedQuestions, seedScript } from './lib/openssh.js';
-import { median, ms, ratio, table, timed } from './lib/stats.js';
+import { rounds, seedProbes, seedQuestions, seedScript } from './lib/openssh.js';
+import { median, ms, ratio, table } from './lib/stats.js';
 
 // 2. `mvm-tui status --json` as a whole process (start node, read config, connect, refresh, print, exit) vs.
 // a bash script asking the seed's questions with OpenSSH: cold, and with a ControlMaster it opens itself.
@@ -24,16 +24,15 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stdout: strin
   });
 }
 
-async function series(n: number, cmd: string, args: string[], check?: (stdout: string) => void): Promise<{ times: number[]; codes: Set<number> }> {
-  const times: number[] = [];
+/** n timed runs of a command; a run whose check fails (the lab went away) is thrown out and rerun. */
+async function series(n: number, cmd: string, args: string[], check: (r: { code: number; stdout: string }) => boolean): Promise<{ times: number[]; codes: Set<number> }> {
   const codes = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    const r = await timed(() => run(cmd, args));
-    check?.(r.value.stdout);
-    codes.add(r.value.code);
-    times.push(r.ms);
-  }
-  return { times, codes };
+  const r = await rounds(n, async () => {
+    const res = await run(cmd, args);
+    codes.add(res.code);
+    return check(res);
+  });
+  return { times: r.times, codes };
 }
 
 export async function benchStatusCli(): Promise<void> {
@@ -56,21 +55,19 @@ export async function benchStatusCli(): Promise<void> {
     writeFileSync(scripts.cm, seedScript(questions, dir));
     writeFileSync(scripts.cmProbe, seedScript([...questions, ...probes], dir));
 
-    const valid = (stdout: string) => {
-      const rep = statusReportSchema.parse(JSON.parse(stdout));
-      if (!rep.hosts.every((h) => h.reachable)) throw new Error(`status --json: a host was unreachable: ${rep.hosts.map((h) => h.error).join('; ')}`);
-    };
+    const valid = (r: { stdout: string }) => statusReportSchema.parse(JSON.parse(r.stdout)).hosts.every((h) => h.reachable);
+    const exited0 = (r: { code: number }) => r.code === 0;
     const node = process.execPath;
     const appProbe = await series(RUNS_APP, node, [CLI, 'status', '--json', '--config', INVENTORY], valid);
     const appNoProbe = await series(RUNS_APP, node, [CLI, 'status', '--json', '--no-probe', '--config', INVENTORY], valid);
-    const version = await series(RUNS_APP, node, [CLI, '--version']);
+    const version = await series(RUNS_APP, node, [CLI, '--version'], exited0);
     const splitNoProbe = await series(RUNS_APP, node, [CLI_SPLIT, 'status', '--json', '--no-probe', '--config', INVENTORY], valid);
-    const splitVersion = await series(RUNS_APP, node, [CLI_SPLIT, '--version']);
-    const bare = await series(RUNS_APP, node, ['-e', '0']);
-    const cm = await series(RUNS_SCRIPT, 'bash', [scripts.cm]);
-    const cmProbe = await series(RUNS_SCRIPT, 'bash', [scripts.cmProbe]);
-    const cold = await series(RUNS_SCRIPT, 'bash', [scripts.cold]);
-    const coldProbe = await series(RUNS_SCRIPT, 'bash', [scripts.coldProbe]);
+    const splitVersion = await series(RUNS_APP, node, [CLI_SPLIT, '--version'], exited0);
+    const bare = await series(RUNS_APP, node, ['-e', '0'], exited0);
+    const cm = await series(RUNS_SCRIPT, 'bash', [scripts.cm], exited0);
+    const cmProbe = await series(RUNS_SCRIPT, 'bash', [scripts.cmProbe], exited0);
+    const cold = await series(RUNS_SCRIPT, 'bash', [scripts.cold], exited0);
+    const coldProbe = await series(RUNS_SCRIPT, 'bash', [scripts.coldProbe], exited0);
 
     const a = median(appNoProbe.times);
     const ap = median(appProbe.times);
