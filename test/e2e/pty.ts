@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
@@ -83,6 +83,7 @@ export class PtySession {
     const cols = opts.cols ?? 120;
     const rows = opts.rows ?? 40;
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
+    if (!opts.command && !existsSync(resolve(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: build first (npx tsup; npm test builds)');
     const command = opts.command ?? [process.execPath, BIN];
     // "$@" keeps arguments unquoted by us; the markers let exit() find the status and stty's answer.
     const script = '"$@"; s=$?; printf "\\n@@EXIT %s@@\\n" "$s"; stty -a; printf "@@END@@\\n"';
