@@ -16,6 +16,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   external: ['ssh2', 'react-devtools-core', 'cpu-features'],
-  define: { __MVM_VERSION__: JSON.stringify(pkg.version) },
+  // Production React: development mode costs render time (measured: key-to-frame 77 ms -> 26 ms under a log flood).
+  define: { __MVM_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
   banner: { js: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" },
 });

@@ -53,14 +53,19 @@ export interface MainIo {
 
 export async function main(argv: string[], io: MainIo = process): Promise<number> {
   const { stdout, stderr } = io;
-  const firstFlag = argv.findIndex((a) => a.startsWith('-'));
-  const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+  // Global options may come before the subcommand (`mvm-tui -c FILE logs vm1`): skip them (and the value
+  // of --config) to find where the command's words start.
+  let start = 0;
+  while (start < argv.length && argv[start]!.startsWith('-')) start += argv[start] === '-c' || argv[start] === '--config' ? 2 : 1;
+  let end = start;
+  while (end < argv.length && !argv[end]!.startsWith('-')) end++;
+  const words = argv.slice(start, end);
   const found = words.length ? findSubcommand(words) : undefined;
   if (words.length && !found) {
     stderr.write(`mvm-tui: unknown command "${words.join(' ')}"; see mvm-tui --help\n`);
     return EXIT.usage;
   }
-  const rest = found ? found.rest.concat(argv.slice(words.length)) : argv;
+  const rest = found ? [...argv.slice(0, start), ...found.rest, ...argv.slice(end)] : argv;
   let parsed;
   try {
     parsed = parseArgs({

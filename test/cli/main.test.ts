@@ -49,3 +49,12 @@ describe('mvm-tui argument handling', () => {
     expect(text.out).toMatch(/usage: mvm-tui snapshot rollback VM SNAPSHOT/);
   });
 });
+
+describe('global options before the subcommand', () => {
+  it('finds the subcommand after -c FILE', async () => {
+    const { io: s, text } = io();
+    expect(await main(['-c', '/nonexistent/mvm.yaml', 'config', 'check'], s)).toBe(2);
+    expect(text.err).toMatch(/\/nonexistent\/mvm\.yaml/);
+    expect(text.err).not.toMatch(/unknown command/);
+  });
+});
