@@ -8,6 +8,8 @@ import { Journal } from './journal.js';
 import { hexId, mulberry32, storeHash } from './random.js';
 import { type UnitState, makeUnit, transition, unitId } from './units.js';
 import { ZfsModel } from './zfs-model.js';
+import { rebuildLines, runnerBuildLines } from './builds.js';
+import { runnerGenerations, seedPool } from './seed-pool.js';
 
 export interface DemoVmSpec {
   name: string;
@@ -96,7 +98,7 @@ export class DemoHypervisor {
     this.journal = new Journal(HOSTNAME, BigInt(this.bootedAt) * 1000n);
     this.zfs = new ZfsModel(POOL, Math.round(99.5 * GiB), () => this.clock.now(), (mp) => this.isBusy(mp));
     this.systemGeneration = `/nix/store/${storeHash('system-1')}-nixos-system-hypervisor-25.11.20261120.9e4d3a1`;
-    this.buildPool(now);
+    seedPool(this.zfs, DEMO_VMS, now);
     this.buildUnits(now);
     for (const spec of DEMO_VMS) this.addVm(spec, now);
     this.seedJournal(now);
@@ -119,33 +121,6 @@ export class DemoHypervisor {
     };
     cancel = this.clock.setTimer(ms, tick);
     return () => cancel();
-  }
-
-  private buildPool(now: number): void {
-    const sec = (ms: number) => Math.floor(ms / 1000);
-    const z = this.zfs;
-    z.add({ name: POOL, creation: sec(now - 40 * 86400_000), referenced: 98304 });
-    z.add({ name: `${POOL}/storage`, creation: sec(now - 40 * 86400_000), referenced: 98304, mountpoint: MICROVMS_DIR });
-    DEMO_VMS.forEach((spec, i) => {
-      const ds = `${POOL}/storage/${spec.name}`;
-      const gen = [0, 1].map((g) => `/nix/store/${storeHash(`${spec.name}-${g}`)}-microvm-cloud-hypervisor-${spec.name}`);
-      const base = [1.9, 2.3, 2.1, 6.4, 3.2][i]! * GiB;
-      const linkTime = now - 2 * 86400_000;
-      z.add({ name: ds, creation: sec(now - 39 * 86400_000), referenced: base * 0.8, links: { current: gen[0]! }, linkTimes: { current: linkTime } });
-      // A snapshot history like the seed's `@YYYYMMDD-HHMM`: nightly for a week, plus a manual one.
-      for (let d = 7; d >= 1; d--) {
-        const at = new Date(now - d * 86400_000);
-        at.setUTCHours(2, 0, 0, 0);
-        const name = `${ds}@${stamp(at.getTime())}`;
-        z.add({ name, type: 'snapshot', creation: sec(at.getTime()), referenced: base * (0.8 + d * 0.005), links: { current: gen[0]! } });
-        z.write(ds, Math.round((40 + 13 * i + d) * MiB));
-      }
-      if (spec.name === 'vm1' || spec.name === 'vm4') {
-        const at = now - 5 * 3600_000;
-        z.add({ name: `${ds}@before-upgrade`, type: 'snapshot', creation: sec(at), referenced: base * 0.84, links: { current: gen[0]! } });
-        z.write(ds, Math.round(120 * MiB));
-      }
-    });
   }
 
   private buildUnits(now: number): void {
@@ -188,7 +163,7 @@ export class DemoHypervisor {
       cpuSince: 0,
       memBase: { desktop: 1.7 * GiB, k3s: 2.6 * GiB, incus: 1.2 * GiB }[spec.role] ?? GiB,
       timers: [],
-      generations: [0, 1].map((g) => `/nix/store/${storeHash(`${spec.name}-${g}`)}-microvm-cloud-hypervisor-${spec.name}`),
+      generations: runnerGenerations(spec.name),
     };
     unit.memory = () => (unit.active === 'active' || unit.active === 'activating' || unit.active === 'deactivating' ? Math.round(vm.memBase + Math.min(1, (this.clock.now() - vm.bootedAt) / 600_000) * 0.3 * GiB + this.rnd() * 8 * MiB) : null);
     // CPU time grows at the role's rate with a slow swell (its derivative never goes negative).
@@ -483,16 +458,7 @@ export class DemoHypervisor {
     const vm = this.vms.get(name)!;
     const current = this.links(name).current;
     const next = vm.generations.find((g) => g !== current) ?? vm.generations[0]!;
-    const drv = `/nix/store/${storeHash(next + 'drv')}-microvm-cloud-hypervisor-${name}.drv`;
-    const steps = [
-      `these 3 derivations will be built:`,
-      `  /nix/store/${storeHash(name + 'etc')}-etc.drv`,
-      `  /nix/store/${storeHash(name + 'toplevel')}-nixos-system-${name}-25.11.20261120.9e4d3a1.drv`,
-      `  ${drv}`,
-      `building '/nix/store/${storeHash(name + 'etc')}-etc.drv'...`,
-      `building '/nix/store/${storeHash(name + 'toplevel')}-nixos-system-${name}-25.11.20261120.9e4d3a1.drv'...`,
-      `building '${drv}'...`,
-    ];
+    const steps = runnerBuildLines(name, next);
     for (const s of steps) {
       out(s);
       await sleep(this.clock, this.ms(700), signal);
@@ -510,24 +476,7 @@ export class DemoHypervisor {
     this.deploying = true;
     try {
       const gen = `/nix/store/${storeHash('system-' + this.clock.now())}-nixos-system-hypervisor-25.11.20261126.${storeHash('rev' + this.clock.now()).slice(0, 7)}`;
-      const lines = [
-        'building the system configuration...',
-        `these 4 derivations will be built:`,
-        `  /nix/store/${storeHash('etc' + gen)}-etc.drv`,
-        `  /nix/store/${storeHash('units' + gen)}-system-units.drv`,
-        `  /nix/store/${storeHash('comin' + gen)}-comin-0.7.0.drv`,
-        `  ${gen}.drv`,
-        `building '/nix/store/${storeHash('units' + gen)}-system-units.drv'...`,
-        `building '/nix/store/${storeHash('etc' + gen)}-etc.drv'...`,
-        `building '${gen}.drv'...`,
-        'activating the configuration...',
-        'setting up /etc...',
-        'reloading user units for root...',
-        'restarting sysinit-reactivation.target',
-        'reloading the following units: dbus.service',
-        'restarting the following units: comin.service',
-        `Done. The new configuration is ${gen}`,
-      ];
+      const lines = rebuildLines(gen);
       for (const l of lines) {
         out(l);
         await sleep(this.clock, this.ms(l.startsWith('building') ? 1200 : 300), signal);
@@ -562,11 +511,4 @@ export class DemoHypervisor {
   uptimeSec(): number {
     return Math.floor((this.clock.now() - this.bootedAt) / 1000);
   }
-}
-
-const p2 = (n: number) => String(n).padStart(2, '0');
-/** The seed's snapshot naming: YYYYMMDD-HHMM (UTC). */
-export function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}-${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}`;
 }

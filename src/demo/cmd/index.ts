@@ -4,7 +4,10 @@ import type { DemoVm } from '../state.js';
 import type { Command } from '../shell.js';
 import * as b from './builtins.js';
 import * as g from './guest.js';
+import { df } from './df.js';
+import * as f from './files.js';
 import * as h from './host.js';
+import { ip } from './ip.js';
 import { journalctl } from './journalctl.js';
 import { comin, nix, nixosRebuild } from './nix.js';
 import { ssh } from './ssh.js';
@@ -39,14 +42,14 @@ export const hostCommands: Record<string, Command> = {
   journalctl,
   zfs,
   zpool,
-  cat: h.cat,
-  df: h.df,
-  readlink: h.readlink,
-  stat: h.stat,
-  test: h.test,
-  '[': h.test,
-  ls: h.ls,
-  ip: h.ip,
+  cat: f.cat,
+  df,
+  readlink: f.readlink,
+  stat: f.stat,
+  test: f.test,
+  '[': f.test,
+  ls: f.ls,
+  ip,
   free: h.free,
   uptime: h.uptime,
   ssh,
