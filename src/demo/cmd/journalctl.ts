@@ -57,10 +57,18 @@ export async function journalctl(argv: string[], ctx: CmdContext): Promise<numbe
   const cursorSeq = after ?? at;
   let fromSeq = -1;
   if (cursorSeq !== undefined) {
-    const s = Journal.seqOf(cursorSeq);
+    let s = Journal.seqOf(cursorSeq);
     if (s === null) {
-      ctx.io.err(`Failed to seek to cursor: Invalid argument\n`);
-      return 1;
+      // A cursor of another journal: seek by its realtime stamp, as journalctl does.
+      const t = /(?:^|;)t=([0-9a-f]+)(?:;|$)/.exec(cursorSeq)?.[1];
+      if (!t) {
+        ctx.io.err(`Failed to seek to cursor: Invalid argument\n`);
+        return 1;
+      }
+      const us = BigInt(`0x${t}`);
+      const next = hv.journal.all().find((e) => e.realtimeUs > us);
+      s = next ? next.seq - 1 : Number.MAX_SAFE_INTEGER - 1;
+      if (after === undefined && next) s++;
     }
     fromSeq = after !== undefined ? s : s - 1;
   }
