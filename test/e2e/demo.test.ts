@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { statusReportSchema } from '../../src/model/status.js';
-import { BIN, PtySession, selectedVm, type SpawnOptions } from './pty.js';
+import { BIN, bundleBuilt, PtySession, selectedVm, type SpawnOptions } from './pty.js';
 import { cardText, tempHome } from './screen.js';
 
 // The built binary against the built-in demo, in a real pseudo-terminal: what a new user sees in the first
@@ -12,8 +12,8 @@ const VMS = ['vm1', 'vm2', 'vm3', 'vm4', 'vm5'];
 const home = tempHome();
 let session: PtySession | undefined;
 
-function start(opts: SpawnOptions = {}): PtySession {
-  session = PtySession.spawn({ args: ['--demo'], ...opts, env: { ...home.env, ...opts.env } });
+async function start(opts: SpawnOptions = {}): Promise<PtySession> {
+  session = await PtySession.start({ args: ['--demo'], ...opts, env: { ...home.env, ...opts.env } });
   return session;
 }
 
@@ -39,7 +39,7 @@ afterEach(() => {
 
 describe('mvm-tui --demo in a real terminal', () => {
   it('a session: grid, move, help, logs, snapshot, restart, quit with the terminal restored', async () => {
-    const s = start({ cols: 120, rows: 40 });
+    const s = await start({ cols: 120, rows: 40 });
     const first = await s.waitForText(/vm1/, 30_000);
     console.log(`spawn -> first frame with a VM: ${Math.round(performance.now() - s.startedAt)} ms`);
     expect(first).toContain('demo');
@@ -125,7 +125,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('Ctrl-C quits and restores the terminal', async () => {
-    const s = start();
+    const s = await start();
     await untilGrid(s);
     s.press('ctrl-c');
     const exit = await s.exit();
@@ -134,7 +134,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('kill -TERM ends it with 143 and restores the terminal', async () => {
-    const s = start();
+    const s = await start();
     await untilGrid(s);
     process.kill(s.programPid(), 'SIGTERM');
     const exit = await s.exit();
@@ -143,7 +143,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('200x60 shows every VM in one screen with its details', async () => {
-    const s = start({ cols: 200, rows: 60 });
+    const s = await start({ cols: 200, rows: 60 });
     const screen = await untilGrid(s);
     for (const vm of VMS) expect(cardText(screen, vm)).toMatch(/snaps?/);
     expect(screen).not.toMatch(/Terminal too small/);
@@ -151,7 +151,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('80x24: header on top, the cards that fit, a "more" line, the status line last; never a full clear', async () => {
-    const s = start({ cols: 80, rows: 24 });
+    const s = await start({ cols: 80, rows: 24 });
     const screen = await s.waitFor('the header and vm1', (scr) => (/demo\s+● reachable/.test(scr) && cardText(scr, 'vm1')?.includes('active') ? scr : undefined), 30_000);
     const lines = screen.split('\n');
     // a frame taller than the screen would scroll the header away
@@ -168,7 +168,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('below 80x24 it says the terminal is too small, and grows back into the grid', async () => {
-    const s = start({ cols: 70, rows: 20 });
+    const s = await start({ cols: 70, rows: 20 });
     await s.waitForText(/Terminal too small: 70x20[\s\S]*at least 80x24/, 30_000);
     s.resize(120, 40);
     await untilGrid(s);
@@ -177,7 +177,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('NO_COLOR: no colour codes, and state still reads as words and symbols', async () => {
-    const s = start({ env: { NO_COLOR: '1', FORCE_COLOR: undefined } });
+    const s = await start({ env: { NO_COLOR: '1', FORCE_COLOR: undefined } });
     const screen = await untilGrid(s);
     for (const vm of VMS) expect(cardText(screen, vm)).toMatch(/[●▲▼○✗] (active|activating|inactive|failed)/);
     expect(screen).toMatch(/ONLINE/);
@@ -189,7 +189,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('a 16-colour terminal (TERM=xterm) gets only the 16 basic colours, and the same words', async () => {
-    const s = start({ term: 'xterm', env: { COLORTERM: undefined, FORCE_COLOR: undefined } });
+    const s = await start({ term: 'xterm', env: { COLORTERM: undefined, FORCE_COLOR: undefined } });
     const screen = await untilGrid(s);
     for (const vm of VMS) expect(cardText(screen, vm)).toMatch(/[●▲▼○✗] (active|activating|inactive|failed)/);
     await quit(s);
@@ -200,7 +200,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('with no inventory file and no --demo, the UI runs the demo and says how to configure a real host', async () => {
-    const s = start({ args: [] });
+    const s = await start({ args: [] });
     const screen = await untilGrid(s);
     expect(screen).toMatch(/No inventory, DEMO: mvm-tui config init/);
     const { exit, restored } = await quit(s);
@@ -210,7 +210,7 @@ describe('mvm-tui --demo in a real terminal', () => {
   });
 
   it('a missing file named with --config is an error, not the demo', async () => {
-    const s = start({ args: ['--config', '/nonexistent/mvm-tui.yaml'] });
+    const s = await start({ args: ['--config', '/nonexistent/mvm-tui.yaml'] });
     const exit = await s.exit();
     expect(exit.code).toBe(2);
     expect(s.raw).toMatch(/nonexistent\/mvm-tui\.yaml: no such file/);
@@ -220,6 +220,7 @@ describe('mvm-tui --demo in a real terminal', () => {
 
 describe('--demo for subcommands', () => {
   it('status --demo --json reports the demo host and its five VMs (no inventory, no terminal)', async () => {
+    await bundleBuilt();
     const r = await promisify(execFile)(process.execPath, [BIN, 'status', '--demo', '--json', '--no-probe'], { env: { ...process.env, ...home.env }, timeout: 30_000 }).then(
       (o) => ({ code: 0, stdout: o.stdout }),
       (e: { code?: number; stdout?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '' }),

@@ -69,6 +69,14 @@ function childEnv(term: string, extra: Record<string, string | undefined>): Reco
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits a little for dist/cli.js (tsup cleans dist/ before writing it), then says to build. */
+export async function bundleBuilt(timeoutMs = 15_000): Promise<void> {
+  const file = resolve(ROOT, 'dist/cli.js');
+  for (const until = performance.now() + timeoutMs; !existsSync(file); await sleep(100)) {
+    if (performance.now() > until) throw new Error('dist/cli.js is missing: build first (npx tsup; npm test builds)');
+  }
+}
+
 export class PtySession {
   /** Every byte the program wrote, as received. */
   raw = '';
@@ -83,7 +91,6 @@ export class PtySession {
     const cols = opts.cols ?? 120;
     const rows = opts.rows ?? 40;
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
-    if (!opts.command && !existsSync(resolve(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: build first (npx tsup; npm test builds)');
     const command = opts.command ?? [process.execPath, BIN];
     // "$@" keeps arguments unquoted by us; the markers let exit() find the status and stty's answer.
     const script = '"$@"; s=$?; printf "\\n@@EXIT %s@@\\n" "$s"; stty -a; printf "@@END@@\\n"';
@@ -109,6 +116,12 @@ export class PtySession {
   }
 
   static spawn(opts: SpawnOptions = {}): PtySession {
+    return new PtySession(opts);
+  }
+
+  /** spawn(), once the bundle is there: another build in the same tree may have just cleaned dist/. */
+  static async start(opts: SpawnOptions = {}): Promise<PtySession> {
+    if (!opts.command) await bundleBuilt();
     return new PtySession(opts);
   }
 

@@ -33,7 +33,7 @@ describe.skipIf(!existsSync(INVENTORY))('the UI against the lab hypervisor', () 
     const before = await unitProps('microvm@vm2');
     expect(before.ActiveState).toBe('active');
 
-    session = PtySession.spawn({ args: ['--config', INVENTORY], cols: 120, rows: 40, env: home.env });
+    session = await PtySession.start({ args: ['--config', INVENTORY], cols: 120, rows: 40, env: home.env });
     const s = session;
     await s.waitFor('the lab grid with vm2 active', (scr) => (/lab\s+● reachable/.test(scr) && cardText(scr, 'vm2')?.includes('active (running)') ? true : undefined), 30_000);
     s.press('right');
