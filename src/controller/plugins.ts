@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { Controller } from './controller.js';
 import { logsPlugin } from './logs.js';
 import { snapshotPlugin } from './snapshots.js';
+import { doctorPlugin } from './doctor.js';
 
 // Where later work plugs into the running UI: logs, snapshots, deploy, shell, doctor. A plugin registers its
 // command handlers (and may start services that dispatch into the store); it may return a cleanup.
@@ -23,4 +24,5 @@ export type Plugin = (ctx: PluginContext) => void | (() => void | Promise<void>)
 export const plugins: Plugin[] = [
   snapshotPlugin,
   logsPlugin,
+  doctorPlugin,
 ];

@@ -92,6 +92,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'snapshot.diff', keys: ['d'], description: 'Show changes between the snapshot and now (zfs diff)', scope: 'snapshots', hint: 'diff' },
   { id: 'snapshot.next', keys: ['tab'], description: 'Move to the next pane', scope: 'snapshots' },
 
+  // doctor pane
+  { id: 'doctor.host', keys: [], description: 'Diagnose the hypervisor: system, pools, storage unit, disk, Comin', scope: 'grid' },
+  { id: 'doctor.close', keys: ['escape'], description: 'Close the doctor', scope: 'doctor', hint: 'close' },
+  { id: 'doctor.up', keys: ['up', 'k'], description: 'Select the check above', scope: 'doctor' },
+  { id: 'doctor.down', keys: ['down', 'j'], description: 'Select the check below', scope: 'doctor' },
+  { id: 'doctor.fix', keys: ['f', 'return'], description: "Apply the selected check's fix (confirmed)", scope: 'doctor', dangerous: true, hint: 'fix' },
+  { id: 'doctor.rerun', keys: ['r'], description: 'Run the checks again', scope: 'doctor', hint: 'rerun' },
+  { id: 'doctor.next', keys: ['tab'], description: 'Move to the next pane', scope: 'doctor' },
+
   // deploy / runner update output
   { id: 'deploy.close', keys: ['escape'], description: 'Close the deploy pane', scope: 'deploy', hint: 'close' },
   { id: 'deploy.up', keys: ['up', 'k'], description: 'Scroll the output up', scope: 'deploy' },

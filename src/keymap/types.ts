@@ -11,7 +11,8 @@ export type Scope =
   | 'help'
   | 'logs'
   | 'snapshots'
-  | 'deploy';
+  | 'deploy'
+  | 'doctor';
 
 export interface CommandSpec {
   /** Dotted id, e.g. 'vm.restart'. */

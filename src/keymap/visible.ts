@@ -38,6 +38,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   logs: 'Log panes',
   snapshots: 'Snapshot browser',
   deploy: 'Deploy output',
+  doctor: 'Doctor',
   dialog: 'Confirmation',
   prompt: 'Typed confirmation',
   palette: 'Command palette',

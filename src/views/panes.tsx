@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { PaneRef } from '../store/slices/ui.js';
 import { LogPaneSlot } from './LogPaneSlot.js';
 import { SnapshotPane } from './SnapshotPane.js';
+import { DoctorPane } from './DoctorPane.js';
 
 // Side panes (logs, snapshots, deploy output) are drawn by kind. Add a pane kind: write its component and
 // add one line to `paneViews`; open it with `store.dispatch({type: 'ui/paneOpen', pane: {id, kind, scope}})`.
@@ -17,6 +18,7 @@ export interface PaneProps {
 export const paneViews: Record<string, ComponentType<PaneProps>> = {
   snapshots: SnapshotPane,
   logs: LogPaneSlot,
+  doctor: DoctorPane,
 };
 
 function Missing({ pane, width, height, focused }: PaneProps) {

@@ -1,3 +1,4 @@
+import { doctorReducer, type DoctorAction } from './doctor.js';
 import { hostsReducer, type HostsAction } from './hosts.js';
 import { logsReducer, type LogsAction } from './logs.js';
 import { snapshotsReducer, type SnapshotsAction } from './snapshots.js';
@@ -10,12 +11,14 @@ export const reducers = {
   ui: uiReducer,
   snapshots: snapshotsReducer,
   logs: logsReducer,
+  doctor: doctorReducer,
 };
 
 export type Action =
   | HostsAction
   | UiAction
   | SnapshotsAction
-  | LogsAction;
+  | LogsAction
+  | DoctorAction;
 
 export type AppState = { [K in keyof typeof reducers]: ReturnType<(typeof reducers)[K]> };
