@@ -6,6 +6,7 @@ import { logsCommand } from './logs.js';
 import { snapshotCommands } from './snapshot.js';
 import { statusCommand } from './status.js';
 import { doctorCommand } from './doctor.js';
+import { keysCommand } from './keys.js';
 
 // Every subcommand, in the order `--help` lists them. Add a line here for a new one.
 export const subcommands: Subcommand[] = [
@@ -16,4 +17,5 @@ export const subcommands: Subcommand[] = [
   logsCommand,
   ...snapshotCommands,
   doctorCommand,
+  keysCommand,
 ];
