@@ -34,7 +34,16 @@ interface HostRt {
   conn?: Connection;
   jump?: Connection;
   vms: Map<string, Connection>;
+  dial?: ConnectionSpec['dial'];
+  /** Extra connections for log streams once the main one has no room left (see streamConn). */
+  overflow: Connection[];
+  /** Open streams per connection. */
+  streams: Map<Connection, number>;
 }
+
+/** Channels of the main connection kept free of long-lived streams, so status refreshes and actions always
+ *  get one: with sshd's MaxSessions 10, ten log panes on one connection starved every refresh (lab load test). */
+const EXEC_RESERVE = 2;
 
 export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {}): Transport {
   const env: LocalEnv = {
@@ -44,7 +53,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
   };
   const keys = new KeyStore(opts.askPassphrase);
   const listeners = new Set<(s: ConnState) => void>();
-  const hosts = new Map<string, HostRt>(inv.hosts.map((h) => [h.name, { host: h, vms: new Map() }]));
+  const hosts = new Map<string, HostRt>(inv.hosts.map((h) => [h.name, { host: h, vms: new Map(), overflow: [], streams: new Map() }]));
   let closed = false;
 
   const spec = (ep: Endpoint, dial: ConnectionSpec['dial'], autoReconnect: boolean): ConnectionSpec => ({
@@ -82,6 +91,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
     } else {
       dial = () => dialTcp(ep.hostname, ep.port, ep.connectTimeoutMs);
     }
+    rt.dial = dial;
     const conn = (rt.conn = new Connection(spec(ep, dial, true), rt.host.name));
     conn.onState((s) => listeners.forEach((l) => l(s)));
     return conn;
@@ -96,6 +106,18 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
     const conn = new Connection(spec(ep, () => hv.forwardOut(ep.hostname, ep.port, ep.label), false));
     rt.vms.set(vmName, conn);
     return conn;
+  }
+
+  /** Where a new hypervisor stream goes: the main connection while it keeps EXEC_RESERVE channels free, else
+   *  an overflow connection to the same server (opened on demand, reconnected on next use). */
+  function streamConn(rt: HostRt, main: Connection): Connection {
+    const max = opts.maxChannels ?? 8;
+    if ((rt.streams.get(main) ?? 0) < Math.max(1, max - EXEC_RESERVE)) return main;
+    const free = rt.overflow.find((c) => (rt.streams.get(c) ?? 0) < max);
+    if (free) return free;
+    const c = new Connection(spec(rt.endpoint!, rt.dial!, false), rt.host.name);
+    rt.overflow.push(c);
+    return c;
   }
 
   /** Ends a cancelled command's process group through another channel (best effort). */
@@ -163,6 +185,11 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
         done.catch(() => undefined);
         return { cancel: () => undefined, done };
       }
+      const rt = hostRt(target.host);
+      // Nested VM commands run on the hypervisor's connection too; ProxyJump VMs have their own.
+      if (r.conn === rt.conn) r = { ...r, conn: streamConn(rt, r.conn) };
+      const conn = r.conn;
+      rt.streams.set(conn, (rt.streams.get(conn) ?? 0) + 1);
       const lines = new LineSplitter((l) => handlers.onLine(l));
       const dec = new StringDecoder('utf8');
       const sniff = new PgidSniffer((text) => handlers.onStderr?.(text));
@@ -173,6 +200,8 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
       };
       if (o.signal?.aborted) stop();
       else o.signal?.addEventListener('abort', stop, { once: true });
+      const finished = () => void rt.streams.set(conn, (rt.streams.get(conn) ?? 1) - 1);
+      h.done.then(finished, finished);
       const done = h.done.then(
         (res) => {
           lines.end();
@@ -205,6 +234,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
       const all: Connection[] = [];
       for (const rt of hosts.values()) {
         all.push(...rt.vms.values());
+        all.push(...rt.overflow);
         if (rt.conn) all.push(rt.conn);
         if (rt.jump) all.push(rt.jump);
       }
