@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import tty from 'node:tty';
 import { render, type Instance } from 'ink';
 import { App } from './app.js';
 import { EXIT, type GlobalOptions } from './commands/types.js';
@@ -9,6 +12,7 @@ import { plugins } from './controller/plugins.js';
 import { registerVmActions } from './controller/vm-actions.js';
 import { registerCustomCommands } from './controller/custom.js';
 import { startCominWatch } from './controller/comin.js';
+import { registerShell } from './controller/shell.js';
 import { describeRun, runSucceeded } from './services/deploy.js';
 import { buildKeymap, KeymapError, type Keymap } from './keymap/build.js';
 import { ActionService } from './services/actions.js';
@@ -54,6 +58,19 @@ function terminalGuard(out: NodeJS.WriteStream, inp: NodeJS.ReadStream) {
       inAlt = false;
     },
   };
+}
+
+/**
+ * Keys are read from a stream of our own on /dev/tty, not from process.stdin: to hand the terminal to a shell
+ * it is destroyed (its fd closed), which surely stops reading. pause() on process.stdin does not stop the tty
+ * handle (it reads on until 16 KiB are buffered), so keys typed into the shell would vanish into our buffer.
+ */
+function openInput(): NodeJS.ReadStream {
+  try {
+    return new tty.ReadStream(openSync('/dev/tty', 'r')) as unknown as NodeJS.ReadStream;
+  } catch {
+    return process.stdin;
+  }
 }
 
 export async function runTui(global: GlobalOptions): Promise<number> {
@@ -133,9 +150,12 @@ export async function runTui(global: GlobalOptions): Promise<number> {
 
   const term = terminalGuard(stdout, stdin);
   let ink: Instance | null = null;
+  let input: NodeJS.ReadStream = process.stdin;
   const mount = () => {
     term.enter();
+    input = openInput();
     ink = render(<App services={{ store, controller, keymap }} />, {
+      stdin: input,
       exitOnCtrlC: false,
       patchConsole: true,
       // incrementalRendering (ink 6.8) is off on purpose: with a rows-1 frame ending in a newline it moves the
@@ -147,26 +167,41 @@ export async function runTui(global: GlobalOptions): Promise<number> {
   const unmount = () => {
     ink?.unmount();
     ink = null;
+    if (input !== process.stdin) {
+      if (input.isRaw) input.setRawMode(false);
+      input.destroy();
+    }
   };
+
+  const suspend = async <T,>(fn: () => Promise<T>): Promise<T> => {
+    // All UI state lives in the store, so a fresh mount after the shell shows exactly what was there.
+    unmount();
+    term.restore();
+    try {
+      return await fn();
+    } finally {
+      mount();
+    }
+  };
+  registerShell(controller, {
+    hosts: rt.inventory.hosts,
+    runInteractive: (argv) =>
+      suspend(
+        () =>
+          new Promise<number | null>((resolve) => {
+            const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+            child.on('error', (e) => {
+              stderr.write(`mvm-tui: ${argv[0]}: ${e.message}\n`);
+              resolve(127);
+            });
+            child.on('exit', (code) => resolve(code));
+          }),
+      ),
+  });
 
   const cleanups: Array<() => void | Promise<void>> = [];
   for (const plugin of plugins) {
-    const c = plugin({
-      controller,
-      store,
-      runtime: rt,
-      refresh,
-      async suspend(fn) {
-        // All UI state lives in the store, so a fresh mount after the shell shows exactly what was there.
-        unmount();
-        term.restore();
-        try {
-          return await fn();
-        } finally {
-          mount();
-        }
-      },
-    });
+    const c = plugin({ controller, store, runtime: rt, refresh, suspend });
     if (c) cleanups.push(c);
   }
 

@@ -4,3 +4,4 @@ export { registerVmActions, describeTargets, type VmVerb, type VmActionRunner, t
 export { registerCustomCommands, type CustomDef, type CustomRunner } from './custom.js';
 export { startCominWatch, type CominDeps } from './comin.js';
 export { plugins, type Plugin, type PluginContext } from './plugins.js';
+export { registerShell, shellArgv, hostSshArgs, type ShellDeps } from './shell.js';

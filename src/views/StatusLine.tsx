@@ -1,32 +1,50 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { useAppState, useServices, useVisibility } from '../hooks/context.js';
 import { hintsFor } from '../keymap/visible.js';
 import { selectTopScope } from '../store/selectors.js';
 import { STATUS_COLOR } from './theme.js';
 
-/** The bottom line: the last outcome on the left, the focused scope's keys on the right. */
+/** Cuts at the last whole hint that fits (hints are separated by two spaces). */
+function fitHints(hints: string[], max: number): string {
+  let out = '';
+  for (const h of hints) {
+    const next = out ? `${out}  ${h}` : h;
+    if (next.length > max) break;
+    out = next;
+  }
+  return out;
+}
+
+function cut(text: string, max: number): string {
+  if (max <= 0) return '';
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * The bottom line: the last outcome on the left, the focused scope's keys on the right. Widths are computed
+ * here, not by flex: a status line that wraps pushes the whole screen up one row.
+ */
 export function StatusLine({ width }: { width: number }) {
   const { keymap } = useServices();
   const state = useAppState();
   const vis = useVisibility();
-  const hints = hintsFor(keymap, selectTopScope(state), vis);
+  const hints = hintsFor(keymap, selectTopScope(state), vis).map((h) => `${h.keys} ${h.label}`);
   const msg = state.ui.status;
-  const hintText = hints.map((h) => `${h.keys} ${h.label}`).join('  ');
+  const ro = vis.readOnly ? 'READ-ONLY ' : '';
+  const avail = Math.max(0, width - ro.length);
+  const hintText = fitHints(hints, msg ? Math.floor(avail / 2) : avail);
+  const msgText = msg ? cut(msg.text, avail - hintText.length - 1) : '';
+  const gap = ' '.repeat(Math.max(0, avail - msgText.length - hintText.length));
   return (
-    <Box width={width} height={1}>
-      {vis.readOnly ? <Text color="yellow" bold>READ-ONLY </Text> : null}
-      {msg ? (
-        <Box flexShrink={1} marginRight={1}>
-          <Text color={STATUS_COLOR[msg.kind]} wrap="truncate-end">
-            {msg.text}
-          </Text>
-        </Box>
-      ) : null}
-      <Box flexGrow={1} justifyContent="flex-end" flexShrink={2}>
-        <Text dimColor wrap="truncate-end">
-          {hintText}
+    <Text wrap="truncate-end">
+      {ro ? (
+        <Text color="yellow" bold>
+          {ro}
         </Text>
-      </Box>
-    </Box>
+      ) : null}
+      <Text color={msg ? STATUS_COLOR[msg.kind] : undefined}>{msgText}</Text>
+      {gap}
+      <Text dimColor>{hintText}</Text>
+    </Text>
   );
 }
