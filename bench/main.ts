@@ -1,5 +1,4 @@
 import { labReady, load, machineHeader } from './lib/env.js';
-import { waitForLab } from './lib/openssh.js';
 import { benchLogFlood } from './log-flood.js';
 import { benchLogs } from './logs.js';
 import { benchFleet } from './fleet.js';
@@ -8,9 +7,8 @@ import { benchRefresh } from './refresh.js';
 import { benchStartup } from './startup.js';
 import { benchStatusCli } from './status-cli.js';
 
-// `npm run bench [-- NAME...]`: runs the benchmarks against the lab (inside its network namespace) and prints
-// each one's numbers next to the baseline measured in the same run. Reports only: a failed benchmark is
-// printed and the next one runs; the exit code is always 0 so CI never fails on a number.
+// The benchmarks `npm run bench [-- NAME...]` runs (bench/run.sh) against the lab, inside its network
+// namespace; each prints its numbers next to the baseline measured in the same run. They report, never fail CI.
 
 const benches: Array<{ name: string; title: string; run: () => Promise<void> }> = [
   { name: 'refresh', title: '1. Refresh of one host: mvm-tui vs. the seed\'s OpenSSH commands', run: benchRefresh },
@@ -22,31 +20,48 @@ const benches: Array<{ name: string; title: string; run: () => Promise<void> }> 
   { name: 'reaction', title: '6. Reaction: VM crash on the lab to the first status showing it', run: benchReaction },
 ];
 
-async function main(argv: string[]): Promise<void> {
-  const unknown = argv.filter((a) => !benches.some((b) => b.name === a));
-  if (unknown.length) {
-    console.log(`unknown benchmark(s): ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
-    return;
+/**
+ * `bench.js --header` prints the machine and versions; `bench.js NAME` runs one benchmark (bench/run.sh runs
+ * each in its own process: a lab rebuild makes a new network namespace, and a process left in the old one
+ * could never reach the lab again). Exit 0 done, 3 failed (run.sh may run it again), 2 usage.
+ */
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--header') {
+    console.log(machineHeader());
+    return 0;
   }
-  console.log(machineHeader());
+  if (argv[0] === '--list') {
+    console.log(benches.map((b) => b.name).join(' '));
+    return 0;
+  }
+  const b = benches.find((x) => x.name === argv[0]);
+  if (!b || argv.length !== 1) {
+    console.log(`usage: bench.js --header | --list | NAME; benchmarks: ${benches.map((x) => x.name).join(', ')}`);
+    return 2;
+  }
   if (!labReady()) {
     console.log('the lab is not up (test/lab/run/inventory.yaml missing): npm run lab:up, then npm run bench');
-    return;
+    return 3;
   }
-  for (const b of benches.filter((x) => !argv.length || argv.includes(x.name))) {
-    console.log(`\n## ${b.title}`);
-    if (!(await waitForLab())) {
-      console.log('  SKIPPED: the lab did not answer for 5 minutes');
-      continue;
-    }
-    const t0 = performance.now();
-    try {
-      await b.run();
-    } catch (e) {
-      console.log(`  FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
-    console.log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s; ${load()} at the end)`);
+  // Lines are held back until the benchmark ends, so a rerun never shows half a result twice.
+  const lines: string[] = [`\n## ${b.title}`];
+  const print = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  const t0 = performance.now();
+  let code = 0;
+  try {
+    await b.run();
+  } catch (e) {
+    lines.push(`  FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    code = 3;
   }
+  lines.push(`  (${((performance.now() - t0) / 1000).toFixed(0)} s; ${load()} at the end)`);
+  console.log = print;
+  for (const l of lines) print(l);
+  return code;
 }
 
-main(process.argv.slice(2)).finally(() => process.exit(0));
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  () => process.exit(3),
+);

@@ -11,7 +11,7 @@ import { median, ms, p95, ratio, summary, table, target, timed } from './lib/sta
 
 const RUNS_APP = 30;
 const RUNS_CM = 8;
-const RUNS_COLD = 4;
+const RUNS_COLD = 3;
 
 export async function benchRefresh(): Promise<void> {
   const rt = await openLab();
