@@ -33,6 +33,8 @@ function decode(v: unknown): string | string[] {
 /** One line of `journalctl -o json` -> an entry, or null for a line that is not a JSON object. */
 export function parseJournalJson(line: string): JournalEntry | null {
   if (typeof line !== 'string') return null;
+  // Not an object: skip JSON.parse, whose thrown error costs ~30 us a line (a 4 MB burst of such lines took 3 s).
+  if (line.trimStart()[0] !== '{') return null;
   let obj: unknown;
   try {
     obj = JSON.parse(line);
