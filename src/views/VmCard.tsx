@@ -44,6 +44,7 @@ function Flags({ s }: { s: VmStatus }) {
 export function VmCard({ info, status: s, history, selected, marked, pending, stale, now }: VmCardProps) {
   const style = STATE_STYLE[s?.active ?? 'unknown'];
   const cpuNow = history?.cpu[history.cpu.length - 1];
+  // bars from zero (memory against its own peak, CPU against one core or the peak): a flat line stays flat
   return (
     <Box
       flexDirection="column"
@@ -89,8 +90,8 @@ export function VmCard({ info, status: s, history, selected, marked, pending, st
             {s.newestSnapshot ? `, newest ${since(s.newestSnapshotAt, now)} @${s.newestSnapshot.split('@').pop()}` : ''}
           </Text>
           <Text wrap="truncate-end">
-            mem {formatBytes(s.memoryBytes)} <Text color="blue">{sparkline(history?.mem ?? [], 6)}</Text> cpu{' '}
-            {cpuNow === undefined ? '–' : `${Math.round(cpuNow)}%`} <Text color="blue">{sparkline(history?.cpu ?? [], 6)}</Text>
+            mem {formatBytes(s.memoryBytes)} <Text color="blue">{sparkline(history?.mem ?? [], 6, Math.max(0, ...(history?.mem ?? [])))}</Text> cpu{' '}
+            {cpuNow === undefined ? '–' : `${Math.round(cpuNow)}%`} <Text color="blue">{sparkline(history?.cpu ?? [], 6, Math.max(100, ...(history?.cpu ?? [])))}</Text>
           </Text>
         </>
       ) : (
