@@ -5,6 +5,8 @@ import { COMMANDS } from '../../src/keymap/table.js';
 import { ActionService } from '../../src/services/actions.js';
 import { MemoryAudit } from '../../src/services/audit.js';
 import { ActionGuard, ReadOnlyError } from '../../src/services/guard.js';
+import { applyFix } from '../../src/services/doctor.js';
+import type { FixAction } from '../../src/services/doctor-checks.js';
 import { executeRollback, planRollback } from '../../src/services/rollback.js';
 import { SnapshotService } from '../../src/services/snapshots.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
@@ -69,7 +71,20 @@ async function drive(w: World, call: (w: World) => Promise<unknown>): Promise<un
 }
 
 /** What each dangerous command does at the service layer, and the audit action it is recorded as. */
-const SERVICE: Record<string, { audit: string; call(w: World): Promise<unknown> }> = {
+const FIXES: FixAction[] = ['vm.start', 'vm.restart', 'vm.update', 'pool.import', 'dataset.mount', 'storage.restart'];
+
+/** Every fix the doctor can apply; each must be refused on its own in read-only mode. */
+async function allFixes(w: World): Promise<unknown> {
+  const errors: unknown[] = [];
+  for (const action of FIXES) {
+    const r = await applyFix({ transport: w.transport, guard: w.guard, actions: w.actions }, w.inv.hosts[0]!, 'vm1', { label: action, action, command: action }).catch((e: unknown) => e);
+    if (r instanceof ReadOnlyError) errors.push(r);
+  }
+  if (errors.length) throw errors[0];
+  return undefined;
+}
+
+const SERVICE: Record<string, { audit: string | RegExp; refusals?: number; call(w: World): Promise<unknown> }> = {
   'vm.restart': { audit: 'vm.restart', call: (w) => w.actions.unitAction('restart', 'hv', ['vm1'], { settleTimeoutMs: 10, pollMs: 1 }) },
   'vm.start': { audit: 'vm.start', call: (w) => w.actions.unitAction('start', 'hv', ['vm1'], { settleTimeoutMs: 10, pollMs: 1 }) },
   'vm.stop': { audit: 'vm.stop', call: (w) => w.actions.unitAction('stop', 'hv', ['vm1'], { settleTimeoutMs: 10, pollMs: 1 }) },
@@ -81,6 +96,7 @@ const SERVICE: Record<string, { audit: string; call(w: World): Promise<unknown> 
   'snapshot.createRecursive': { audit: 'snapshot.create-recursive', call: (w) => w.snapshots.createRecursive('hv') },
   'snapshot.rollback': { audit: 'snapshot.rollback', call: async (w) => executeRollback(w.snapshots, await planRollback(w.snapshots, 'hv', 'vm1', 'old')) },
   'snapshot.destroy': { audit: 'snapshot.destroy', call: (w) => w.snapshots.destroy('hv', 'vm1', ['old']) },
+  'doctor.fix': { audit: /^(doctor\.|vm\.)/, refusals: FIXES.length, call: allFixes },
   'custom.wipe-cache': { audit: 'custom.wipe-cache', call: (w) => w.actions.custom('hv', 'wipe-cache', 'vm1') },
 };
 
@@ -91,7 +107,7 @@ const dangerous = [...COMMANDS.filter((c) => c.dangerous).map((c) => c.id), 'cus
 
 describe('every dangerous command: read-only refusal at the service layer, audit, confirmation', () => {
   it('the table is covered: each dangerous command of the keymap has a case here', () => {
-    expect(dangerous.length).toBeGreaterThanOrEqual(11);
+    expect(dangerous.length).toBeGreaterThanOrEqual(12);
     expect(dangerous.filter((id) => !SERVICE[id])).toEqual([]);
   });
 
@@ -106,7 +122,9 @@ describe('every dangerous command: read-only refusal at the service layer, audit
       const refused = err instanceof ReadOnlyError || (Array.isArray(err) && err.every((o: { error?: unknown; message?: string }) => /read-only/.test(String(o.message ?? o.error))));
       expect(refused, `${id} was not refused: ${String(err)}`).toBe(true);
       expect(mutations(w.transport)).toEqual([]);
-      expect(w.audit.entries.map((e) => [e.action, e.outcome])).toContainEqual([SERVICE[id]!.audit, 'refused']);
+      const audit = SERVICE[id]!.audit;
+      const refusals = w.audit.entries.filter((e) => e.outcome === 'refused' && (typeof audit === 'string' ? e.action === audit : audit.test(e.action)));
+      expect(refusals.length).toBeGreaterThanOrEqual(SERVICE[id]!.refusals ?? 1);
     });
 
     it(`${id}: when allowed, runs and the audit entry holds the exact command sent`, async () => {
@@ -114,7 +132,8 @@ describe('every dangerous command: read-only refusal at the service layer, audit
       await drive(w, SERVICE[id]!.call).catch(() => undefined);
       const sent = mutations(w.transport);
       expect(sent.length).toBeGreaterThan(0);
-      const entries = w.audit.entries.filter((e) => e.action === SERVICE[id]!.audit);
+      const audit = SERVICE[id]!.audit;
+      const entries = w.audit.entries.filter((e) => (typeof audit === 'string' ? e.action === audit : audit.test(e.action)));
       expect(entries.length).toBeGreaterThan(0);
       for (const e of entries) expect(['ok', 'failed']).toContain(e.outcome);
       // Nothing changing goes out unaudited: every command sent is in an audit entry (a rollback records its
