@@ -4,6 +4,7 @@ import type { Controller } from './controller.js';
 import { logsPlugin } from './logs.js';
 import { snapshotPlugin } from './snapshots.js';
 import { doctorPlugin } from './doctor.js';
+import { deployPlugin } from './deploy.js';
 
 // Where later work plugs into the running UI: logs, snapshots, deploy, shell, doctor. A plugin registers its
 // command handlers (and may start services that dispatch into the store); it may return a cleanup.
@@ -25,4 +26,5 @@ export const plugins: Plugin[] = [
   snapshotPlugin,
   logsPlugin,
   doctorPlugin,
+  deployPlugin,
 ];

@@ -106,5 +106,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'deploy.up', keys: ['up', 'k'], description: 'Scroll the output up', scope: 'deploy' },
   { id: 'deploy.down', keys: ['down', 'j'], description: 'Scroll the output down', scope: 'deploy' },
   { id: 'deploy.end', keys: ['G', 'end'], description: 'Jump to the end of the output', scope: 'deploy' },
+  { id: 'deploy.restart', keys: ['r'], description: 'Restart the updated VMs now to apply the runner update', scope: 'deploy', dangerous: true, hint: 'restart' },
   { id: 'deploy.next', keys: ['tab'], description: 'Move to the next pane', scope: 'deploy' },
 ];

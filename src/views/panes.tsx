@@ -4,6 +4,7 @@ import type { PaneRef } from '../store/slices/ui.js';
 import { LogPaneSlot } from './LogPaneSlot.js';
 import { SnapshotPane } from './SnapshotPane.js';
 import { DoctorPane } from './DoctorPane.js';
+import { DeployPane } from './DeployPane.js';
 
 // Side panes (logs, snapshots, deploy output) are drawn by kind. Add a pane kind: write its component and
 // add one line to `paneViews`; open it with `store.dispatch({type: 'ui/paneOpen', pane: {id, kind, scope}})`.
@@ -19,6 +20,7 @@ export const paneViews: Record<string, ComponentType<PaneProps>> = {
   snapshots: SnapshotPane,
   logs: LogPaneSlot,
   doctor: DoctorPane,
+  deploy: DeployPane,
 };
 
 function Missing({ pane, width, height, focused }: PaneProps) {

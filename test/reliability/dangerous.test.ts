@@ -90,6 +90,7 @@ const SERVICE: Record<string, { audit: string | RegExp; refusals?: number; call(
   'vm.stop': { audit: 'vm.stop', call: (w) => w.actions.unitAction('stop', 'hv', ['vm1'], { settleTimeoutMs: 10, pollMs: 1 }) },
   'vm.update': { audit: 'vm.update', call: (w) => w.actions.updateRunner('hv', 'vm1') },
   'host.deploy': { audit: 'host.deploy', call: (w) => w.actions.deploy('hv') },
+  'deploy.restart': { audit: 'vm.restart', call: (w) => w.actions.unitAction('restart', 'hv', ['vm1'], { settleTimeoutMs: 10, pollMs: 1 }) },
   'host.cominFetch': { audit: 'comin.fetch', call: (w) => w.actions.cominFetch('hv') },
   'snapshot.create': { audit: 'snapshot.create', call: (w) => w.snapshots.create('hv', 'vm1') },
   'snapshot.createNamed': { audit: 'snapshot.create', call: (w) => w.snapshots.create('hv', 'vm1', 'before-upgrade') },

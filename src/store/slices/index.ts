@@ -1,3 +1,4 @@
+import { deployReducer, type DeployAction } from './deploy.js';
 import { doctorReducer, type DoctorAction } from './doctor.js';
 import { hostsReducer, type HostsAction } from './hosts.js';
 import { logsReducer, type LogsAction } from './logs.js';
@@ -12,6 +13,7 @@ export const reducers = {
   snapshots: snapshotsReducer,
   logs: logsReducer,
   doctor: doctorReducer,
+  deploy: deployReducer,
 };
 
 export type Action =
@@ -19,6 +21,7 @@ export type Action =
   | UiAction
   | SnapshotsAction
   | LogsAction
-  | DoctorAction;
+  | DoctorAction
+  | DeployAction;
 
 export type AppState = { [K in keyof typeof reducers]: ReturnType<(typeof reducers)[K]> };
