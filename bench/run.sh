@@ -49,5 +49,5 @@ names=("$@")
       break
     done
   done
-} 2>&1 | tee "$out/latest.txt"
+} 2>&1 | sed "s/\x1b\[?25h//g" | tee "$out/latest.txt"
 exit 0
