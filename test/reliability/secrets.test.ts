@@ -35,7 +35,7 @@ beforeAll(async () => {
   const body = readFileSync(keyFile, 'utf8').split('\n').filter((l) => l && !l.startsWith('-----'));
   const dec = ssh2.utils.parseKey(readFileSync(keyFile), PASS);
   if (dec instanceof Error) throw dec;
-  const priv = (Array.isArray(dec) ? dec[0]! : dec).getPrivatePEM().split('\n').filter((l) => l && !l.startsWith('-----'));
+  const priv = (Array.isArray(dec) ? dec[0]! : dec).getPrivatePEM().split('\n').filter((l: string) => l && !l.startsWith('-----'));
   secrets = [PASS, WRONG, ...body, ...priv].filter((s) => s.length >= 16);
   srv = await startFakeSshd({ authorizedKey: readFileSync(`${keyFile}.pub`, 'utf8') });
   // Everything the process prints during the test.
