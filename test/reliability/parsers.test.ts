@@ -17,7 +17,7 @@ import { labBaseline, labHost } from '../services/status-fixture.js';
 // Hostile or broken command output: every parser gets truncated, reordered, oversized (MBs) and binary
 // input, and long runs of the characters its patterns repeat on (where a backtracking regex would blow up).
 // None may throw, and each must return within a bounded time, measured here and reported in
-// docs/reliability.md. test/parsers/never-throw.test.ts covers short random strings and cuts.
+// the README (Reliability and security). test/parsers/never-throw.test.ts covers short random strings and cuts.
 
 const PARSERS: Array<[string, (s: string) => unknown]> = [
   ['zpool status', (s) => P.parseZpoolStatus(s, [])],
