@@ -158,3 +158,18 @@ describe('tailLogs', () => {
     await h.done;
   });
 });
+
+describe('what a tail keeps', () => {
+  it('drops every journal field a pane never shows (memory of a full ring), keeping UNIT', async () => {
+    const s = setup();
+    const systemdLine = JSON.stringify({ ...JSON.parse(REAL[0] as string), _SYSTEMD_UNIT: 'init.scope', UNIT: 'microvm@vm1.service', MESSAGE: 'Started MicroVM' });
+    s.stream(0).handlers.onLine(REAL[0] as string);
+    s.stream(0).handlers.onLine(systemdLine);
+    await vi.advanceTimersByTimeAsync(100);
+    const [plain, systemd] = s.batches.flat();
+    expect(plain?.fields).toEqual({});
+    expect(systemd?.fields).toEqual({ UNIT: 'microvm@vm1.service' });
+    expect(plain?.message).toBe(JSON.parse(REAL[0] as string).MESSAGE);
+    s.h.stop();
+  });
+});
