@@ -162,7 +162,7 @@ describe('tailLogs', () => {
 describe('what a tail keeps', () => {
   it('drops every journal field a pane never shows (memory of a full ring), keeping UNIT', async () => {
     const s = setup();
-    const systemdLine = JSON.stringify({ ...JSON.parse(REAL[0] as string), _SYSTEMD_UNIT: 'init.scope', UNIT: 'microvm@vm1.service', MESSAGE: 'Started MicroVM' });
+    const systemdLine = JSON.stringify({ ...JSON.parse(REAL[0] as string), __CURSOR: 's=abc;i=ffff', _SYSTEMD_UNIT: 'init.scope', UNIT: 'microvm@vm1.service', MESSAGE: 'Started MicroVM' });
     s.stream(0).handlers.onLine(REAL[0] as string);
     s.stream(0).handlers.onLine(systemdLine);
     await vi.advanceTimersByTimeAsync(100);
