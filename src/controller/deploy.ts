@@ -113,6 +113,7 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => v
   const start = (run: Omit<DeployRun, 'phase' | 'code' | 'durationMs' | 'lastLines' | 'summary' | 'cancelling' | 'id' | 'startedAt'>) => {
     const id = ++seq;
     abort = new AbortController();
+    setOffer([]);
     d({ type: 'deploy/start', run: { ...run, id, startedAt: now() } });
     showPane(run);
     return { id, signal: abort.signal };
@@ -177,7 +178,7 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => v
       deps.refresh?.(host);
     }
     d({ type: 'ui/pendingDone', refs });
-    d({ type: 'deploy/offer', refs: [] });
+    setOffer([]);
     if (failed.length) {
       d({ type: 'ui/settled', refs });
       c.status(`restart failed: ${failed.join('; ')}`, 'error');
@@ -233,17 +234,20 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => v
       const l = await deps.links(host, vm).catch(() => null);
       if (l?.outdated) outdated.push({ host, vm });
     }
-    d({ type: 'deploy/offer', refs: outdated });
+    setOffer(outdated);
     // offered, not asked at once: the card's "restart needed" stays in view until the operator chooses
     if (outdated.length) c.status(`${outdated.map((r) => r.vm).join(', ')}: restart needed to apply the update (r in the deploy pane)`, 'warn');
     else if (done.length) c.status(`${done.join(', ')}: runner unchanged, no restart needed`, 'ok');
   });
 
-  const offRestart = c.register('deploy.restart', async () => {
-    const refs = st().restartOffer;
-    if (!refs.length) return c.status('no updated VM waits for a restart', 'info');
-    await offer(refs);
-  });
+  // r in the pane exists only while a restart is offered, so hints and help never advertise it for nothing
+  let offRestart = () => {};
+  function setOffer(refs: VmRef[]) {
+    d({ type: 'deploy/offer', refs });
+    offRestart();
+    offRestart = () => {};
+    if (refs.length) offRestart = c.register('deploy.restart', () => offer(st().restartOffer));
+  }
 
   const offClose = c.register('deploy.close', () => {
     d({ type: 'ui/paneClose', id: DEPLOY_PANE });

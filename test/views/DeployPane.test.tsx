@@ -75,6 +75,7 @@ it('D confirms with the host and exact command, streams the lines, and a failure
   expect(done).toMatch(/FAILED deploy of hv1 exit 1 after \d+\.\d s/);
   expect(done).toContain('error: activation script failed');
   expect(done).toMatch(/deploy of hv1: FAILED, failed with exit code 1/); // the status line too
+  expect(done).not.toContain('r restart'); // nothing to restart after a deploy: not even a hint
   // the full output stays: scroll back to the first line
   expect(done).not.toContain('building the system configuration...');
   await t.r.press(...Array<string>(20).fill('up'));
@@ -178,7 +179,8 @@ it('u streams the runner rebuild, then offers the restart, which restarts the VM
   expect(offer).toContain('hv1: systemctl restart microvm@vm3');
   expect(t.transport.sent.some((x) => x.command.startsWith('systemctl restart'))).toBe(false);
   await t.r.press('y');
-  await t.r.waitFor('restarted vm3 on hv1: the update is applied');
+  const applied = await t.r.waitFor('restarted vm3 on hv1: the update is applied');
+  expect(applied).not.toContain('r restart'); // the offer is gone with its key
   expect(t.transport.sent.filter((x) => x.command.startsWith('systemctl restart')).map((x) => x.command)).toEqual(['systemctl restart microvm@vm3']);
   expect(t.audit.entries.map((e) => [e.action, e.target, e.outcome])).toEqual([
     ['vm.update', 'vm3', 'ok'],
