@@ -7,15 +7,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=bench/out
 mkdir -p "$out"
-# The bundles are removed afterwards: eslint.config.js does not ignore bench/out/ (yet), and `npm run lint` lints .js.
+# The bundles are removed afterwards (they are build output; bench/out/ is git-ignored).
 trap 'rm -rf "$out"/*.js "$out/split" "$out/one.txt"' EXIT
 banner="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);"
 version=$(node -p 'JSON.stringify(require("./package.json").version)')
 # --packages=external: like tsup, only our own code is bundled; ink, react, ssh2 ... load from node_modules.
 common=(--bundle --platform=node --format=esm --target=node20 --log-level=warning --packages=external
-  "--banner:js=$banner" "--define:__MVM_VERSION__=$version")
+  "--banner:js=$banner" "--define:__MVM_VERSION__=$version" '--define:process.env.NODE_ENV="production"')
 node_modules/.bin/esbuild src/cli.tsx "${common[@]}" --outfile="$out/cli.js" || exit 0
-# The same with code splitting (what tsup's splitting:true would give): measured beside it by bench/status-cli.ts.
+# Split into chunks, as tsup builds dist/ (the one bundle above is measured beside it by bench/status-cli.ts).
 rm -rf "$out/split"
 node_modules/.bin/esbuild src/cli.tsx "${common[@]}" --splitting --outdir="$out/split" || exit 0
 node_modules/.bin/esbuild bench/main.ts "${common[@]}" --outfile="$out/bench.js" || exit 0

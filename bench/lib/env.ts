@@ -11,11 +11,11 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const LAB_RUN = join(ROOT, 'test/lab/run');
 export const INVENTORY = join(LAB_RUN, 'inventory.yaml');
 export const SSH_CONFIG = join(LAB_RUN, 'ssh_config');
-/** The mvm-tui CLI bundled by bench/run.sh exactly as tsup bundles dist/cli.js. */
-export const CLI = join(ROOT, 'bench/out/cli.js');
+/** The mvm-tui CLI bundled by bench/run.sh as tsup bundles dist/ (split into chunks). */
+export const CLI = join(ROOT, 'bench/out/split/cli.js');
 export const OUT = join(ROOT, 'bench/out');
-/** The same CLI bundled with code splitting (ink/react/ssh2 load only when a command needs them). */
-export const CLI_SPLIT = join(ROOT, 'bench/out/split/cli.js');
+/** The same CLI as one bundle (what dist/ was before splitting): every command loads ink, react and ssh2. */
+export const CLI_ONE = join(ROOT, 'bench/out/cli.js');
 
 export function labReady(): boolean {
   return existsSync(INVENTORY) && existsSync(SSH_CONFIG);
