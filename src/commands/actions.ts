@@ -1,10 +1,9 @@
-import { createInterface } from 'node:readline';
-import { ConfigError } from '../config/load.js';
 import type { UnitVerb } from '../host/systemctl.js';
 import { ActionError, ActionService, type UnitOutcome } from '../services/actions.js';
 import { describeRun, runSucceeded, type LocalRunDeps, type RunOptions, type RunResult } from '../services/deploy.js';
 import { ReadOnlyError } from '../services/guard.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
+import { openOrExit, terminalPrompt } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
 // `mvm-tui restart|start|stop VM...`, `deploy`, `update VM`: the UI's actions without the UI, through the
@@ -22,16 +21,7 @@ export interface ActionCommandDeps {
 
 const defaultDeps: ActionCommandDeps = {
   open: (g) => openRuntime(g),
-  interactive: () => Boolean(process.stdin.isTTY),
-  ask: (question) =>
-    new Promise((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      rl.question(question, (a) => {
-        rl.close();
-        resolve(a);
-      });
-      rl.on('close', () => resolve(''));
-    }),
+  ...terminalPrompt,
   onInterrupt: (handler) => {
     process.on('SIGINT', handler);
     return () => process.off('SIGINT', handler);
@@ -41,16 +31,8 @@ const defaultDeps: ActionCommandDeps = {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 async function withActions(ctx: CommandContext, deps: ActionCommandDeps, body: (svc: ActionService) => Promise<number>): Promise<number> {
-  let rt;
-  try {
-    rt = await deps.open(ctx.global);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      ctx.stderr.write(e.message + '\n');
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  const rt = await openOrExit(ctx, deps.open);
+  if (typeof rt === 'number') return rt;
   try {
     return await body(new ActionService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard, local: deps.local }));
   } catch (e) {

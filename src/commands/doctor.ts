@@ -1,11 +1,10 @@
-import { createInterface } from 'node:readline';
-import { ConfigError } from '../config/load.js';
 import type { HostConfig } from '../config/types.js';
 import { ActionService } from '../services/actions.js';
 import { applyFix, diagnoseHost, diagnoseVm, type DoctorReport } from '../services/doctor.js';
 import type { Check } from '../services/doctor-checks.js';
 import { ReadOnlyError } from '../services/guard.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
+import { openOrExit, terminalPrompt } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
 // `mvm-tui doctor [VM] [--host H] [--json] [--fix [--yes]]`: the seed's troubleshooting runbook, run.
@@ -18,16 +17,7 @@ export interface DoctorCommandDeps {
 
 const defaultDeps: DoctorCommandDeps = {
   open: (g) => openRuntime(g),
-  interactive: () => Boolean(process.stdin.isTTY),
-  ask: (question) =>
-    new Promise((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      rl.question(question, (a) => {
-        rl.close();
-        resolve(a);
-      });
-      rl.on('close', () => resolve(''));
-    }),
+  ...terminalPrompt,
 };
 
 const mark = (c: Check) => (c.ok === true ? 'ok  ' : c.ok === false ? 'FAIL' : '??  ');
@@ -66,16 +56,8 @@ export function makeDoctorCommand(deps: DoctorCommandDeps = defaultDeps): Subcom
     async run(ctx: CommandContext): Promise<number> {
       if (ctx.args.length > 1) throw new UsageError('at most one VM');
       const vmName = ctx.args[0];
-      let rt;
-      try {
-        rt = await deps.open(ctx.global);
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          ctx.stderr.write(e.message + '\n');
-          return EXIT.usage;
-        }
-        throw e;
-      }
+      const rt = await openOrExit(ctx, deps.open);
+      if (typeof rt === 'number') return rt;
       try {
         const host = pickHost(rt.inventory.hosts, ctx.values.host as string | undefined, vmName);
         const report = vmName ? await diagnoseVm(rt.transport, host, vmName) : await diagnoseHost(rt.transport, host);

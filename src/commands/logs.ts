@@ -1,10 +1,10 @@
 import type { Inventory } from '../config/types.js';
-import { ConfigError } from '../config/load.js';
 import { JournalQueryError, validateLines, validateUnit, normalizeSince } from '../host/journal.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
 import { compileFilter } from '../services/logs/filter.js';
 import { formatJson, formatPlain, type LogEntry } from '../services/logs/format.js';
 import { tailLogs, type TailState } from '../services/logs/tail.js';
+import { openOrExit } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
 // `mvm-tui logs`: the log pane's stream without the UI. Following resumes after drops exactly as the pane does.
@@ -85,16 +85,8 @@ export function createLogsCommand(deps: LogsDeps = {}): Subcommand {
       const o = parseOptions(ctx);
       const filter = compileFilter(o.grep ?? '');
       if (filter.error) ctx.stderr.write(`mvm-tui: --grep: ${filter.error}\n`);
-      let rt: Runtime;
-      try {
-        rt = await (deps.open ?? openRuntime)(ctx.global);
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          ctx.stderr.write(e.message + '\n');
-          return EXIT.usage;
-        }
-        throw e;
-      }
+      const rt = await openOrExit(ctx, (deps.open ?? openRuntime));
+      if (typeof rt === 'number') return rt;
       try {
         const target = resolveLogTarget(rt.inventory, o.name, o.host);
         try {

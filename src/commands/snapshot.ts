@@ -1,5 +1,3 @@
-import { createInterface } from 'node:readline';
-import { ConfigError } from '../config/load.js';
 import { snapshotFull, ZfsNameError } from '../host/zfs.js';
 import { ReadOnlyError } from '../services/guard.js';
 import { describeRollback, executeRollback, planRollback } from '../services/rollback.js';
@@ -7,6 +5,7 @@ import { openRuntime, type Runtime } from '../services/runtime.js';
 import { SnapshotLookupError, SnapshotService, type SnapshotListing } from '../services/snapshots.js';
 import { rollbackConfirmLines } from '../views/snapshot/confirm.js';
 import { formatAge, formatBytes, formatTime } from '../views/snapshot/format.js';
+import { openOrExit, terminalPrompt } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
 // `mvm-tui snapshot list|create|rollback|destroy`: the browser's actions without the UI, with the same
@@ -23,30 +22,13 @@ export interface SnapshotCommandDeps {
 
 const defaultDeps: SnapshotCommandDeps = {
   open: (g) => openRuntime(g),
-  interactive: () => Boolean(process.stdin.isTTY),
-  ask: (question) =>
-    new Promise((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      rl.question(question, (a) => {
-        rl.close();
-        resolve(a);
-      });
-      rl.on('close', () => resolve(''));
-    }),
+  ...terminalPrompt,
 };
 
 /** Opens the runtime, runs `body` and maps the errors a user can meet to exit codes. */
 async function withService(ctx: CommandContext, deps: SnapshotCommandDeps, body: (svc: SnapshotService) => Promise<number>): Promise<number> {
-  let rt;
-  try {
-    rt = await deps.open(ctx.global);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      ctx.stderr.write(e.message + '\n');
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  const rt = await openOrExit(ctx, deps.open);
+  if (typeof rt === 'number') return rt;
   try {
     return await body(new SnapshotService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard, now: deps.now }));
   } catch (e) {

@@ -1,9 +1,9 @@
-import { ConfigError } from '../config/load.js';
 import { statusReportSchema, type HostStatus, type StatusReport, type VmStatus } from '../model/status.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
 import { fetchHostStatus } from '../services/status.js';
 import { hostProblems, reportHealthy, vmProblems } from '../services/status-check.js';
 import { formatBytes, since } from '../views/format.js';
+import { openOrExit } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
 // `mvm-tui status [--host H] [--json]`: one refresh of every host (VMs probed over SSH), as a table or as
@@ -75,16 +75,8 @@ export function makeStatusCommand(deps: StatusCommandDeps = defaultDeps): Subcom
     async run(ctx: CommandContext): Promise<number> {
       if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
       const now = deps.now ?? Date.now;
-      let rt;
-      try {
-        rt = await deps.open(ctx.global);
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          ctx.stderr.write(`${e.message}\n`);
-          return EXIT.usage;
-        }
-        throw e;
-      }
+      const rt = await openOrExit(ctx, deps.open);
+      if (typeof rt === 'number') return rt;
       try {
         const want = typeof ctx.values.host === 'string' ? ctx.values.host : undefined;
         const hosts = rt.inventory.hosts.filter((h) => want === undefined || h.name === want);
