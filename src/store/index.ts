@@ -5,3 +5,4 @@ export { HISTORY_MAX, type HostEntry, type VmInfo, type VmHistory, type CominInf
 export { vmKey, type VmRef, type DialogState, type PaneRef, type StatusKind, type UiState, type UiAction } from './slices/ui.js';
 export * from './selectors.js';
 export * from './layout.js';
+export { filterMatcher } from './filter.js';

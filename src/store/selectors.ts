@@ -1,5 +1,6 @@
 import type { Scope } from '../keymap/types.js';
 import type { VmStatus } from '../model/status.js';
+import { filterMatcher } from './filter.js';
 import { computeLayout, gridColumns } from './layout.js';
 import type { AppState } from './slices/index.js';
 import { logsTyping } from './slices/logs.js';
@@ -29,21 +30,6 @@ export function staleAge(h: HostEntry, now: number): number | null {
   return h.lastOkAt === null ? null : Math.max(0, now - h.lastOkAt);
 }
 
-/** A filter as typed: a case-insensitive regex (a plain substring when it is not one), `!` inverts. */
-export function filterMatcher(text: string): (s: string) => boolean {
-  const invert = text.startsWith('!');
-  const body = invert ? text.slice(1) : text;
-  if (!body) return () => true;
-  let test: (s: string) => boolean;
-  try {
-    const re = new RegExp(body, 'i');
-    test = (s) => re.test(s);
-  } catch {
-    const lower = body.toLowerCase();
-    test = (s) => s.toLowerCase().includes(lower);
-  }
-  return invert ? (s) => !test(s) : test;
-}
 
 /** Every VM shown, in screen order (hosts in inventory order), after the filter. */
 export function selectVisibleVms(s: AppState): VmRow[] {

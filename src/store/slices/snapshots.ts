@@ -1,4 +1,5 @@
 import type { DiffResult, SnapshotInfo, SnapshotListing } from '../../services/snapshots.js';
+import { filterMatcher } from '../filter.js';
 import type { Action } from './index.js';
 
 // The snapshot browser (one at a time, pane id SNAPSHOT_PANE): what it shows, the cursor, the filter,
@@ -68,25 +69,11 @@ export function snapshotsTyping(s: SnapshotsState): boolean {
   return s.filter.editing || s.naming !== null;
 }
 
-/** A case-insensitive regex on the snapshot name (a substring when not a regex); `!` inverts. */
-export function snapshotMatcher(text: string): (name: string) => boolean {
-  const invert = text.startsWith('!');
-  const body = invert ? text.slice(1) : text;
-  if (!body) return () => true;
-  let test: (s: string) => boolean;
-  try {
-    const re = new RegExp(body, 'i');
-    test = (s) => re.test(s);
-  } catch {
-    test = (s) => s.toLowerCase().includes(body.toLowerCase());
-  }
-  return invert ? (s) => !test(s) : test;
-}
 
 /** The snapshots shown, in screen order (datasets in ZFS order, each newest first), after the filter. */
 export function visibleSnapshots(s: SnapshotsState): SnapshotInfo[] {
   if (!s.listing) return [];
-  const match = snapshotMatcher(s.filter.text);
+  const match = filterMatcher(s.filter.text);
   return s.listing.datasets.flatMap((d) => d.snapshots.filter((x) => match(x.name)));
 }
 

@@ -1,5 +1,6 @@
 import type { SnapshotInfo } from '../../services/snapshots.js';
-import { selectedSnapshot, snapshotMatcher, type SnapshotsState } from '../../store/slices/snapshots.js';
+import { filterMatcher } from '../../store/filter.js';
+import { selectedSnapshot, type SnapshotsState } from '../../store/slices/snapshots.js';
 
 // The browser's lines as data: datasets as a tree (indented by depth below the listed root), each followed
 // by its snapshots, newest first. Pure, so the view only draws and tests can read the structure.
@@ -10,7 +11,7 @@ export type BrowserRow =
 
 export function browserRows(s: SnapshotsState): BrowserRow[] {
   if (!s.listing) return [];
-  const match = snapshotMatcher(s.filter.text);
+  const match = filterMatcher(s.filter.text);
   const rootDepth = s.listing.root.split('/').length;
   const sel = selectedSnapshot(s)?.full;
   const rows: BrowserRow[] = [];
