@@ -1,17 +1,10 @@
+import type { JournalEntry } from '../../parsers/journal.js';
+
 // How a journal entry reads as one line of text (the `logs` subcommand, save-to-file) or as a JSON line.
 // Pure; the pane uses the same pieces.
 
-/** The parts of the parser's JournalEntry a log view needs (src/parsers/journal.ts). */
-export interface LogEntry {
-  cursor: string;
-  realtimeUs: bigint;
-  unit?: string;
-  identifier?: string;
-  priority?: number;
-  message: string;
-  /** Other journal fields; UNIT names the unit a systemd (PID 1) message is about. */
-  fields?: Record<string, string | string[]>;
-}
+/** A journal entry as a pane holds it; `fields` keeps only UNIT (the unit a systemd (PID 1) message is about). */
+export type LogEntry = Omit<JournalEntry, 'fields'> & { fields?: JournalEntry['fields'] };
 
 const PRIO_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
 
