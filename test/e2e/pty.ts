@@ -107,8 +107,10 @@ export class PtySession {
       this.written = prev.then(() => new Promise<void>((r) => this.term.write(d, r)));
     });
     this.exited = new Promise<Exit>((res) => {
-      this.proc.onExit(() => {
+      this.proc.onExit(async () => {
         this.done = true;
+        // node-pty may report the exit before the last output chunks arrive: give them a moment.
+        for (let i = 0; i < 50 && !this.raw.includes('@@END@@'); i++) await new Promise((r) => setTimeout(r, 20));
         const m = /@@EXIT (\d+)@@([\s\S]*?)@@END@@/.exec(this.raw);
         res({ code: m ? Number(m[1]) : null, stty: m?.[2] ?? '' });
       });
