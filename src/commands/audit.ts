@@ -1,6 +1,6 @@
-import { ConfigError, loadInventory } from '../config/load.js';
 import { AuditLog, defaultAuditPath, type AuditEntry } from '../services/audit.js';
 import { expandHome } from '../services/runtime.js';
+import { optionalInventory } from './io.js';
 import { EXIT, UsageError, type CommandContext, type Subcommand } from './types.js';
 
 // `mvm-tui audit [--json]`: what was changed, by whom, with the exact command. Needs no connection; without
@@ -30,17 +30,9 @@ export const auditCommand: Subcommand = {
   options: { json: { type: 'boolean' } },
   async run(ctx: CommandContext): Promise<number> {
     if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
-    let path = defaultAuditPath();
-    try {
-      const inv = await loadInventory({ config: ctx.global.config });
-      if (inv.auditLog) path = expandHome(inv.auditLog);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      if (!e.missing || ctx.global.config) {
-        ctx.stderr.write(e.message + '\n');
-        return EXIT.usage;
-      }
-    }
+    const inv = await optionalInventory(ctx);
+    if (typeof inv === 'number') return inv;
+    const path = inv?.auditLog ? expandHome(inv.auditLog) : defaultAuditPath();
     const entries = await new AuditLog(path).read();
     if (ctx.values.json) {
       for (const e of entries) ctx.stdout.write(JSON.stringify(e) + '\n');

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
 import { STARTER_CONFIG } from '../config/example.js';
-import { ConfigError, configPath, loadInventory } from '../config/load.js';
+import { configPath, loadInventory } from '../config/load.js';
+import { openOrExit } from './io.js';
 import { EXIT, UsageError, type CommandContext, type Subcommand } from './types.js';
 
 export const configCheck: Subcommand = {
@@ -12,16 +13,8 @@ export const configCheck: Subcommand = {
   options: { json: { type: 'boolean' } },
   async run(ctx: CommandContext): Promise<number> {
     if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
-    let inv;
-    try {
-      inv = await loadInventory({ config: ctx.global.config, readOnly: ctx.global.readOnly });
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        ctx.stderr.write(e.message + '\n');
-        return EXIT.usage;
-      }
-      throw e;
-    }
+    const inv = await openOrExit(ctx, (g) => loadInventory({ config: g.config, readOnly: g.readOnly }));
+    if (typeof inv === 'number') return inv;
     ctx.stdout.write(ctx.values.json ? JSON.stringify(inv, null, 2) + '\n' : stringify(inv, { lineWidth: 0 }));
     const vms = inv.hosts.reduce((n, h) => n + h.vms.length, 0);
     ctx.stderr.write(`${inv.source}: ok (${inv.hosts.length} host${inv.hosts.length === 1 ? '' : 's'}, ${vms} VM${vms === 1 ? '' : 's'})\n`);

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import { ConfigError } from '../config/load.js';
+import { ConfigError, loadInventory } from '../config/load.js';
+import type { Inventory } from '../config/types.js';
 import type { CommandContext, GlobalOptions } from './types.js';
 import { EXIT } from './types.js';
 
@@ -36,5 +37,18 @@ export async function openOrExit<R>(ctx: CommandContext, open: (global: GlobalOp
       return EXIT.usage;
     }
     throw e;
+  }
+}
+
+/** For commands that work without an inventory (audit, keys): null when the default file does not exist;
+ *  a broken file, or a named one that is missing, is printed and gives exit 2. */
+export async function optionalInventory(ctx: CommandContext): Promise<Inventory | null | number> {
+  try {
+    return await loadInventory({ config: ctx.global.config, readOnly: ctx.global.readOnly });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    if (e.missing && !ctx.global.config) return null;
+    ctx.stderr.write(e.message + '\n');
+    return EXIT.usage;
   }
 }
