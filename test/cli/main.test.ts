@@ -1,14 +1,21 @@
-import { PassThrough } from 'node:stream';
+import { captured } from '../helpers/command-context.js';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
 
 function io() {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const text = { out: '', err: '' };
-  out.on('data', (d) => (text.out += String(d)));
-  err.on('data', (d) => (text.err += String(d)));
-  return { io: { stdout: out, stderr: err }, text };
+  const out = captured();
+  const err = captured();
+  return {
+    io: { stdout: out.stream, stderr: err.stream },
+    text: {
+      get out() {
+        return out.text();
+      },
+      get err() {
+        return err.text();
+      },
+    },
+  };
 }
 
 describe('mvm-tui argument handling', () => {

@@ -1,20 +1,14 @@
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditCommand } from '../../src/commands/audit.js';
 import type { CommandContext } from '../../src/commands/types.js';
+import { commandContext } from '../helpers/command-context.js';
 import { AuditLog, type AuditEntry } from '../../src/services/audit.js';
 
 function ctx(values: CommandContext['values'] = {}, config?: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d: Buffer) => (o += d.toString()));
-  err.on('data', (d: Buffer) => (e += d.toString()));
-  return { c: { global: { config, readOnly: false, demo: false, acceptNew: false }, args: [], values, stdout: out, stderr: err } as CommandContext, out: () => o, err: () => e };
+  return commandContext({ global: { config }, values });
 }
 
 const entry = (over: Partial<AuditEntry>): AuditEntry => ({

@@ -1,21 +1,14 @@
 import { mkdtemp, readFile, writeFile, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { configCheck, configInit } from '../../src/commands/config.js';
 import type { CommandContext, GlobalOptions } from '../../src/commands/types.js';
+import { commandContext } from '../helpers/command-context.js';
 
 function ctx(global: Partial<GlobalOptions>, values: CommandContext['values'] = {}, args: string[] = []) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d: Buffer) => (o += d.toString()));
-  err.on('data', (d: Buffer) => (e += d.toString()));
-  const c: CommandContext = { global: { readOnly: false, demo: false, acceptNew: false, ...global }, args, values, stdout: out, stderr: err };
-  return { c, out: () => o, err: () => e };
+  return commandContext({ global, values, args });
 }
 
 let dir: string;

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogsCommand, resolveLogTarget } from '../../src/commands/logs.js';
 import { UsageError, type CommandContext } from '../../src/commands/types.js';
@@ -8,6 +7,7 @@ import { inventorySchema } from '../../src/config/schema.js';
 import { MemoryAudit, type AuditLog } from '../../src/services/audit.js';
 import { ActionGuard } from '../../src/services/guard.js';
 import type { Runtime } from '../../src/services/runtime.js';
+import { commandContext } from '../helpers/command-context.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
 
 const REAL = readFileSync(new URL('../fixtures/journalctl/lab-f-json-vm1-heartbeats.txt', import.meta.url), 'utf8').trim().split('\n');
@@ -36,14 +36,8 @@ function harness(values: CommandContext['values'], args: string[]) {
   };
   let interrupt: (() => void) | undefined;
   const cmd = createLogsCommand({ open: async () => rt, onInterrupt: (stop) => ((interrupt = stop), () => (interrupt = undefined)) });
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += String(d)));
-  err.on('data', (d) => (stderr += String(d)));
-  const ctx: CommandContext = { global: { readOnly: false, demo: false, acceptNew: false }, args, values, stdout: out, stderr: err };
-  return { t, cmd, ctx, out: () => stdout, err: () => stderr, interrupt: () => interrupt?.(), closed: () => closed };
+  const { c: ctx, out, err } = commandContext({ args, values });
+  return { t, cmd, ctx, out, err, interrupt: () => interrupt?.(), closed: () => closed };
 }
 
 const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
