@@ -2,14 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseInventoryText } from '../../src/config/load.js';
-import { splitSections } from '../../src/host/gather.js';
 import { hostStatusSchema } from '../../src/model/status.js';
-import * as P from '../../src/parsers/index.js';
-import { parseCominStatus } from '../../src/parsers/comin.js';
-import { parseUnitState } from '../../src/services/actions.js';
 import { fetchHostStatus } from '../../src/services/status.js';
-import { parseKnownHosts } from '../../src/ssh/known-hosts.js';
-import { parseJump, parseLine } from '../../src/ssh/ssh-config.js';
+import { PARSERS } from '../helpers/parsers.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
 import { fixtures } from '../parsers/fixture.js';
 import { labBaseline, labHost } from '../services/status-fixture.js';
@@ -19,30 +14,6 @@ import { labBaseline, labHost } from '../services/status-fixture.js';
 // None may throw, and each must return within a bounded time, measured here and reported in
 // the README (Reliability and security). test/parsers/never-throw.test.ts covers short random strings and cuts.
 
-const PARSERS: Array<[string, (s: string) => unknown]> = [
-  ['zpool status', (s) => P.parseZpoolStatus(s, [])],
-  ['zpool list', (s) => P.parseZpoolList(s, [])],
-  ['systemctl show', (s) => P.parseSystemctlShow(s, [])],
-  ['is-system-running', (s) => P.parseIsSystemRunning(s, [])],
-  ['failed units', (s) => P.parseFailedUnits(s, [])],
-  ['systemd timestamp', (s) => P.parseSystemdTimestamp(s)],
-  ['journal line', (s) => P.parseJournalJson(s)],
-  ['journal lines', (s) => s.split('\n').map(P.parseJournalJson)],
-  ['ip links', (s) => P.parseIpLinks(s, [])],
-  ['df', (s) => P.parseDf(s, [])],
-  ['zfs get', (s) => P.parseZfsGet(s, [])],
-  ['loadavg', (s) => P.parseLoadavg(s, [])],
-  ['meminfo', (s) => P.parseMeminfo(s, [])],
-  ['readlink', (s) => P.parseReadlink(s, 0)],
-  ['stat links', (s) => P.parseStatLinks(s)],
-  ['human size', (s) => P.parseHumanSize(s)],
-  ['comin status', (s) => parseCominStatus(s)],
-  ['unit settle state', (s) => parseUnitState(s)],
-  ['gather sections', (s) => splitSections(s)],
-  ['known_hosts', (s) => parseKnownHosts(s)],
-  ['ssh_config line', (s) => s.split('\n').map(parseLine)],
-  ['ProxyJump spec', (s) => parseJump(s)],
-];
 
 const REAL = ['zpool', 'systemctl', 'ip', 'df', 'zfs', 'proc', 'journalctl', 'gather', 'comin', 'doctor'].flatMap((d) => fixtures(d).map(([, t]) => t));
 const MB = 1 << 20;
