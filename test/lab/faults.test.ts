@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/config/load.js';
 import type { Inventory } from '../../src/config/types.js';
-import { journalctlCommand } from '../../src/host/journal.js';
 import type { HostStatus } from '../../src/model/status.js';
-import { parseJournalJson, type JournalEntry } from '../../src/parsers/index.js';
+import type { JournalEntry } from '../../src/parsers/index.js';
 import { tailLogs, type TailHandle, type TailState } from '../../src/services/logs/tail.js';
 import { StatusPoller } from '../../src/services/poller.js';
 import type { ConnState, Transport } from '../../src/ssh/types.js';
+import { checkAgainstJournal as checkJournal, heartbeat } from './heartbeats.js';
 import { blackhole, FAULT_UNIT, faultInventory, faultSshdCommand, RUN, sleep, transport, waitFor } from './faults-helpers.js';
 
 // Connection faults against the lab, on a connection of our own (see faults-helpers.ts for how each fault
@@ -28,7 +28,6 @@ const rejections: unknown[] = [];
 const onRejection = (e: unknown) => rejections.push(e);
 
 const ctl = (cmd: string) => control.exec({ host: HOST }, cmd, { timeoutMs: 20_000 });
-const heartbeat = (e: JournalEntry) => /heartbeat (\d+)$/.exec(e.message)?.[1];
 
 function open(backoff = { baseMs: 300, maxMs: 4000 }): Transport {
   const t = transport(finv, { backoff });
@@ -36,25 +35,7 @@ function open(backoff = { baseMs: 300, maxMs: 4000 }): Transport {
   return t;
 }
 
-/** Every heartbeat once and in order per runner invocation, and exactly the journal's entries. */
-async function checkAgainstJournal(got: JournalEntry[]): Promise<{ beats: number }> {
-  const cursors = got.map((e) => e.cursor);
-  expect(new Set(cursors).size).toBe(cursors.length);
-  const runs = new Map<string, number[]>();
-  for (const e of got) {
-    const n = heartbeat(e);
-    if (!n) continue;
-    const inv = String(e.fields._SYSTEMD_INVOCATION_ID ?? '?');
-    runs.set(inv, [...(runs.get(inv) ?? []), Number(n)]);
-  }
-  for (const nums of runs.values()) expect(nums).toEqual(nums.map((_, i) => nums[0]! + i));
-  const r = await ctl(journalctlCommand({ unit: UNIT, afterCursor: cursors[0] }));
-  const truth = r.stdout.split('\n').map(parseJournalJson).filter((e): e is JournalEntry => e !== null).map((e) => e.cursor);
-  const upTo = truth.indexOf(cursors.at(-1)!);
-  expect(upTo).toBeGreaterThanOrEqual(0);
-  expect(cursors.slice(1)).toEqual(truth.slice(0, upTo + 1));
-  return { beats: [...runs.values()].flat().length };
-}
+const checkAgainstJournal = (got: JournalEntry[]) => checkJournal(got, UNIT, ctl);
 
 function follow(t: Transport) {
   const got: JournalEntry[] = [];
