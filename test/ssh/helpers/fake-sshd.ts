@@ -1,5 +1,6 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
+import { generateKey } from '../../../src/demo/server.js';
 import type { Connection as ServerConn, ServerChannel } from 'ssh2';
 
 // A small in-process SSH server on 127.0.0.1 for unit tests of the connection logic: real ssh2 protocol,
@@ -34,7 +35,8 @@ export interface FakeSshdOptions {
 }
 
 export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
-  const host = ssh2.utils.generateKeyPairSync('ed25519');
+  // generateKey retries ssh2's occasional malformed ed25519 key (it failed this test once in CI).
+  const host = generateKey('fake-sshd');
   const allowed = ssh2.utils.parseKey(opts.authorizedKey);
   if (allowed instanceof Error) throw allowed;
   const allowedPub = (Array.isArray(allowed) ? allowed[0]! : allowed).getPublicSSH();
