@@ -11,6 +11,7 @@ want=$(image_hash)
 
 if nspawn_pid >/dev/null && [ "$(cat "$LAB_STATE/hash" 2>/dev/null)" = "$want" ] \
    && [ -s "$LAB_RUN_DIR/inventory.yaml" ] && lab_ssh -o ConnectTimeout=3 true 2>/dev/null; then
+  "$LAB_DIR/live.sh" --running
   log "already up ($(elapsed))"
   exit 0
 fi
@@ -29,6 +30,7 @@ zstd -q -dc "$tarball" | tar -C "$LAB_ROOT" --numeric-owner -xf -
 cat "$LAB_RUN_DIR/id_ed25519.pub" >>"$LAB_ROOT/root/.ssh/authorized_keys"
 cat "$LAB_RUN_DIR/id_ed25519.pub" >>"$LAB_ROOT/etc/lab/vm/authorized_keys"
 "$LAB_DIR/run-files.sh" --early
+"$LAB_DIR/live.sh"
 
 # The namespace: loopback + the veth nspawn adds; no default route, so nothing leaves the machine.
 ip netns add "$LAB_NETNS"
