@@ -1,11 +1,14 @@
-// The `/` filter of a log pane: a regular expression, `!` in front inverts it. An invalid expression
-// never throws: it falls back to a literal substring match and carries a message the pane shows.
+// The `/` filter of a log pane: a regular expression, `!` in front inverts it. An invalid expression, or one
+// that could backtrack for ever (util/safe-regex.ts), never throws: it falls back to a literal substring
+// match and carries a message the pane shows.
+
+import { userRegex, windowed } from '../../util/safe-regex.js';
 
 export interface LogFilter {
   /** The text the user typed. */
   source: string;
   invert: boolean;
-  /** True when the pattern was not a valid regex and is matched literally. */
+  /** True when the pattern was not a valid regex, or was refused, and is matched literally. */
   literal: boolean;
   /** Why the pattern fell back to a literal match, ready to show. */
   error?: string;
@@ -15,39 +18,25 @@ export interface LogFilter {
   ranges(text: string): Array<[number, number]>;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Smart case as in vim/less: all-lowercase patterns ignore case, any capital makes it case-sensitive. */
 export function compileFilter(source: string): LogFilter {
   const invert = source.startsWith('!');
   const pattern = invert ? source.slice(1) : source;
   const flags = pattern === pattern.toLowerCase() ? 'gi' : 'g';
-  let re: RegExp | undefined;
-  let literal = false;
-  let error: string | undefined;
-  if (pattern) {
-    try {
-      re = new RegExp(pattern, flags);
-    } catch (e) {
-      literal = true;
-      error = `invalid regex (${(e as Error).message.replace(/^Invalid regular expression: /, '')}); matching literally`;
-      re = new RegExp(escapeRegExp(pattern), flags);
-    }
-  }
+  // refused or invalid patterns come back as a literal match with the reason (see util/safe-regex.ts)
+  const user = pattern ? userRegex(pattern, flags) : undefined;
   const matches = (text: string): boolean => {
-    if (!re) return true;
-    re.lastIndex = 0;
-    return re.test(text);
+    if (!user) return true;
+    user.re.lastIndex = 0;
+    return user.re.test(windowed(text, user));
   };
   return {
     source,
     invert,
-    literal,
-    error,
-    test: (text) => (re ? matches(text) !== invert : true),
-    ranges: (text) => (re && !invert ? matchRanges(text, re) : []),
+    literal: user?.literal ?? false,
+    error: user?.error,
+    test: (text) => (user ? matches(text) !== invert : true),
+    ranges: (text) => (user && !invert ? matchRanges(windowed(text, user), user.re) : []),
   };
 }
 
