@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 import pkg from './package.json' with { type: 'json' };
+import { thirdPartyLicenses } from './tsup.licenses.js';
 
-// One bundled ESM file keeps start-up near 300 ms (tsc output: ~650 ms).
-// ssh2 (CommonJS with an optional native addon) and react-devtools-core stay external.
+// Ink (with react, react-reconciler, yoga), zod and yaml are bundled into dist/: loading them from node_modules
+// as hundreds of small ESM files cost ~370 ms of start-up. External, as they must be: ssh2 (CommonJS that
+// requires its optional native addon cpu-features) and node-pty (tests only).
 export default defineConfig({
   entry: { cli: 'src/cli.tsx', index: 'src/index.ts' },
   // Types for the package entry (the status schema and parsers scripts import) cost ~20 s: only when packing.
@@ -12,12 +15,43 @@ export default defineConfig({
   platform: 'node',
   outDir: 'dist',
   bundle: true,
+  external: ['ssh2', 'cpu-features', 'node-pty'],
+  noExternal: [/^(?!(ssh2|cpu-features|node-pty)$)/],
   // Split so a subcommand loads only what it uses (measured: --version 1.79 s -> 0.42 s, status --json 2.14 -> 0.95 s under load).
   splitting: true,
   sourcemap: true,
   clean: true,
-  external: ['ssh2', 'react-devtools-core', 'cpu-features'],
   // Production React: development mode costs render time (measured: key-to-frame 77 ms -> 26 ms under a log flood).
   define: { __MVM_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  // Bundled CommonJS (react, react-reconciler, scheduler) calls require(): give the ESM chunks one.
   banner: { js: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" },
+  esbuildOptions(o) {
+    // Smaller files parse faster (start-up); identifiers keep their names so a crash's stack trace stays readable.
+    o.minifyWhitespace = true;
+    o.minifySyntax = true;
+    // Licence headers of bundled code (@license, /*! */) are kept, gathered at the end of each file.
+    o.legalComments = 'eof';
+  },
+  esbuildPlugins: [
+    {
+      // Ink imports ./devtools.js (react-devtools-core, ws) only when DEV=true: a stub that says so instead.
+      name: 'ink-devtools-stub',
+      setup(build) {
+        const stub = new URL('./src/stubs/ink-devtools.ts', import.meta.url).pathname;
+        build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: stub } : undefined));
+      },
+    },
+    {
+      // Yoga's emscripten loader fetch()es its inline base64 WebAssembly whenever fetch exists, which makes Node 20
+      // load undici first (~25 ms of start-up). With fetch shadowed it decodes the same bytes itself.
+      name: 'yoga-no-fetch',
+      setup(build) {
+        build.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => ({
+          contents: `const fetch = undefined;\n${await readFile(args.path, 'utf8')}`,
+          loader: 'js',
+        }));
+      },
+    },
+    thirdPartyLicenses('THIRD-PARTY-LICENSES.txt'),
+  ],
 });
