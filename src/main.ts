@@ -97,8 +97,12 @@ export async function main(argv: string[], io: MainIo = process): Promise<number
   };
   try {
     if (found) return await found.cmd.run({ global, args: parsed.positionals, values: v, stdout, stderr });
-    const { runTui } = await import('./tui.js');
-    return await runTui(global);
+    // The UI's chunk (ink, react: the biggest) loads while the inventory is read and parsed, not after it.
+    const ui = import('./tui.js');
+    const opening = import('./start-runtime.js').then((m) => m.openTuiRuntime(global));
+    opening.catch(() => undefined); // runTui reports it; this only keeps a failed import of ui from leaving it unhandled
+    const { runTui } = await ui;
+    return await runTui(global, opening);
   } catch (e) {
     if (e instanceof UsageError) {
       stderr.write(`mvm-tui: ${e.message}\n`);

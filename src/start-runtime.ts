@@ -1,6 +1,7 @@
 import type { GlobalOptions } from './commands/types.js';
 import { ConfigError } from './config/errors.js';
 import { openRuntime, type Runtime } from './services/runtime.js';
+import { deferredTransport } from './ssh/deferred.js';
 
 // Which runtime the full-screen UI opens: the inventory, or the built-in demo for `--demo` and for a first
 // run with no inventory file at all (a new user sees mvm-tui working before writing any configuration).
@@ -22,6 +23,20 @@ export const DEMO_EXIT_NOTICE =
 
 export type Opener = (global: GlobalOptions) => Promise<Runtime>;
 
+/**
+ * The inventory's runtime with its SSH transport opened on first use (ssh2 and the keys load after the first
+ * frame, when the poller's first refresh asks; the same options as openRuntime's own transport).
+ */
+export function openRealDeferred(global: GlobalOptions): Promise<Runtime> {
+  return openRuntime(global, {
+    transportFactory: (inventory) =>
+      deferredTransport(async () => {
+        const { createSshTransport, ttyPassphrasePrompt } = await import('./ssh/index.js');
+        return createSshTransport(inventory, { acceptNew: global.acceptNew, askPassphrase: process.stdin.isTTY ? ttyPassphrasePrompt() : undefined });
+      }),
+  });
+}
+
 async function openDemo(global: GlobalOptions): Promise<Runtime> {
   // Loaded lazily: the demo server (key generation, the simulated host) costs nothing on a real run.
   const { openDemoRuntime } = await import('./demo/index.js');
@@ -32,7 +47,7 @@ async function openDemo(global: GlobalOptions): Promise<Runtime> {
  * Opens the demo for --demo, or when no --config was given and the default inventory file does not exist.
  * An explicit --config that is missing, or an invalid file, stays an error (ConfigError, exit 2).
  */
-export async function openTuiRuntime(global: GlobalOptions, real: Opener = openRuntime, demo: Opener = openDemo): Promise<TuiRuntime> {
+export async function openTuiRuntime(global: GlobalOptions, real: Opener = openRealDeferred, demo: Opener = openDemo): Promise<TuiRuntime> {
   if (global.demo) return { rt: await demo(global), notice: DEMO_FLAG_NOTICE, exitNotice: DEMO_EXIT_NOTICE };
   try {
     return { rt: await real(global) };

@@ -18,7 +18,7 @@ import { buildKeymap, KeymapError, type Keymap } from './keymap/build.js';
 import { ActionService } from './services/actions.js';
 import { StatusPoller } from './services/poller.js';
 import type { Runtime } from './services/runtime.js';
-import { openTuiRuntime } from './start-runtime.js';
+import { openTuiRuntime, type TuiRuntime } from './start-runtime.js';
 import { createStore, type Store } from './store/store.js';
 
 // The full-screen UI: runtime -> store <- poller, controller with handlers, <App/> on the alternate screen.
@@ -73,14 +73,15 @@ function openInput(): NodeJS.ReadStream {
   }
 }
 
-export async function runTui(global: GlobalOptions): Promise<number> {
+/** `opening` is the runtime being opened (main.ts starts it while this module loads). */
+export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime> = openTuiRuntime(global)): Promise<number> {
   const { stdout, stdin, stderr } = process;
   let rt: Runtime;
   let notice: string | undefined;
   let exitNotice: string | undefined;
   let keymap: Keymap;
   try {
-    ({ rt, notice, exitNotice } = await openTuiRuntime(global));
+    ({ rt, notice, exitNotice } = await opening);
   } catch (e) {
     // A missing default inventory already fell back to the demo; this is a bad or explicitly named file.
     if (e instanceof ConfigError) {
