@@ -16,7 +16,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'nav.up', keys: ['up', 'k'], description: 'Select the VM above', scope: 'grid' },
   { id: 'nav.down', keys: ['down', 'j'], description: 'Select the VM below', scope: 'grid' },
   { id: 'nav.left', keys: ['left', 'h'], description: 'Select the VM to the left', scope: 'grid' },
-  { id: 'nav.right', keys: ['right'], description: 'Select the VM to the right (l opens logs)', scope: 'grid' },
+  { id: 'nav.right', keys: ['right'], description: 'Select the VM to the right (→ only: l opens logs, as in k9s; rebindable)', scope: 'grid' },
   { id: 'nav.first', keys: ['g', 'home'], description: 'Select the first VM', scope: 'grid' },
   { id: 'nav.last', keys: ['G', 'end'], description: 'Select the last VM', scope: 'grid' },
   { id: 'vm.mark', keys: ['space'], description: 'Mark or unmark the VM (actions apply to all marked VMs)', scope: 'grid', hint: 'mark' },

@@ -87,6 +87,14 @@ describe('rebinding from the inventory', () => {
     expect(km.resolve('grid', 'ctrl-g')?.id).toBe('app.help');
   });
 
+  it('a vim user can take l back for moving right, logs staying on enter (the README shows this)', () => {
+    const km = buildKeymap({ keys: { 'nav.right': ['right', 'l'], 'log.open': 'return' } });
+    expect(['h', 'j', 'k', 'l'].map((k) => km.resolve('grid', k)?.id)).toEqual(['nav.left', 'nav.down', 'nav.up', 'nav.right']);
+    expect(km.resolve('grid', 'return')?.id).toBe('log.open');
+    // without moving logs off l, the clash is refused at start
+    expect(() => buildKeymap({ keys: { 'nav.right': ['right', 'l'] } })).toThrow(/key "l" is bound to both/);
+  });
+
   it('accepts the usual spellings of keys', () => {
     expect(normalizeKey('Ctrl+R')).toBe('ctrl-r');
     expect(normalizeKey('C-x')).toBe('ctrl-x');
