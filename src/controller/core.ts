@@ -1,4 +1,5 @@
 import { paletteMatches } from '../keymap/visible.js';
+import { filterProblem } from '../store/filter.js';
 import { moveSelection, selectReadOnly, selectSelected, type Move } from '../store/selectors.js';
 import type { Controller } from './controller.js';
 
@@ -23,7 +24,7 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
     else if (ui.palette) d({ type: 'ui/paletteClose' });
     else if (ui.help.open) d({ type: 'ui/helpClose' });
     else if (ui.filter.editing) d({ type: 'ui/filterCancel' });
-    else c.quit();
+    else return c.run('app.quit'); // through app.quit, so a deploy running in the background is asked about
   });
   if (deps.refresh) {
     const refresh = deps.refresh;
@@ -55,6 +56,8 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
   });
   c.register('filter.apply', () => {
     d({ type: 'ui/filterApply' });
+    const problem = filterProblem(store.getState().ui.filter.text);
+    if (problem) c.status(`filter: ${problem}`, 'warn');
     const sel = selectSelected(store.getState());
     if (sel) d({ type: 'ui/select', ref: sel });
   });
@@ -65,6 +68,8 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
   c.register('help.up', () => d({ type: 'ui/helpScroll', delta: -3 }));
 
   c.register('dialog.confirm', () => c.answerDialog(true));
+  // enter confirms, except in a y/N question, where only y does (an enter typed by habit must not cancel a deploy)
+  c.register('dialog.enter', () => c.answerDialog(!store.getState().ui.dialog?.defaultNo));
   c.register('dialog.cancel', () => c.answerDialog(false));
   c.register('prompt.submit', () => c.answerDialog(true));
   c.register('prompt.cancel', () => c.answerDialog(false));

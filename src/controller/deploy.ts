@@ -14,7 +14,12 @@ import type { PluginContext } from './plugins.js';
 // the exact command, then the output streams into the deploy pane. One run at a time; it lives in the store,
 // so closing the pane leaves it running (the status line says so) and D/u show it again. Ctrl-C in the pane
 // asks, then aborts (the service closes the channel or signals the process group). A successful update whose
-// runner now differs from the booted one offers the restart that applies it.
+// runner now differs from the booted one offers the restart that applies it. Quitting (q, or Ctrl-C on the
+// grid) while a run goes on asks first (y/N); yes cancels it as Ctrl-C in the pane does, waits for its end
+// (so the audit log records it as cancelled), then quits.
+
+/** How long quitting waits for a cancelled run to end (a local one is SIGKILLed 5 s after its SIGTERM). */
+export const QUIT_WAIT_MS = 10_000;
 
 export interface DeployDeps {
   deploy(host: string, opts: RunOptions): Promise<RunResult>;
@@ -31,6 +36,8 @@ export interface DeployDeps {
   now?(): number;
   /** How often streamed lines are handed to the store (ms). */
   flushMs?: number;
+  /** How long quitting waits for a cancelled run to end (ms). */
+  quitWaitMs?: number;
 }
 
 /** The real deps: the ActionService behind the runtime's guard (read-only refusal and audit happen there). */
@@ -66,13 +73,21 @@ export function commandLines(cmd: string, width = 70): string[] {
   return out;
 }
 
-export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => void {
+export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => Promise<void> {
   const { store } = c;
   const d = store.dispatch;
   const now = deps.now ?? Date.now;
   const st = () => store.getState().deploy;
   let seq = 0;
   let abort: AbortController | null = null;
+  /** Settles when the current run has ended (its outcome is in the store and the audit log). */
+  let ended: Promise<void> = Promise.resolve();
+  let markEnded = () => {};
+  const waitEnded = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise((r) => (timer = setTimeout(r, deps.quitWaitMs ?? QUIT_WAIT_MS)))]);
+    clearTimeout(timer);
+  };
 
   const showPane = (run: Pick<DeployRun, 'kind' | 'host' | 'vms'>) =>
     d({ type: 'ui/paneOpen', pane: { id: DEPLOY_PANE, kind: 'deploy', scope: 'deploy', title: describeDeploy(run) } });
@@ -113,6 +128,7 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => v
   const start = (run: Omit<DeployRun, 'phase' | 'code' | 'durationMs' | 'lastLines' | 'summary' | 'cancelling' | 'id' | 'startedAt'>) => {
     const id = ++seq;
     abort = new AbortController();
+    ended = new Promise((r) => (markEnded = r));
     setOffer([]);
     d({ type: 'deploy/start', run: { ...run, id, startedAt: now() } });
     showPane(run);
@@ -123,6 +139,7 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => v
     const phase = runOutcome(r);
     d({ type: 'deploy/end', id, phase, code: r.code, signal: r.signal, durationMs: r.durationMs, lastLines: r.lastLines, summary });
     abort = null;
+    markEnded();
     const what = describeDeploy(run);
     // said in words too, so it reads without colour
     const text = phase === 'ok' ? `${what}: ${summary}` : phase === 'cancelled' ? `${what}: CANCELLED, ${summary}` : `${what}: FAILED, ${summary}`;
@@ -258,6 +275,45 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => v
   const offDown = c.register('deploy.down', () => d({ type: 'deploy/scroll', delta: 1 }));
   const offEnd = c.register('deploy.end', () => d({ type: 'deploy/follow' }));
 
+  /** The running run and its abort, still current after a question was answered; else null. */
+  const stillRunning = (run: DeployRun, ctl: AbortController | null) => (ctl && st().run?.id === run.id && deployRunning(st()) ? ctl : null);
+  /** What Ctrl-C in the pane and quitting both do on a yes. */
+  const cancel = (run: DeployRun, ctl: AbortController) => {
+    d({ type: 'deploy/cancelling', id: run.id });
+    c.status(`cancelling the ${describeDeploy(run)}...`, 'warn');
+    ctl.abort();
+  };
+
+  // Quitting would end a run unseen (the UI's cleanup aborts it): ask first, y/N.
+  const prevQuit = c.handler('app.quit');
+  const offQuit = c.register('app.quit', async (ctx) => {
+    const run = st().run;
+    if (run?.cancelling) {
+      // already being cancelled (Ctrl-C in the pane, or a quit already said yes): nothing left to ask
+      c.status(`the ${describeDeploy(run)} is being cancelled; quitting when it has stopped...`, 'warn');
+      await waitEnded();
+    } else if (run && deployRunning(st())) {
+      const ctl = abort;
+      const what = run.kind === 'deploy' ? 'A deploy' : `A runner update of ${run.vms.join(', ')}`;
+      const asked = c.confirm({
+        title: `${what} is running on ${run.host}: quit and cancel it? y/N`,
+        lines: [`y cancels it where it is (${run.kind === 'deploy' ? 'the system may be half switched' : 'the old runner stays'}), then quits.`, 'n or enter: keep it running (D shows it).'],
+        danger: true,
+      });
+      const dialog = store.getState().ui.dialog;
+      if (dialog) d({ type: 'ui/dialogDefaultNo', id: dialog.id });
+      if (!(await asked)) return;
+      const live = stillRunning(run, ctl);
+      if (live) {
+        cancel(run, live);
+        c.status(`cancelling the ${describeDeploy(run)}; quitting when it has stopped...`, 'warn');
+        await waitEnded();
+      }
+    }
+    if (prevQuit) return prevQuit(ctx);
+    c.quit();
+  });
+
   // Ctrl-C in the focused deploy pane asks to cancel the run; anywhere else it does what it did before.
   const prevInterrupt = c.handler('app.interrupt');
   const offInterrupt = c.register('app.interrupt', async (ctx) => {
@@ -268,20 +324,23 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => v
     if (!front && ui.activePane === DEPLOY_PANE && run && deployRunning(s.deploy)) {
       const ctl = abort;
       const ok = await c.confirm({ title: `Cancel the ${describeDeploy(run)}?`, lines: [`It is stopped where it is: ${run.kind === 'deploy' ? 'the system may be half switched' : 'the old runner stays'}.`], danger: true });
-      if (!ok || !ctl || st().run?.id !== run.id || !deployRunning(st())) return;
-      d({ type: 'deploy/cancelling', id: run.id });
-      c.status(`cancelling the ${describeDeploy(run)}...`, 'warn');
-      ctl.abort();
+      const live = ok ? stillRunning(run, ctl) : null;
+      if (live) cancel(run, live);
       return;
     }
     if (prevInterrupt) return prevInterrupt(ctx);
-    c.quit();
+    return c.run('app.quit');
   });
 
-  return () => {
+  // The UI's cleanup on any way out (quit, SIGTERM/SIGHUP): a run still going is cancelled, and its end awaited
+  // (bounded) so the audit log records it before the connections close.
+  return async () => {
+    const running = abort !== null;
     abort?.abort();
-    for (const off of [offDeploy, offUpdate, offRestart, offClose, offUp, offDown, offEnd, offInterrupt]) off();
+    for (const off of [offDeploy, offUpdate, offRestart, offClose, offUp, offDown, offEnd, offInterrupt, offQuit]) off();
     if (prevInterrupt) c.register('app.interrupt', prevInterrupt);
+    if (prevQuit) c.register('app.quit', prevQuit);
+    if (running) await waitEnded();
   };
 }
 

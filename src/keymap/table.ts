@@ -6,7 +6,7 @@ import type { CommandSpec } from './types.js';
 // `controller.register(id, handler)` where its work lives.
 export const COMMANDS: readonly CommandSpec[] = [
   // global
-  { id: 'app.quit', keys: ['q'], description: 'Quit mvm-tui', scope: 'global', hint: 'quit' },
+  { id: 'app.quit', keys: ['q'], description: 'Quit mvm-tui (asks y/N first while a deploy or runner update runs)', scope: 'global', hint: 'quit' },
   { id: 'app.help', keys: ['?'], description: 'Show the keys of every view', scope: 'global', hint: 'help' },
   { id: 'app.palette', keys: [':'], description: 'Command palette: run any command by name', scope: 'global', hint: 'cmd' },
   { id: 'app.interrupt', keys: ['ctrl-c'], description: 'Cancel what runs in front (dialog, deploy), or quit', scope: 'global' },
@@ -39,7 +39,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'pane.next', keys: ['tab'], description: 'Move to the next pane', scope: 'grid' },
 
   // confirmation dialog (y/n) and typed confirmation
-  { id: 'dialog.confirm', keys: ['y', 'return'], description: 'Confirm', scope: 'dialog', hint: 'yes' },
+  { id: 'dialog.confirm', keys: ['y'], description: 'Confirm', scope: 'dialog', hint: 'yes' },
+  { id: 'dialog.enter', keys: ['return'], description: 'Confirm; cancel when the question ends y/N (quitting during a deploy)', scope: 'dialog' },
   { id: 'dialog.cancel', keys: ['n', 'escape'], description: 'Cancel', scope: 'dialog', hint: 'no' },
   { id: 'prompt.submit', keys: ['return'], description: 'Confirm what you typed', scope: 'prompt', hint: 'confirm' },
   { id: 'prompt.cancel', keys: ['escape'], description: 'Cancel', scope: 'prompt', hint: 'cancel' },

@@ -61,6 +61,7 @@ describe('resolving keys by focus', () => {
   it('modal scopes own the keyboard except ctrl-c', () => {
     expect(km.resolve('dialog', 'q')).toBeUndefined();
     expect(km.resolve('dialog', 'y')?.id).toBe('dialog.confirm');
+    expect(km.resolve('dialog', 'return')?.id).toBe('dialog.enter'); // confirms, except in a y/N question
     expect(km.resolve('dialog', 'ctrl-c')?.id).toBe('app.interrupt');
     expect(km.resolve('help', 'q')?.id).toBe('help.close');
   });

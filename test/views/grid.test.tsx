@@ -94,6 +94,17 @@ describe('the VM grid', () => {
     await r.press('escape');
     expect(await r.waitFor('vm5')).toContain('vm1');
   });
+
+  it('a filter that could backtrack for ever is matched literally, and the status line says why', async () => {
+    const { r } = start({ cols: 120 });
+    await r.waitFor('vm5');
+    await r.press('/');
+    await r.type('(v+)+1');
+    await r.press('return');
+    const f = await r.waitFor('regex refused');
+    expect(f).toMatch(/filter: regex refused: a repeated group/);
+    expect(f).not.toMatch(/\bvm1\b/); // as text, "(v+)+1" is in no name
+  });
 });
 
 describe('help', () => {
