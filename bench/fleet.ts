@@ -2,30 +2,32 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Inventory } from '../src/config/types.js';
+import type { HostStatus } from '../src/model/status.js';
 import type { Runtime } from '../src/services/runtime.js';
 import { StatusPoller } from '../src/services/poller.js';
 import { fetchHostStatus } from '../src/services/status.js';
-import { gatherSections, renderGatherScript } from '../src/host/gather.js';
-import type { Transport } from '../src/ssh/types.js';
-import { INVENTORY, OUT } from './lib/env.js';
+import { INVENTORY, load, OUT } from './lib/env.js';
 import { openLab } from './lib/lab.js';
+import { captureGather, fleetDown, fleetUp, replayCpuMs, setReplayMs, writeReplayInventory } from './lib/replay-fleet.js';
 import { median, ms, p95, ratio, sleep, table, target, timed } from './lib/stats.js';
 
-// 5. Fleet: 20 hypervisors x 10 VMs vs. one. Simulated: an inventory that lists the lab hypervisor 20 times
-// under different names (each its own ssh2 connection), each with vm1..vm10, where vm1..vm5 are the lab's
-// and vm6..vm10 do not exist (units not found, no runner links, probes fail at once: no route). All 20
-// refreshes run on the same 2-core lab box, so its CPU is shared 20 ways: a real fleet is 20 machines.
-// Then the app's CPU share with StatusPoller at its default interval for 30 s.
+// 5. Fleet: 20 hypervisors x 10 VMs vs. one, each host with vm1..vm10 (vm1..vm5 are the lab's, vm6..vm10 do
+// not exist: units not found, no runner links). Two simulations:
+// - replay fleet (bench/lib/replay-fleet.ts, test/lab/fleet-up.sh): 20 real sshd in their own network
+//   namespaces answer with the lab's captured gather output after the lab's measured script time, as 20
+//   machines running their scripts in parallel would; one host measured the same way is the baseline.
+// - the lab box: the one lab hypervisor listed 20 times, so 20 scripts share its 2 cores (a worst case).
+// Then the app's CPU share with StatusPoller at its default interval on the replay fleet.
 
 const HOSTS = 20;
 const VMS = 10;
 const ROUNDS = 10;
 const CPU_MS = 30_000;
+const vms = Array.from({ length: VMS }, (_, i) => ({ name: `vm${i + 1}` }));
 
-function writeInventory(name: string, hosts: number): string {
+function writeLabInventory(name: string, hosts: number): string {
   const inv = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown>> };
   const lab = inv.hosts[0]!;
-  const vms = Array.from({ length: VMS }, (_, i) => ({ name: `vm${i + 1}` }));
   inv.hosts = Array.from({ length: hosts }, (_, i) => ({ ...lab, name: `lab${String(i + 1).padStart(2, '0')}`, vms }));
   const path = join(OUT, name);
   writeFileSync(path, `# Written by bench/fleet.ts: the lab hypervisor listed ${hosts} time(s), ${VMS} VMs each.\n${stringify(inv)}`);
@@ -33,6 +35,32 @@ function writeInventory(name: string, hosts: number): string {
 }
 
 const refreshAll = (rt: Runtime) => Promise.all(rt.inventory.hosts.map((h) => fetchHostStatus(rt.transport, h)));
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+/** What a user sees of a host: a replay host must show what the lab showed. */
+const shape = (h: HostStatus) => JSON.stringify([h.reachable, h.system.state, h.pools.map((p) => `${p.name} ${p.health}`), h.vms.map((v) => `${v.name} ${v.active}/${v.sub} ${v.runner} ${v.bridge}`)]);
+
+interface Rows {
+  one: number[];
+  all: number[];
+  /** This process's CPU per fleet refresh. */
+  clientCpu: number[];
+  failed: number;
+}
+
+/** `rounds` refreshes of one host, then of all of `fleet`, alternating, so both see the same load. */
+async function compare(one: Runtime, fleet: Runtime, rounds: number, each?: () => void): Promise<Rows> {
+  const r: Rows = { one: [], all: [], clientCpu: [], failed: 0 };
+  for (let i = 0; i < rounds; i++) {
+    r.one.push((await timed(() => refreshAll(one))).ms);
+    const c0 = process.cpuUsage();
+    const b = await timed(() => refreshAll(fleet));
+    r.clientCpu.push(cpuMs(process.cpuUsage(c0)));
+    r.failed += b.value.filter((h) => !h.reachable).length;
+    r.all.push(b.ms);
+    each?.();
+  }
+  return r;
+}
 
 async function cpuShare(inv: Inventory, rt: Runtime): Promise<{ share: number; statuses: number; intervalMs: number }> {
   let statuses = 0;
@@ -43,76 +71,84 @@ async function cpuShare(inv: Inventory, rt: Runtime): Promise<{ share: number; s
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await sleep(CPU_MS);
-  const c = process.cpuUsage(c0);
-  const wall = performance.now() - t0;
+  const share = cpuMs(process.cpuUsage(c0)) / (performance.now() - t0);
   poller.stop();
-  return { share: (c.user + c.system) / 1000 / wall, statuses, intervalMs: inv.refreshMs };
+  return { share, statuses, intervalMs: inv.refreshMs };
 }
 
-export async function benchFleet(): Promise<void> {
-  const fleet = await openLab(writeInventory('fleet-20x10.yaml', HOSTS));
-  const one = await openLab(writeInventory('fleet-1x10.yaml', 1));
-  try {
-    await refreshAll(fleet); // 20 connections up
-    await refreshAll(one);
-    const f: number[] = [];
-    const s: number[] = [];
-    const clientCpu: number[] = [];
-    let unreachable = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      const a = await timed(() => refreshAll(one));
-      s.push(a.ms);
-      const c0 = process.cpuUsage();
-      const b = await timed(() => refreshAll(fleet));
-      const c = process.cpuUsage(c0);
-      clientCpu.push((c.user + c.system) / 1000);
-      unreachable += b.value.filter((h) => !h.reachable).length;
-      f.push(b.ms);
-    }
-    // The client's share alone: every host's script replaced by `cat` of one recorded output, so the lab
-    // box does next to nothing and what is left is ssh2, 20 channels and parsing here.
-    const recorded = '/tmp/mvm-bench-gather.txt';
-    const script = renderGatherScript(gatherSections(fleet.inventory.hosts[0]!));
-    await fleet.transport.exec({ host: fleet.inventory.hosts[0]!.name }, `{\n${script}} > ${recorded} 2>&1`);
-    const replay = (t: Transport): Transport => ({ ...t, exec: (target, _cmd, o) => t.exec(target, `cat ${recorded}`, o) });
-    const fc: number[] = [];
-    const sc: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      sc.push((await timed(() => Promise.all(one.inventory.hosts.map((h) => fetchHostStatus(replay(one.transport), h))))).ms);
-      fc.push((await timed(() => Promise.all(fleet.inventory.hosts.map((h) => fetchHostStatus(replay(fleet.transport), h))))).ms);
-    }
-    await fleet.transport.exec({ host: fleet.inventory.hosts[0]!.name }, `rm -f ${recorded}`);
+const row = (what: string, xs: number[], base: number[]) => [what, ms(median(xs)), ms(p95(xs)), String(xs.length), xs === base ? '1x' : ratio(median(xs), median(base))];
+const header = ['', 'median', 'p95', 'n', 'vs one host'];
 
-    // The same 20 hosts one after another: what the concurrency buys.
-    const seq: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      seq.push((await timed(async () => {
-        for (const h of fleet.inventory.hosts) await fetchHostStatus(fleet.transport, h);
-      })).ms);
-    }
-    const r = median(f) / median(s);
-    console.log(`  ${HOSTS} hosts x ${VMS} VMs = ${HOSTS * VMS} VMs on ${HOSTS} connections (vm6..vm10 do not exist)${unreachable ? `; ${unreachable} host refreshes failed` : ''}`);
-    console.log(
-      table([
-        ['', 'median', 'p95', 'n', 'vs one host'],
-        [`one host x ${VMS} VMs`, ms(median(s)), ms(p95(s)), String(s.length), '1x'],
-        [`${HOSTS} hosts x ${VMS} VMs, all at once`, ms(median(f)), ms(p95(f)), String(f.length), ratio(median(f), median(s))],
-        [`${HOSTS} hosts x ${VMS} VMs, one after another`, ms(median(seq)), ms(p95(seq)), String(seq.length), ratio(median(seq), median(s))],
-        ['one host, script replaced by cat of its output', ms(median(sc)), ms(p95(sc)), String(sc.length), '1x'],
-        [`${HOSTS} hosts, script replaced by cat, all at once`, ms(median(fc)), ms(p95(fc)), String(fc.length), ratio(median(fc), median(sc))],
-      ]),
-    );
-    console.log(`  this process's CPU per fleet refresh: median ${ms(median(clientCpu))} (the rest is the lab box running 20 scripts on 2 cores)`);
-    console.log(target('fleet refresh < 1.5x one host (all 20 run on one 2-core box here)', r < 1.5));
-    console.log(target('fleet refresh < 1.5x one host, client side alone (cat replay)', median(fc) / median(sc) < 1.5));
+async function replayFleet(): Promise<void> {
+  const lab = await openLab(writeLabInventory('fleet-1x10.yaml', 1));
+  let cap;
+  let labShape: string;
+  try {
+    labShape = shape(await fetchHostStatus(lab.transport, lab.inventory.hosts[0]!));
+    cap = await captureGather(lab, lab.inventory.hosts[0]!);
+  } finally {
+    await lab.close();
+  }
+  console.log(`  replay fleet: ${HOSTS} sshd (OpenSSH, own network namespace each) answer the gather script with the lab's output`);
+  console.log(`  (${(cap.output.length / 1024).toFixed(1)} KiB) after the lab's script time, median ${ms(cap.scriptMs)} of ${cap.runs.length} runs on the lab`);
+  console.log(`  (${cap.runs.map((x) => x.toFixed(0)).join(', ')} ms), slept rather than spent; VM probes ${ms(cap.probeMs)}; no network delay (no netem here)`);
+  fleetUp(HOSTS, cap);
+  const fleet = await openLab(writeReplayInventory('replay-20x10.yaml', HOSTS, vms));
+  const one = await openLab(writeReplayInventory('replay-1x10.yaml', 1, vms));
+  try {
+    const first = await refreshAll(fleet); // 20 connections up
+    await refreshAll(one);
+    const same = first.every((h) => shape(h) === labShape);
+    console.log(`  every replay host shows what the lab shows (units, pools, links): ${same ? 'yes' : `NO: ${shape(first[0]!)}`}`);
+    const c0 = replayCpuMs();
+    const w = await compare(one, fleet, ROUNDS);
+    const replayCpu = (replayCpuMs() - c0) / ROUNDS; // the 1-host refreshes included: 21 per round
+    setReplayMs(0, 0);
+    const z = await compare(one, fleet, ROUNDS);
+    setReplayMs(cap.scriptMs, cap.probeMs);
+    console.log(table([
+      header,
+      row(`one replay host x ${VMS} VMs`, w.one, w.one),
+      row(`${HOSTS} replay hosts x ${VMS} VMs, all at once`, w.all, w.one),
+      row('one replay host, script time 0', z.one, z.one),
+      row(`${HOSTS} replay hosts, script time 0, all at once`, z.all, z.one),
+    ]));
+    const failed = w.failed + z.failed;
+    if (failed) console.log(`  ${failed} host refreshes FAILED`);
+    console.log(`  CPU per fleet refresh: this process median ${ms(median(w.clientCpu))}; the ${HOSTS} replay sshd ~${ms(replayCpu)} (same 2 cores)`);
+    console.log(target(`fleet refresh < 1.5x one host (replay fleet, ${load()})`, median(w.all) / median(w.one) < 1.5));
     const c1 = await cpuShare(one.inventory, one);
     const cf = await cpuShare(fleet.inventory, fleet);
     console.log(`  CPU of this process with StatusPoller at the default interval (${cf.intervalMs} ms, VM probes every 10 s), ${CPU_MS / 1000} s:`);
-    console.log(`    one host:  ${(c1.share * 100).toFixed(1)}% of a core (${c1.statuses} statuses)`);
-    console.log(`    ${HOSTS} hosts: ${(cf.share * 100).toFixed(1)}% of a core (${cf.statuses} statuses)`);
+    console.log(`    one replay host:  ${(c1.share * 100).toFixed(1)}% of a core (${c1.statuses} statuses)`);
+    console.log(`    ${HOSTS} replay hosts: ${(cf.share * 100).toFixed(1)}% of a core (${cf.statuses} statuses)`);
     console.log(target('fleet CPU < 5% of a core', cf.share < 0.05));
   } finally {
     await fleet.close();
     await one.close();
+    fleetDown();
   }
+}
+
+/** The lab hypervisor listed 20 times: 20 scripts on its 2 cores at once (which the client shares too). */
+async function labBox(): Promise<void> {
+  const fleet = await openLab(writeLabInventory('fleet-20x10.yaml', HOSTS));
+  const one = await openLab(writeLabInventory('fleet-1x10.yaml', 1));
+  try {
+    await refreshAll(fleet);
+    await refreshAll(one);
+    const r = await compare(one, fleet, ROUNDS);
+    console.log(`  the one 2-core lab box listed ${HOSTS} times (20 scripts at once on 2 cores: not a fleet, a worst case)`);
+    console.log(table([header, row(`lab host x ${VMS} VMs`, r.one, r.one), row(`lab host listed ${HOSTS} times, all at once`, r.all, r.one)]));
+    if (r.failed) console.log(`  ${r.failed} host refreshes FAILED`);
+    console.log(`  this process's CPU per such refresh: median ${ms(median(r.clientCpu))}`);
+  } finally {
+    await fleet.close();
+    await one.close();
+  }
+}
+
+export async function benchFleet(): Promise<void> {
+  await replayFleet();
+  await labBox();
 }

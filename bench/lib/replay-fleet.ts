@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { HostConfig } from '../../src/config/types.js';
+import { gatherSections, renderGatherScript } from '../../src/host/gather.js';
+import { nestedCommand } from '../../src/ssh/nested.js';
+import type { Runtime } from '../../src/services/runtime.js';
+import { INVENTORY, OUT, ROOT } from './env.js';
+import { labSh } from './lab.js';
+import { median } from './stats.js';
+
+// The replay fleet (test/lab/fleet-up.sh): N real sshd, each in its own network namespace, that answer the
+// gather script with the lab hypervisor's captured output after the lab's measured script time. What it
+// models: N hypervisors that each run their script on their own CPU, in parallel. What it does not: their
+// sshd, fork and `cat` still run on this machine's 2 cores (measured: replayCpuMs), and there is no network
+// delay (netem is not in this kernel), so the numbers are a lower bound on a real fleet's time per refresh.
+
+export const FLEET_DIR = '/run/mvm-tui-fleet';
+const addr = (k: number) => `192.168.77.${100 + k}`;
+
+export interface Capture {
+  /** The gather script's output on the lab hypervisor, for `host`'s VMs. */
+  output: string;
+  /** Its run time on the lab hypervisor (median of `runs`, measured there, not over the network). */
+  scriptMs: number;
+  runs: number[];
+  /** One nested VM probe (`ssh ... vm1 true`) timed on the lab hypervisor. */
+  probeMs: number;
+}
+
+/** Runs `host`'s gather script on the lab `runs` times, timing it on the lab side. */
+export async function captureGather(rt: Runtime, host: HostConfig, runs = 7): Promise<Capture> {
+  const script = renderGatherScript(gatherSections(host));
+  const times: number[] = [];
+  let output = '';
+  for (let i = 0; i < runs; i++) {
+    const r = await rt.transport.exec({ host: host.name }, `s=$(date +%s%N)\n{\n${script}}\necho "@@took $(( ($(date +%s%N) - s) / 1000 ))" >&2\n`, { timeoutMs: 60_000 });
+    const took = /@@took (\d+)/.exec(r.stderr);
+    if (!took) throw new Error(`capture: no timing from the lab (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
+    times.push(Number(took[1]) / 1000);
+    output = r.stdout;
+  }
+  const vm = host.vms[0]!;
+  const probe = await labSh(rt, `s=$(date +%s%N); ${nestedCommand(host, vm, 'true')}; echo "$(( ($(date +%s%N) - s) / 1000 ))"`, host.name);
+  return { output, scriptMs: median(times), runs: times, probeMs: Number(probe.trim()) / 1000 };
+}
+
+/** Starts `n` replay hosts serving `cap`. */
+export function fleetUp(n: number, cap: Capture): void {
+  const file = join(OUT, 'fleet-gather.txt');
+  writeFileSync(file, cap.output);
+  execFileSync('bash', [join(ROOT, 'test/lab/fleet-up.sh'), String(n), file, String(Math.round(cap.scriptMs)), String(Math.round(cap.probeMs))], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export function fleetDown(): void {
+  execFileSync('bash', [join(ROOT, 'test/lab/fleet-down.sh')], { stdio: 'inherit' });
+}
+
+/** Changes the replay hosts' script time on the fly (replay.env is read by every command). */
+export function setReplayMs(gatherMs: number, probeMs: number): void {
+  const s = (x: number) => (Math.max(0, Math.round(x)) / 1000).toFixed(3);
+  writeFileSync(join(FLEET_DIR, 'replay.env'), `GATHER_S=${s(gatherMs)}\nPROBE_S=${s(probeMs)}\n`);
+}
+
+/** An inventory of replay hosts fleet01..fleetN (hosts `from`..`from+n-1`), each with `vms` as the lab's. */
+export function writeReplayInventory(name: string, n: number, vms: Array<{ name: string }>, from = 1): string {
+  const inv = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown> & { ssh: Record<string, unknown> }> };
+  const lab = inv.hosts[0]!;
+  inv.hosts = Array.from({ length: n }, (_, i) => {
+    const k = from + i;
+    return { ...lab, name: `fleet${String(k).padStart(2, '0')}`, ssh: { ...lab.ssh, hostname: addr(k), knownHostsFile: join(FLEET_DIR, 'known_hosts') }, vms };
+  });
+  const path = join(OUT, name);
+  writeFileSync(path, `# Written by bench/fleet.ts: ${n} replay hypervisor(s) of test/lab/fleet-up.sh.\n${stringify(inv)}`);
+  return path;
+}
+
+/** CPU (ms) used so far by the replay hosts' live sshd processes and their finished children. */
+export function replayCpuMs(): number {
+  const listeners = new Set<number>();
+  for (const f of readdirSync(FLEET_DIR)) if (f.endsWith('.pid')) listeners.add(Number(readFileSync(join(FLEET_DIR, f), 'utf8').trim()));
+  const procs: Array<{ pid: number; ppid: number; ticks: number }> = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields after the name start at 3 (state): ppid is 4, utime 14, stime 15, cutime 16, cstime 17
+      const ticks = [11, 12, 13, 14].reduce((a, i) => a + Number(f[i]), 0);
+      procs.push({ pid: Number(d), ppid: Number(f[1]), ticks });
+    } catch {
+      /* gone */
+    }
+  }
+  const ours = new Set(listeners);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (ours.has(p.pid) || !ours.has(p.ppid)) continue;
+      ours.add(p.pid);
+      grew = true;
+    }
+  }
+  // USER_HZ is 100 on Linux
+  return procs.filter((p) => ours.has(p.pid)).reduce((a, p) => a + p.ticks * 10, 0);
+}
