@@ -84,6 +84,9 @@ export function renderGatherScript(sections: readonly GatherSection[]): string {
   return sections.map((s) => `${shJoin(['echo', `@@mvm ${s.name}`])}; ${shJoin(s.argv)} 2>&1; echo "@@rc $?"`).join('\n') + '\n';
 }
 
+const NAME = /^\S+$/;
+const RC = /^\d{1,3}$/;
+
 /** Turns the combined output of the script back into section name -> {text, rc}. Never throws. */
 export function splitSections(output: string): Map<string, SectionOutput> {
   const out = new Map<string, SectionOutput>();
@@ -95,19 +98,20 @@ export function splitSections(output: string): Map<string, SectionOutput> {
     name = null;
     lines = [];
   };
+  // String searches rather than a regex per line: this runs on every line of every host's refresh (a
+  // backtracking `^([\s\S]*)@@rc` per line was the largest single cost of parsing a fleet's output).
   for (const line of output.split('\n')) {
-    const start = /^@@mvm (\S+)$/.exec(line);
-    if (start) {
+    if (line.startsWith('@@mvm ') && NAME.test(line.slice(6))) {
       close(null);
-      name = start[1] ?? null;
+      name = line.slice(6);
       continue;
     }
     if (name === null) continue;
     // A command whose output has no final newline leaves the rc marker at the end of its last line.
-    const end = /^([\s\S]*)@@rc (\d{1,3})$/.exec(line);
-    if (end) {
-      if (end[1]) lines.push(end[1]);
-      close(Number(end[2]));
+    const at = line.lastIndexOf('@@rc ');
+    if (at !== -1 && RC.test(line.slice(at + 5))) {
+      if (at > 0) lines.push(line.slice(0, at));
+      close(Number(line.slice(at + 5)));
       continue;
     }
     lines.push(line);

@@ -122,16 +122,22 @@ function bridgeState(links: IpLink[] | null, name: string): VmStatus['bridge'] {
   return l.carrier || l.operstate === 'UP' ? 'up' : 'down';
 }
 
-function snapshotsOf(zfs: Map<string, Record<string, string>>, dataset: string) {
-  let count = 0;
-  let newest: { name: string; at: number | null } | null = null;
+type Snapshots = Map<string, { count: number; newest: { name: string; at: number | null } | null }>;
+
+/** Every dataset's snapshot count and newest snapshot, in one pass over the `zfs get` records. */
+function snapshotsByDataset(zfs: Map<string, Record<string, string>>): Snapshots {
+  const out: Snapshots = new Map();
   for (const [name, props] of zfs) {
-    if (!name.startsWith(`${dataset}@`) || (props.type && props.type !== 'snapshot')) continue;
-    count += 1;
-    const at = parseUint(props.creation);
-    if (!newest || (at ?? -1) >= (newest.at ?? -1)) newest = { name: name.slice(dataset.length + 1), at };
+    const at = name.indexOf('@');
+    if (at <= 0 || (props.type && props.type !== 'snapshot')) continue;
+    const dataset = name.slice(0, at);
+    let s = out.get(dataset);
+    if (!s) out.set(dataset, (s = { count: 0, newest: null }));
+    s.count += 1;
+    const created = parseUint(props.creation);
+    if (!s.newest || (created ?? -1) >= (s.newest.at ?? -1)) s.newest = { name: name.slice(at + 1), at: created };
   }
-  return { count, newest };
+  return out;
 }
 
 function vmStatus(
@@ -141,6 +147,7 @@ function vmStatus(
   runners: Links,
   links: IpLink[] | null,
   zfs: Map<string, Record<string, string>>,
+  snapshots: Snapshots,
   probe: boolean | null,
   autostart: Set<string> | null,
 ): VmStatus {
@@ -148,7 +155,7 @@ function vmStatus(
   const current = link(runners, runnerLink(host, vm.name, 'current'));
   const booted = link(runners, runnerLink(host, vm.name, 'booted'));
   const active = unitActiveSchema.safeParse(unit?.ActiveState);
-  const { count, newest } = snapshotsOf(zfs, vm.dataset);
+  const { count, newest } = snapshots.get(vm.dataset) ?? { count: 0, newest: null };
   const ds = zfs.get(vm.dataset);
   return {
     ...base,
@@ -202,6 +209,7 @@ export function hostStatusFromSections(host: HostConfig, sections: Sections, opt
   const parsedLinks = linksSec && linksSec.rc === 0 ? parseIpLinks(linksSec.text) : [];
   const links = parsedLinks.length ? parsedLinks : null;
   const zfs = parseZfsGet(sections.get('zfs')?.text ?? '');
+  const snapshots = snapshotsByDataset(zfs);
   const units = unitRecords(host, sections.get('units'));
   const runners = runnerLinks(host, sections);
   const df = parseDf(sections.get('df')?.text ?? '')[0];
@@ -224,6 +232,6 @@ export function hostStatusFromSections(host: HostConfig, sections: Sections, opt
     pools: pools(sections),
     storage: df ? { mountpoint: df.mountpoint, size: df.size, used: df.used, available: df.available } : null,
     storageUnit: su && su.LoadState && su.LoadState !== 'not-found' ? { name: su.Id || host.storageUnit, active: su.ActiveState || 'unknown' } : null,
-    vms: host.vms.map((vm) => vmStatus(host, vm, units.byVm.get(vm.name), runners, links, zfs, opts.probes?.get(vm.name) ?? null, autostart)),
+    vms: host.vms.map((vm) => vmStatus(host, vm, units.byVm.get(vm.name), runners, links, zfs, snapshots, opts.probes?.get(vm.name) ?? null, autostart)),
   };
 }

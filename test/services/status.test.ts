@@ -63,6 +63,25 @@ describe('fetchHostStatus on real lab output', () => {
     expect(hs.system.failedUnits).toEqual(['microvm@vm2.service']);
   });
 
+  it("counts only a VM's own snapshots: not those of a dataset whose name starts the same, nor of a child", async () => {
+    const zfs = [
+      ['microvms/storage/vm1', 'type', 'filesystem'],
+      ['microvms/storage/vm1@a', 'type', 'snapshot'],
+      ['microvms/storage/vm1@a', 'creation', '100'],
+      ['microvms/storage/vm1@b', 'type', 'snapshot'],
+      ['microvms/storage/vm1@b', 'creation', '300'],
+      ['microvms/storage/vm10@c', 'type', 'snapshot'],
+      ['microvms/storage/vm10@c', 'creation', '900'],
+      ['microvms/storage/vm1/child@d', 'type', 'snapshot'],
+      ['microvms/storage/vm1/child@d', 'creation', '999'],
+      ['microvms/storage/vm2@e', 'creation', '50'],
+    ].map((f) => f.join('\t') + '\n').join('');
+    const hs = await fetchHostStatus(lab(withSection(labBaseline(), 'zfs', zfs)), labHost(), { now: () => NOW });
+    expect(hs.vms[0]).toMatchObject({ snapshots: 2, newestSnapshot: 'b', newestSnapshotAt: new Date(300_000).toISOString() });
+    expect(hs.vms[1]).toMatchObject({ snapshots: 1, newestSnapshot: 'e' });
+    expect(hs.vms[2]).toMatchObject({ snapshots: 0, newestSnapshot: null });
+  });
+
   it('probes the VMs that may be running through the hypervisor; stopped ones are unreachable without a wait', async () => {
     const t = new ScriptedTransport().on(isGather, { stdout: labBaseline() }).on((c) => c === 'true', (_c, target) => (target.vm === 'vm1' ? { code: 255 } : { code: 0 }));
     const hs = await fetchHostStatus(t, labHost(), { probeVms: true, now: () => NOW });
