@@ -32,10 +32,12 @@ export class PaneBuffer<E extends LogEntry = LogEntry> {
   /** Adds entries; returns how many of them pass the filter (the view shifts a paused scroll by this). */
   append(batch: readonly E[]): number {
     let passed = 0;
+    // No filter: the message is not read, so a lazily parsed entry (lazy-entry.ts) stays unparsed.
+    const all = this.filter.source === '';
     for (const entry of batch) {
       const item = { seq: this.nextSeq++, entry };
       this.all.push(item);
-      if (this.filter.test(entry.message)) {
+      if (all || this.filter.test(entry.message)) {
         this.shown.push(item);
         passed++;
       }

@@ -1,7 +1,7 @@
 import { journalctlCommand } from '../../host/journal.js';
-import { parseJournalJson } from '../../parsers/index.js';
 import type { StreamHandle, Transport } from '../../ssh/types.js';
 import type { LogEntry } from './format.js';
+import { lazyEntry } from './lazy-entry.js';
 
 // Follows one unit's journal over the host's shared connection (one channel per tail; the transport's
 // limiter keeps several panes under sshd's MaxSessions). Entries are batched (~50 ms, as gemini-cli's
@@ -59,15 +59,6 @@ export const FLOOD_BATCH = 256;
 const SEEN_CURSORS = 4096;
 const HEALTHY_MS = 10_000;
 
-/** A journal line as a pane keeps it: every field but UNIT dropped (a full entry costs ~2.9 KiB; the bench's
- *  ring filled to 41 MB), since panes, saved files and `logs --json` show only these. */
-function compactEntry(line: string): LogEntry | null {
-  const e = parseJournalJson(line);
-  if (!e) return null;
-  const unit = e.fields.UNIT;
-  return { ...e, fields: unit === undefined ? {} : { UNIT: unit } };
-}
-
 export function tailLogs<E extends LogEntry = LogEntry>(
   transport: Transport,
   opts: TailOptions,
@@ -78,7 +69,7 @@ export function tailLogs<E extends LogEntry = LogEntry>(
   const floodBatchMs = deps.floodBatchMs ?? 200;
   let flooded = false;
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
-  const parse = deps.parse ?? (compactEntry as unknown as (line: string) => E | null);
+  const parse = deps.parse ?? (lazyEntry as unknown as (line: string) => E | null);
   const now = deps.now ?? Date.now;
 
   // Validate before anything is sent: a bad unit/since/lines throws JournalQueryError to the caller.

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { journalCursor } from '../../../src/parsers/journal.js';
+import { compactEntry, lazyEntry } from '../../../src/services/logs/lazy-entry.js';
+import { PaneBuffer } from '../../../src/services/logs/pane-buffer.js';
+import { compileFilter } from '../../../src/services/logs/filter.js';
+import { fixture } from '../../parsers/fixture.js';
+
+const REAL = fixture('journalctl/lab-f-json-vm1-heartbeats.txt').split('\n').filter(Boolean);
+
+describe('lazily parsed journal lines', () => {
+  it('read exactly as the parsed entry: cursor, time, unit, identifier, priority, message, UNIT', () => {
+    for (const line of REAL) {
+      const lazy = lazyEntry(line)!;
+      const full = compactEntry(line)!;
+      expect(lazy.cursor).toBe(full.cursor);
+      expect(JSON.parse(JSON.stringify(lazy, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))).toEqual(
+        JSON.parse(JSON.stringify(full, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))),
+      );
+      expect([lazy.realtimeUs, lazy.unit, lazy.identifier, lazy.priority, lazy.message, lazy.fields]).toEqual([full.realtimeUs, full.unit, full.identifier, full.priority, full.message, full.fields]);
+    }
+  });
+
+  it('take the real cursor even when a message quotes a cursor field', () => {
+    const line = JSON.stringify({ MESSAGE: 'x "__CURSOR":"s=fake;i=1" y', __CURSOR: 's=real;i=2', __REALTIME_TIMESTAMP: '7' });
+    expect(journalCursor(line)).toBe('s=real;i=2');
+    expect(lazyEntry(line)?.message).toBe('x "__CURSOR":"s=fake;i=1" y');
+  });
+
+  it('fall back to a full parse without a readable cursor, and never throw', () => {
+    expect(journalCursor('{"__CURSOR":"bad cursor"}')).toBeUndefined();
+    expect(lazyEntry('{"__CURSOR" : "s=1", "MESSAGE" : "old spacing"}')).toMatchObject({ cursor: 's=1', message: 'old spacing' });
+    for (const bad of ['', 'not json', '[1]', '{"MESSAGE":"cut']) expect(lazyEntry(bad)).toBeNull();
+    // A cursor but a broken line: shown as it came rather than lost.
+    const broken = lazyEntry('{"__CURSOR":"s=2","MESSAGE":"cut');
+    expect(broken?.message).toBe('{"__CURSOR":"s=2","MESSAGE":"cut');
+    expect(broken?.realtimeUs).toBe(0n);
+  });
+
+  it('a pane shows lazily parsed lines with and without a filter', () => {
+    const messages = (b: PaneBuffer) => b.visibleSlice(0, b.visibleCount).map((e) => e.message);
+    const plain = new PaneBuffer(100);
+    plain.append(REAL.map((l) => lazyEntry(l)!));
+    expect(messages(plain)).toEqual(REAL.map((l) => compactEntry(l)!.message));
+    const filtered = new PaneBuffer(100, compileFilter('heartbeat 1[0-9]'));
+    filtered.append(REAL.map((l) => lazyEntry(l)!));
+    expect(messages(filtered).length).toBeGreaterThan(0);
+    expect(messages(filtered).every((m) => /heartbeat 1[0-9]/.test(m))).toBe(true);
+  });
+});
