@@ -14,18 +14,28 @@ export interface ActionCommandDeps {
   open: (global: GlobalOptions) => Promise<Pick<Runtime, 'inventory' | 'transport' | 'guard' | 'close'>>;
   interactive: () => boolean;
   ask: (question: string) => Promise<string>;
-  /** Calls `handler` on Ctrl-C while a long command runs; returns the unsubscribe. */
+  /** Calls `handler` on Ctrl-C (or SIGTERM/SIGHUP) while a long command runs; returns the unsubscribe. */
   onInterrupt: (handler: () => void) => () => void;
   local?: LocalRunDeps;
+}
+
+/**
+ * Ctrl-C, and SIGTERM/SIGHUP (a closed terminal, a kill): each cancels the run and waits for its end, so it is
+ * audited as cancelled and a local nixos-rebuild (in its own process group) is not left running unseen.
+ * Without this, a SIGTERM or SIGHUP ended the process at once, leaving no audit entry (seen on the lab).
+ */
+export function onInterruptSignals(handler: () => void): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
 }
 
 const defaultDeps: ActionCommandDeps = {
   open: (g) => openRuntime(g),
   ...terminalPrompt,
-  onInterrupt: (handler) => {
-    process.on('SIGINT', handler);
-    return () => process.off('SIGINT', handler);
-  },
+  onInterrupt: onInterruptSignals,
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

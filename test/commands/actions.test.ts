@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { makeActionCommands, type ActionCommandDeps } from '../../src/commands/actions.js';
+import { makeActionCommands, onInterruptSignals, type ActionCommandDeps } from '../../src/commands/actions.js';
 import { UsageError, type CommandContext, type Subcommand } from '../../src/commands/types.js';
 import { MemoryAudit } from '../../src/services/audit.js';
 import { ActionGuard } from '../../src/services/guard.js';
@@ -127,6 +127,16 @@ describe('mvm-tui deploy', () => {
     expect(h.transport.streams[0]!.cancelled).toBe(true);
     expect(h.err()).toContain('deploy of hv cancelled');
     expect(h.audit.entries[0]!.outcome).toBe('cancelled');
+  });
+
+  it('outside tests, Ctrl-C, SIGTERM and SIGHUP all cancel (and so are audited), until the run has ended', () => {
+    const before = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s));
+    let calls = 0;
+    const off = onInterruptSignals(() => calls++);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.emit(s, s);
+    off();
+    expect(calls).toBe(3);
+    expect(['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s))).toEqual(before);
   });
 
   it('--read-only refuses with exit 3', async () => {
