@@ -11,7 +11,8 @@ import { FIVE, host, setup, vm } from './setup.js';
 
 // The deploy pane inside the app, with the real ActionService over a scripted transport (remote-mode deploy,
 // as in the lab): D and u confirm naming the exact command, stream the output, end in a word and an exit
-// code; Ctrl-C asks and then closes the channel; an update is followed by the offered restart.
+// code; Ctrl-C asks and then closes the channel; q asks before it ends a run in the background; an update is
+// followed by the offered restart.
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -148,6 +149,31 @@ it('esc hides a running deploy without stopping it; D shows it again, still stre
   expect(s.cancelled).toBe(false);
   s.end({ code: 0 });
   await t.r.waitFor(/ok deploy of hv1/);
+});
+
+it('q with the deploy in the background asks y/N (enter answers no); y cancels it and then quits', async () => {
+  const t = app();
+  await t.r.waitFor('vm1');
+  await t.r.press('D', 'y');
+  const s = await t.until(1);
+  await t.r.waitFor('deploy of hv1 running');
+  await t.r.press('escape');
+  await t.r.waitFor('goes on in the background');
+  await t.r.press('q');
+  const asked = await t.r.waitFor('quit and cancel it? y/N');
+  expect(asked).toContain('A deploy is running on hv1: quit and cancel it? y/N');
+  expect(asked).toContain('y confirm · n/esc/enter cancel');
+  await t.r.press('return');
+  await t.r.waitFor((f) => !f.includes('quit and cancel it?'));
+  expect(t.quits()).toBe(0);
+  expect(s.cancelled).toBe(false);
+  await t.r.press('q');
+  await t.r.waitFor('quit and cancel it? y/N');
+  await t.r.press('y');
+  for (let i = 0; i < 100 && !t.quits(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(s.cancelled).toBe(true);
+  expect(t.quits()).toBe(1);
+  expect(t.audit.entries).toMatchObject([{ action: 'host.deploy', outcome: 'cancelled' }]);
 });
 
 it('u streams the runner rebuild, then offers the restart, which restarts the VM', async () => {
