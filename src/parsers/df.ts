@@ -1,4 +1,5 @@
 import { note, type ParseIssues } from './issues.js';
+import { splitLines } from './lines.js';
 
 export interface DfRow {
   filesystem: string;
@@ -21,7 +22,7 @@ function blockSize(h: string): number | null {
 export function parseDf(text: string, issues?: ParseIssues): DfRow[] {
   const rows: DfRow[] = [];
   if (typeof text !== 'string') return rows;
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   const hi = lines.findIndex((l) => /^Filesystem\s/.test(l));
   if (hi < 0) {
     if (text.trim()) note(issues, 'df: no header line');

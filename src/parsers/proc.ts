@@ -1,4 +1,5 @@
 import { note, type ParseIssues } from './issues.js';
+import { splitLines } from './lines.js';
 
 /** `/proc/loadavg` -> the 1, 5 and 15 minute load averages. */
 export function parseLoadavg(text: string, issues?: ParseIssues): [number, number, number] | null {
@@ -14,14 +15,22 @@ export function parseLoadavg(text: string, issues?: ParseIssues): [number, numbe
 export function parseMeminfo(text: string, issues?: ParseIssues): Record<string, number> {
   const out: Record<string, number> = {};
   if (typeof text !== 'string') return out;
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.trim()) continue;
-    const m = /^([A-Za-z0-9_()]+):\s+(\d+)(?:\s+(kB))?\s*$/.exec(line);
-    if (!m) {
-      note(issues, `meminfo: unread line "${line.trim()}"`);
+  // Cut at the colon and check the pieces, rather than one regex per line (~55 lines on every refresh).
+  for (const line of splitLines(text)) {
+    const colon = line.indexOf(':');
+    const value = colon > 0 ? line.slice(colon + 1).trim() : '';
+    const kB = value.endsWith('kB');
+    const digits = kB ? value.slice(0, -2).trimEnd() : value;
+    const key = line.slice(0, colon);
+    if (colon <= 0 || !SPACE.test(line.charAt(colon + 1)) || !MEM_KEY.test(key) || !DIGITS.test(digits) || (kB && digits.length === value.length - 2)) {
+      if (line.trim()) note(issues, `meminfo: unread line "${line.trim()}"`);
       continue;
     }
-    out[m[1] ?? ''] = Number(m[2]) * (m[3] ? 1024 : 1);
+    out[key] = Number(digits) * (kB ? 1024 : 1);
   }
   return out;
 }
+
+const MEM_KEY = /^[A-Za-z0-9_()]+$/;
+const DIGITS = /^\d+$/;
+const SPACE = /^\s$/;

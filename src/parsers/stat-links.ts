@@ -1,3 +1,4 @@
+import { splitLines } from './lines.js';
 // `stat -c %N -- PATH...` prints `'PATH' -> 'TARGET'` for a symlink and `'PATH'` for anything else; a path
 // that does not exist gives `stat: cannot statx 'PATH': No such file or directory` (stderr, merged in any
 // order). One process reads every VM's current/booted link at once.
@@ -10,7 +11,7 @@ const MISSING_RE = /^stat: cannot stat(?:x)? '(.*)': No such file or directory$/
 export function parseStatLinks(text: string): Map<string, string | null> {
   const out = new Map<string, string | null>();
   if (typeof text !== 'string') return out;
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of splitLines(text)) {
     const link = LINK_RE.exec(line);
     if (link) {
       out.set(link[1] ?? link[3] ?? '', link[2] ?? link[4] ?? '');

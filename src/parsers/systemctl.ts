@@ -1,17 +1,21 @@
 import { note, type ParseIssues } from './issues.js';
+import { splitLines } from './lines.js';
+
+const PROPERTY = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** `systemctl show UNIT... [-p ...]`: one record per unit (blank-line separated), in output order. */
 export function parseSystemctlShow(text: string, issues?: ParseIssues): Record<string, string>[] {
   const out: Record<string, string>[] = [];
   if (typeof text !== 'string') return out;
   let cur: Record<string, string> | null = null;
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.trim()) {
+  for (const line of splitLines(text)) {
+    const eq = line.indexOf('=');
+    // A line with `=` is never blank: trim (a copy) only the others.
+    if (eq === -1 && !line.trim()) {
       cur = null;
       continue;
     }
-    const eq = line.indexOf('=');
-    if (eq <= 0 || !/^[A-Za-z][A-Za-z0-9_]*$/.test(line.slice(0, eq))) {
+    if (eq <= 0 || !PROPERTY.test(line.slice(0, eq))) {
       note(issues, `systemctl show: unread line "${line.trim()}"`);
       continue;
     }
@@ -28,7 +32,7 @@ const SYSTEM_STATES = ['initializing', 'starting', 'running', 'degraded', 'maint
 
 /** `systemctl is-system-running` (exits non-zero unless running) -> its state, or 'unknown'. */
 export function parseIsSystemRunning(text: string, issues?: ParseIssues): string {
-  const first = typeof text === 'string' ? (text.trim().split(/\r?\n/)[0] ?? '').trim() : '';
+  const first = typeof text === 'string' ? (splitLines(text.trim())[0] ?? '').trim() : '';
   if (SYSTEM_STATES.includes(first)) return first;
   note(issues, `is-system-running: unread "${first}"`);
   return 'unknown';
@@ -38,7 +42,7 @@ export function parseIsSystemRunning(text: string, issues?: ParseIssues): string
 export function parseFailedUnits(text: string, issues?: ParseIssues): string[] {
   const units: string[] = [];
   if (typeof text !== 'string') return units;
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of splitLines(text)) {
     const words = line.replace(/^[\s●*]+/, '').split(/\s+/);
     const unit = words[0];
     if (!unit) continue;

@@ -1,4 +1,5 @@
 import { note, type ParseIssues } from './issues.js';
+import { splitLines } from './lines.js';
 import { parseHumanSize } from './size.js';
 
 export interface ZpoolListRow {
@@ -14,7 +15,7 @@ export interface ZpoolListRow {
 export function parseZpoolList(text: string, issues?: ParseIssues): ZpoolListRow[] {
   const rows: ZpoolListRow[] = [];
   if (typeof text !== 'string') return rows;
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of splitLines(text)) {
     if (!line.trim()) continue;
     const f = line.includes('\t') ? line.split('\t') : line.trim().split(/\s+/);
     const [name, size, alloc, free, health] = f.map((x) => x.trim());

@@ -1,4 +1,5 @@
 import { note, type ParseIssues } from './issues.js';
+import { splitLines } from './lines.js';
 import { parseCount } from './size.js';
 
 // `zpool status` as printed by Solaris-era ZFS, ZoL 0.7, zfs-fuse and OpenZFS 2.x: key lines right-aligned
@@ -129,7 +130,7 @@ export function parseZpoolStatus(text: string, issues?: ParseIssues): ZpoolStatu
     errorFiles = [];
   };
 
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of splitLines(text)) {
     // trimEnd, not replace(/\s+$/): that regex is quadratic on a long run of blanks (200 KB took 130 s).
     const line = raw.trimEnd();
     const km = KEY_RE.exec(line);

@@ -26,6 +26,8 @@ type Sections = ReadonlyMap<string, SectionOutput>;
 
 const UNIT_SUFFIX = /\.(service|socket|target|mount|automount|timer|path|slice|scope|device|swap)$/;
 const fullUnit = (u: string) => (UNIT_SUFFIX.test(u) ? u : `${u}.service`);
+/** A Set, not the zod schema's safeParse: this runs for every VM on every refresh. */
+const ACTIVE_STATES: ReadonlySet<string> = new Set(unitActiveSchema.options);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A VM as known from the inventory alone (host unreachable or not yet read). */
@@ -154,12 +156,12 @@ function vmStatus(
   const base = unknownVm(vm);
   const current = link(runners, runnerLink(host, vm.name, 'current'));
   const booted = link(runners, runnerLink(host, vm.name, 'booted'));
-  const active = unitActiveSchema.safeParse(unit?.ActiveState);
+  const active = unit?.ActiveState;
   const { count, newest } = snapshots.get(vm.dataset) ?? { count: 0, newest: null };
   const ds = zfs.get(vm.dataset);
   return {
     ...base,
-    active: active.success ? active.data : 'unknown',
+    active: active !== undefined && ACTIVE_STATES.has(active) ? (active as VmStatus['active']) : 'unknown',
     sub: unit?.SubState ?? '',
     since: iso(parseSystemdTimestamp(unit?.StateChangeTimestamp) ?? parseSystemdTimestamp(unit?.ActiveEnterTimestamp)),
     restarts: parseUint(unit?.NRestarts),

@@ -36,6 +36,13 @@ describe('/proc and readlink', () => {
     expect(typeof m.HugePages_Total).toBe('number');
   });
 
+  it('reads /proc/meminfo with CRLF line ends, and names the lines it cannot read instead of guessing', () => {
+    const issues: string[] = [];
+    const m = parseMeminfo('MemTotal:       16384 kB\r\nHugePages_Total:       4\r\nMemFree:123 kB\nBuffers:   12kB\nCached: lots\n\n', issues);
+    expect(m).toEqual({ MemTotal: 16384 * 1024, HugePages_Total: 4 });
+    expect(issues).toEqual(['meminfo: unread line "MemFree:123 kB"', 'meminfo: unread line "Buffers:   12kB"', 'meminfo: unread line "Cached: lots"']);
+  });
+
   it('reads systemd numbers: [not set] and u64 max are null', () => {
     expect(parseUint('78606336')).toBe(78606336);
     expect(parseUint('[not set]')).toBeNull();
