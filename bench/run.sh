@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# npm run bench [-- NAME...]: bundles the benchmarks and the CLI (as tsup bundles dist/cli.js) into bench/out/,
-# then runs each benchmark in its own process inside the lab's network namespace. Output also goes to
-# bench/out/latest.txt. Reports only: exits 0 whatever the numbers or failures.
+# npm run bench [-- NAME...]: builds the CLI as it ships (`npm run build`, into bench/out/dist, run through a copy
+# of bin/mvm-tui) and, for comparison, the same sources with their packages left in node_modules (what dist/ was
+# before they were bundled); bundles the benchmarks; then runs each benchmark in its own process inside the
+# lab's network namespace. Output also goes to bench/out/latest.txt. Reports only: exits 0 whatever the numbers.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=bench/out
 mkdir -p "$out"
-# The bundles are removed afterwards (they are build output; bench/out/ is git-ignored).
-trap 'rm -rf "$out"/*.js "$out/split" "$out/one.txt"' EXIT
+# The builds are removed afterwards (they are build output; bench/out/ is git-ignored).
+trap 'rm -rf "$out"/*.js "$out/dist" "$out/bin" "$out/before" "$out/one.txt"' EXIT
 banner="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);"
 version=$(node -p 'JSON.stringify(require("./package.json").version)')
-# --packages=external: like tsup, only our own code is bundled; ink, react, ssh2 ... load from node_modules.
+# --packages=external: only our own code is bundled; ink, react, ssh2 ... load from node_modules.
 common=(--bundle --platform=node --format=esm --target=node20 --log-level=warning --packages=external
   "--banner:js=$banner" "--define:__MVM_VERSION__=$version" '--define:process.env.NODE_ENV="production"')
-node_modules/.bin/esbuild src/cli.tsx "${common[@]}" --outfile="$out/cli.js" || exit 0
-# Split into chunks, as tsup builds dist/ (the one bundle above is measured beside it by bench/status-cli.ts).
-rm -rf "$out/split"
-node_modules/.bin/esbuild src/cli.tsx "${common[@]}" --splitting --outdir="$out/split" || exit 0
+rm -rf "$out/dist" "$out/bin" "$out/before"
+# What ships: tsup.config.ts exactly, but into bench/out/dist so the shared dist/ is not rebuilt under other
+# running tests; bin/mvm-tui's copy imports ../dist/cli.js, which is then bench/out/dist/cli.js.
+npm run -s build -- --out-dir "$out/dist" >/dev/null || exit 0
+mkdir -p "$out/bin" && cp bin/mvm-tui "$out/bin/mvm-tui"
+# The before: split the same way, packages from node_modules, production React picked by NODE_ENV as bin/mvm-tui
+# did then.
+node_modules/.bin/esbuild src/cli.tsx "${common[@]}" --splitting --outdir="$out/before" || exit 0
+printf "process.env.NODE_ENV ??= 'production';\nawait import('./cli.js');\n" >"$out/before/mvm-tui.mjs"
 node_modules/.bin/esbuild bench/main.ts "${common[@]}" --outfile="$out/bench.js" || exit 0
 
 # lab:run enters the lab netns (no route anywhere else) and cds to INIT_CWD: make that the repo root.

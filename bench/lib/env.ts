@@ -11,11 +11,11 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const LAB_RUN = join(ROOT, 'test/lab/run');
 export const INVENTORY = join(LAB_RUN, 'inventory.yaml');
 export const SSH_CONFIG = join(LAB_RUN, 'ssh_config');
-/** The mvm-tui CLI bundled by bench/run.sh as tsup bundles dist/ (split into chunks). */
-export const CLI = join(ROOT, 'bench/out/split/cli.js');
+/** mvm-tui as it ships: bench/run.sh runs `npm run build` into bench/out/dist and copies bin/mvm-tui beside it. */
+export const CLI = join(ROOT, 'bench/out/bin/mvm-tui');
 export const OUT = join(ROOT, 'bench/out');
-/** The same CLI as one bundle (what dist/ was before splitting): every command loads ink, react and ssh2. */
-export const CLI_ONE = join(ROOT, 'bench/out/cli.js');
+/** The same sources with ink, react, zod, yaml ... loaded from node_modules (dist/ before they were bundled). */
+export const CLI_BEFORE = join(ROOT, 'bench/out/before/mvm-tui.mjs');
 
 export function labReady(): boolean {
   return existsSync(INVENTORY) && existsSync(SSH_CONFIG);

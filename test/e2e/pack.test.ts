@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { isBuiltin } from 'node:module';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,11 +58,26 @@ afterAll(() => {
 
 describe('the npm package', () => {
   it('ships the executable, the bundle with types, the example inventory and the README, and no sources', () => {
-    for (const f of ['package.json', 'bin/mvm-tui', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'examples/simple-microvm-infra.yaml', 'README.md']) {
+    for (const f of ['package.json', 'bin/mvm-tui', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/THIRD-PARTY-LICENSES.txt', 'examples/simple-microvm-infra.yaml', 'README.md']) {
       expect(listing, f).toContain(`package/${f}`);
     }
     expect(listing.filter((f) => /^package\/(src|test|bench|node_modules)\//.test(f))).toEqual([]);
     expect(tarball).toMatch(new RegExp(`${pkg.name}-${pkg.version}\\.tgz$`));
+  });
+
+  it('dist/ loads no package but ssh2 at run time: the others are bundled, their licences shipped beside them', () => {
+    const dist = join(app, 'node_modules', pkg.name, 'dist');
+    // esbuild's output: static imports after a statement or block, import("x"), and __require("x") for CommonJS externals
+    const forms = [/(?:^|[;}])import\s*(?:[\w*{}\s,$]+?\s*from\s*)?"([^"]+)"/gm, /\bimport\("([^"]+)"\)/g, /\b__require\("([^"]+)"\)/g];
+    const packages = new Set<string>();
+    for (const f of readdirSync(dist).filter((n) => n.endsWith('.js'))) {
+      const text = readFileSync(join(dist, f), 'utf8');
+      for (const re of forms) for (const m of text.matchAll(re)) if (!m[1]!.startsWith('.') && !isBuiltin(m[1]!)) packages.add(m[1]!);
+    }
+    expect([...packages]).toEqual(['ssh2']);
+    const licences = readFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const name of ['ink', 'react', 'react-reconciler', 'yoga-layout', 'zod', 'yaml']) expect(licences, name).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\(`, 'm'));
+    expect(licences).toMatch(/Permission is hereby granted/);
   });
 
   it('installed into an empty folder, node_modules/.bin/mvm-tui --version prints the version', async () => {
