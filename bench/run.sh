@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
-# npm run bench [-- NAME...]: builds the CLI as it ships (`npm run build`, into bench/out/dist, run through a copy
-# of bin/mvm-tui) and, for comparison, the same sources with their packages left in node_modules (what dist/ was
-# before they were bundled); bundles the benchmarks; then runs each benchmark in its own process inside the
-# lab's network namespace. Output also goes to bench/out/latest.txt. Reports only: exits 0 whatever the numbers.
+# npm run bench [-- NAME...]: builds the CLI as it ships (`npm run build`, run through a copy of bin/mvm-tui) and,
+# for comparison, the same sources with their packages left in node_modules (what dist/ was before they were
+# bundled); bundles the benchmarks; then runs each benchmark in its own process inside the lab's network
+# namespace. Output also goes to bench/out/latest.txt. Reports only: exits 0 whatever the numbers.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-out=bench/out
-mkdir -p "$out"
-# The builds are removed afterwards (they are build output; bench/out/ is git-ignored).
-trap 'rm -rf "$out"/*.js "$out/dist" "$out/bin" "$out/before" "$out/one.txt"' EXIT
+mkdir -p bench/out
+# This run's builds live in a directory of their own (removed afterwards; bench/out/ is git-ignored), so two runs
+# at once (the machine is shared) never delete each other's; bench/lib/env.ts finds it by MVM_BENCH_BUILD.
+out=$(mktemp -d "$root/bench/out/run.XXXXXX")
+export MVM_BENCH_BUILD="$out"
+trap 'rm -rf "$out"' EXIT
 banner="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);"
 version=$(node -p 'JSON.stringify(require("./package.json").version)')
 # --packages=external: only our own code is bundled; ink, react, ssh2 ... load from node_modules.
 common=(--bundle --platform=node --format=esm --target=node20 --log-level=warning --packages=external
   "--banner:js=$banner" "--define:__MVM_VERSION__=$version" '--define:process.env.NODE_ENV="production"')
-rm -rf "$out/dist" "$out/bin" "$out/before"
-# What ships: tsup.config.ts exactly, but into bench/out/dist so the shared dist/ is not rebuilt under other
-# running tests; bin/mvm-tui's copy imports ../dist/cli.js, which is then bench/out/dist/cli.js.
+# What ships: tsup.config.ts exactly, but into this run's directory so the shared dist/ is not rebuilt under other
+# running tests; bin/mvm-tui's copy imports ../dist/cli.js, which is then the one built here.
 npm run -s build -- --out-dir "$out/dist" >/dev/null || exit 0
 mkdir -p "$out/bin" && cp bin/mvm-tui "$out/bin/mvm-tui"
 # The before: split the same way, packages from node_modules, production React picked by NODE_ENV as bin/mvm-tui
@@ -45,7 +46,7 @@ names=("$@")
   for name in "${names[@]}"; do
     for attempt in 1 2 3; do
       if ! waitlab; then echo; echo "## $name: SKIPPED, the lab did not answer for 5 minutes"; break; fi
-      inlab node --expose-gc "$root/$out/bench.js" "$name" >"$out/one.txt" 2>&1
+      inlab node --expose-gc "$out/bench.js" "$name" >"$out/one.txt" 2>&1
       rc=$?
       if [ $rc = 3 ] && [ $attempt -lt 3 ]; then
         echo "  ($name: attempt $attempt failed, run again: $(grep -m1 FAILED "$out/one.txt" | cut -c1-160))" >&2
@@ -55,5 +56,5 @@ names=("$@")
       break
     done
   done
-} 2>&1 | sed "s/\x1b\[?25h//g" | tee "$out/latest.txt"
+} 2>&1 | sed "s/\x1b\[?25h//g" | tee bench/out/latest.txt
 exit 0

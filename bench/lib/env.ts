@@ -1,21 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Where the benchmarks find the repository and the lab, and the machine/versions header every run prints.
 
-/** The repository root (the bundle lives in bench/out/). */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the nearest package.json above this file (a bundle in bench/out/run.X/ or the source). */
+function repoRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+export const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 export const LAB_RUN = join(ROOT, 'test/lab/run');
 export const INVENTORY = join(LAB_RUN, 'inventory.yaml');
 export const SSH_CONFIG = join(LAB_RUN, 'ssh_config');
-/** mvm-tui as it ships: bench/run.sh runs `npm run build` into bench/out/dist and copies bin/mvm-tui beside it. */
-export const CLI = join(ROOT, 'bench/out/bin/mvm-tui');
 export const OUT = join(ROOT, 'bench/out');
+/** This run's builds: bench/run.sh makes a directory per run (two runs at once must not delete each other's). */
+const BUILD = process.env.MVM_BENCH_BUILD ?? OUT;
+/** mvm-tui as it ships: bench/run.sh runs `npm run build` into BUILD/dist and copies bin/mvm-tui to BUILD/bin. */
+export const CLI = join(BUILD, 'bin/mvm-tui');
 /** The same sources with ink, react, zod, yaml ... loaded from node_modules (dist/ before they were bundled). */
-export const CLI_BEFORE = join(ROOT, 'bench/out/before/mvm-tui.mjs');
+export const CLI_BEFORE = join(BUILD, 'before/mvm-tui.mjs');
 
 export function labReady(): boolean {
   return existsSync(INVENTORY) && existsSync(SSH_CONFIG);
