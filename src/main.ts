@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { subcommands } from './commands/index.js';
 import { EXIT, UsageError, type GlobalOptions, type Subcommand } from './commands/types.js';
 import { VERSION } from './version.js';
 
@@ -12,7 +11,13 @@ const globalOptions = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-function helpText(): string {
+// The subcommands (and what they import) load only when argv names one or asks for --help: the UI and
+// --version start without them.
+async function loadSubcommands(): Promise<Subcommand[]> {
+  return (await import('./commands/index.js')).subcommands;
+}
+
+function helpText(subcommands: Subcommand[]): string {
   const lines = [
     `mvm-tui ${VERSION} - a keyboard-driven console for microvm.nix hypervisors`,
     '',
@@ -35,7 +40,7 @@ function helpText(): string {
 }
 
 /** Finds the longest subcommand name that prefixes argv's leading words ('snapshot list' before 'snapshot'). */
-function findSubcommand(words: string[]): { cmd: Subcommand; rest: string[] } | undefined {
+function findSubcommand(subcommands: Subcommand[], words: string[]): { cmd: Subcommand; rest: string[] } | undefined {
   let best: { cmd: Subcommand; rest: string[] } | undefined;
   for (const cmd of subcommands) {
     const parts = cmd.name.split(' ');
@@ -60,7 +65,7 @@ export async function main(argv: string[], io: MainIo = process): Promise<number
   let end = start;
   while (end < argv.length && !argv[end]!.startsWith('-')) end++;
   const words = argv.slice(start, end);
-  const found = words.length ? findSubcommand(words) : undefined;
+  const found = words.length ? findSubcommand(await loadSubcommands(), words) : undefined;
   if (words.length && !found) {
     stderr.write(`mvm-tui: unknown command "${words.join(' ')}"; see mvm-tui --help\n`);
     return EXIT.usage;
@@ -86,7 +91,7 @@ export async function main(argv: string[], io: MainIo = process): Promise<number
     return EXIT.ok;
   }
   if (v.help) {
-    stdout.write(found ? `usage: mvm-tui ${found.cmd.synopsis}\n${found.cmd.summary}\n` : helpText());
+    stdout.write(found ? `usage: mvm-tui ${found.cmd.synopsis}\n${found.cmd.summary}\n` : helpText(await loadSubcommands()));
     return EXIT.ok;
   }
   const global: GlobalOptions = {
