@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostStatus } from '../../src/model/status.js';
-import { StatusPoller } from '../../src/services/poller.js';
+import { BATCH_MS, StatusPoller } from '../../src/services/poller.js';
 import type { ExecResult } from '../../src/ssh/types.js';
 import { SshError } from '../../src/ssh/types.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
@@ -146,5 +146,35 @@ describe('StatusPoller', () => {
     await Promise.all([a, b]);
     expect(seen).toHaveLength(1);
     expect(poller.current('lab')?.reachable).toBe(true);
+  });
+
+  it('sends the statuses of hosts refreshed together in one burst, and never holds one longer than BATCH_MS', async () => {
+    const t = new ScriptedTransport();
+    const lab = labInventory();
+    const host = lab.hosts[0]!;
+    const inventory = { ...lab, hosts: ['a', 'b', 'slow'].map((name) => ({ ...host, name })) };
+    const seen: Array<{ name: string; at: number; burst: number }> = [];
+    let burst = 0;
+    const release = new Map<string, (r: Partial<ExecResult>) => void>();
+    t.on(isGather, (_c, target) => new Promise<Partial<ExecResult>>((res) => release.set(target.host, res)));
+    const poller = new StatusPoller(t, inventory, { intervalMs: 60_000, probeEveryMs: 0, onStatus: (hs) => seen.push({ name: hs.name, at: Date.now(), burst }) });
+    poller.start();
+    await vi.advanceTimersByTimeAsync(1);
+    release.get('a')!({ stdout: labBaseline() });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen).toHaveLength(0); // b and slow still running
+    release.get('b')!({ stdout: labBaseline() });
+    await vi.advanceTimersByTimeAsync(BATCH_MS - 20);
+    expect(seen).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(20);
+    // slow is still running: a and b go out anyway, together
+    expect(seen.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(seen[0]!.at).toBe(seen[1]!.at);
+    burst = 1;
+    release.get('slow')!({ stdout: labBaseline() });
+    await vi.advanceTimersByTimeAsync(1);
+    // the last one running goes out at once
+    expect(seen.map((s) => `${s.name}${s.burst}`)).toEqual(['a0', 'b0', 'slow1']);
+    poller.stop();
   });
 });
