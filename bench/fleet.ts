@@ -7,8 +7,9 @@ import type { Runtime } from '../src/services/runtime.js';
 import { StatusPoller } from '../src/services/poller.js';
 import { fetchHostStatus } from '../src/services/status.js';
 import { INVENTORY, load, OUT } from './lib/env.js';
+import { appCpuShare } from './lib/app-cpu.js';
 import { openLab } from './lib/lab.js';
-import { captureGather, fleetDown, fleetUp, replayCpuMs, setReplayMs, writeReplayInventory } from './lib/replay-fleet.js';
+import { captureGather, fleetDown, fleetUp, pinApart, replayCpuMs, setReplayMs, writeReplayInventory } from './lib/replay-fleet.js';
 import { median, ms, p95, ratio, sleep, table, target, timed } from './lib/stats.js';
 
 // 5. Fleet: 20 hypervisors x 10 VMs vs. one, each host with vm1..vm10 (vm1..vm5 are the lab's, vm6..vm10 do
@@ -17,7 +18,8 @@ import { median, ms, p95, ratio, sleep, table, target, timed } from './lib/stats
 //   namespaces answer with the lab's captured gather output after the lab's measured script time, as 20
 //   machines running their scripts in parallel would; one host measured the same way is the baseline.
 // - the lab box: the one lab hypervisor listed 20 times, so 20 scripts share its 2 cores (a worst case).
-// Then the app's CPU share with StatusPoller at its default interval on the replay fleet.
+// Then the app's CPU share at its default interval on the replay fleet: StatusPoller in this process, and
+// the UI as it ships in a pty.
 
 const HOSTS = 20;
 const VMS = 10;
@@ -103,6 +105,10 @@ async function replayFleet(): Promise<void> {
     const c0 = replayCpuMs();
     const w = await compare(one, fleet, ROUNDS);
     const replayCpu = (replayCpuMs() - c0) / ROUNDS; // the 1-host refreshes included: 21 per round
+    // The same with the client on a core of its own and the 20 sshd on the other (connections are up, so
+    // every sshd process is pinned): the replay's own CPU no longer takes the client's.
+    const unpin = pinApart();
+    const pinned = unpin ? await compare(one, fleet, ROUNDS).finally(unpin) : null;
     setReplayMs(0, 0);
     const z = await compare(one, fleet, ROUNDS);
     setReplayMs(cap.scriptMs, cap.probeMs);
@@ -110,19 +116,29 @@ async function replayFleet(): Promise<void> {
       header,
       row(`one replay host x ${VMS} VMs`, w.one, w.one),
       row(`${HOSTS} replay hosts x ${VMS} VMs, all at once`, w.all, w.one),
+      ...(pinned ? [row('one replay host, client pinned apart', pinned.one, pinned.one), row(`${HOSTS} replay hosts, client pinned apart`, pinned.all, pinned.one)] : []),
       row('one replay host, script time 0', z.one, z.one),
       row(`${HOSTS} replay hosts, script time 0, all at once`, z.all, z.one),
     ]));
-    const failed = w.failed + z.failed;
+    const failed = w.failed + z.failed + (pinned?.failed ?? 0);
     if (failed) console.log(`  ${failed} host refreshes FAILED`);
     console.log(`  CPU per fleet refresh: this process median ${ms(median(w.clientCpu))}; the ${HOSTS} replay sshd ~${ms(replayCpu)} (same 2 cores)`);
     console.log(target(`fleet refresh < 1.5x one host (replay fleet, ${load()})`, median(w.all) / median(w.one) < 1.5));
+    if (pinned) console.log(target('fleet refresh < 1.5x one host (replay fleet, client pinned apart)', median(pinned.all) / median(pinned.one) < 1.5));
+    if (pinned) console.log(`  CPU per fleet refresh pinned apart: this process median ${ms(median(pinned.clientCpu))}`);
     const c1 = await cpuShare(one.inventory, one);
     const cf = await cpuShare(fleet.inventory, fleet);
     console.log(`  CPU of this process with StatusPoller at the default interval (${cf.intervalMs} ms, VM probes every 10 s), ${CPU_MS / 1000} s:`);
     console.log(`    one replay host:  ${(c1.share * 100).toFixed(1)}% of a core (${c1.statuses} statuses)`);
     console.log(`    ${HOSTS} replay hosts: ${(cf.share * 100).toFixed(1)}% of a core (${cf.statuses} statuses)`);
-    console.log(target('fleet CPU < 5% of a core', cf.share < 0.05));
+    await fleet.close();
+    await one.close();
+    const a1 = await appCpuShare(writeReplayInventory('replay-1x10.yaml', 1, vms), CPU_MS);
+    const af = await appCpuShare(writeReplayInventory('replay-20x10.yaml', HOSTS, vms), CPU_MS);
+    console.log(`  CPU of the UI as it ships (a pty, 160x50, default interval), ${CPU_MS / 1000} s after 5 s of start-up:`);
+    console.log(`    one replay host:  ${(a1.share * 100).toFixed(1)}% of a core (${a1.frames} pty writes)`);
+    console.log(`    ${HOSTS} replay hosts: ${(af.share * 100).toFixed(1)}% of a core (${af.frames} pty writes)`);
+    console.log(target('fleet CPU < 5% of a core (poller alone / the UI as it ships)', cf.share < 0.05 && af.share < 0.05));
   } finally {
     await fleet.close();
     await one.close();

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { HostConfig } from '../../src/config/types.js';
@@ -76,11 +77,18 @@ export function writeReplayInventory(name: string, n: number, vms: Array<{ name:
   return path;
 }
 
-/** CPU (ms) used so far by the replay hosts' live sshd processes and their finished children. */
-export function replayCpuMs(): number {
+interface Proc {
+  pid: number;
+  ppid: number;
+  /** utime + stime + cutime + cstime, in ticks. */
+  ticks: number;
+}
+
+/** The replay hosts' sshd processes: the listeners and everything below them. */
+function replayProcs(): Proc[] {
   const listeners = new Set<number>();
   for (const f of readdirSync(FLEET_DIR)) if (f.endsWith('.pid')) listeners.add(Number(readFileSync(join(FLEET_DIR, f), 'utf8').trim()));
-  const procs: Array<{ pid: number; ppid: number; ticks: number }> = [];
+  const procs: Proc[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
@@ -103,6 +111,40 @@ export function replayCpuMs(): number {
       grew = true;
     }
   }
-  // USER_HZ is 100 on Linux
-  return procs.filter((p) => ours.has(p.pid)).reduce((a, p) => a + p.ticks * 10, 0);
+  return procs.filter((p) => ours.has(p.pid));
+}
+
+/** CPU (ms) used so far by the replay hosts' live sshd processes and their finished children. */
+export function replayCpuMs(): number {
+  return replayProcs().reduce((a, p) => a + p.ticks * 10, 0); // USER_HZ is 100 on Linux
+}
+
+/**
+ * Pins this process (and what it spawns) to CPU 0 and every replay sshd to the others, so the client has
+ * a core of its own as it would beside a real fleet; null (and nothing pinned) with fewer than 2 CPUs.
+ * Returns the undo.
+ */
+export function pinApart(): (() => void) | null {
+  const n = cpus().length;
+  if (n < 2) return null;
+  const all = `0-${n - 1}`;
+  const set = (list: string, pid: number) => execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' });
+  set('0', process.pid);
+  for (const p of replayProcs()) {
+    try {
+      set(`1-${n - 1}`, p.pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return () => {
+    set(all, process.pid);
+    for (const p of replayProcs()) {
+      try {
+        set(all, p.pid);
+      } catch {
+        /* gone */
+      }
+    }
+  };
 }

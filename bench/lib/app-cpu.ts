@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import pty from 'node-pty';
+import { CLI } from './env.js';
+import { sleep } from './stats.js';
+
+// The UI as it ships (bench/out/split/cli.js, as tsup builds dist/) in a real pseudo-terminal: its share of a
+// core over `ms` once it shows live state, store, renders and all, not only the poller.
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, USER_HZ 100
+}
+
+export async function appCpuShare(inventory: string, ms: number, warmMs = 5_000): Promise<{ share: number; frames: number }> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI') env[k] = v;
+  env.TERM = 'xterm-256color';
+  const p = pty.spawn(process.execPath, [CLI, '--config', inventory], { name: 'xterm-256color', cols: 160, rows: 50, cwd: process.cwd(), env });
+  let frames = 0;
+  let exited = false;
+  p.onData(() => frames++);
+  p.onExit(() => (exited = true));
+  try {
+    await sleep(warmMs); // start-up, connections, first statuses and probes
+    if (exited) throw new Error('the UI exited during start-up');
+    const c0 = cpuMs(p.pid);
+    const f0 = frames;
+    const t0 = performance.now();
+    await sleep(ms);
+    if (exited) throw new Error('the UI exited while measured');
+    return { share: (cpuMs(p.pid) - c0) / (performance.now() - t0), frames: frames - f0 };
+  } finally {
+    p.write('q');
+    await Promise.race([new Promise<void>((r) => p.onExit(() => r())), sleep(3_000)]);
+    if (!exited) p.kill();
+  }
+}
