@@ -110,9 +110,15 @@ export async function benchStartup(): Promise<void> {
   const base: number[] = [];
   const runs: UiRun[] = [];
   const before: UiRun[] = [];
+  // A pause before each spawn: a UI that just quit leaves its ssh session ending on the lab box (same 2 cores),
+  // which would otherwise slow whichever process starts next (most often node -e 0, flattering the ratio).
+  const settle = () => sleep(500);
   for (let i = 0; i < RUNS; i++) {
+    await settle();
     base.push(await bare());
+    await settle();
     runs.push(await ui(CLI, i === 0 || i === RUNS - 1, i === RUNS - 1));
+    await settle();
     before.push(await ui(CLI_BEFORE, false));
   }
   const first = runs.map((r) => r.firstFrame);
