@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { filterProblem } from '../store/filter.js';
 import { snapshotsTyping, type SnapshotsState } from '../store/slices/snapshots.js';
 import { formatAge, formatBytes, formatTime } from './snapshot/format.js';
 import { browserRows, windowStart, type BrowserRow } from './snapshot/rows.js';
@@ -59,7 +60,11 @@ function footerText(s: SnapshotsState): string {
   if (s.naming !== null) return `new snapshot name (enter takes it, esc cancels): ${s.naming}`;
   if (s.filter.editing) return `/${s.filter.text}`;
   const parts = [];
-  if (s.filter.text) parts.push(`/${s.filter.text}/ (esc clears)`);
+  if (s.filter.text) {
+    // A refused or invalid regex is matched as plain text: say so, or an empty list looks like "no such snapshot".
+    const problem = filterProblem(s.filter.text);
+    parts.push(`/${s.filter.text}/ (${problem ? `${problem}; ` : ''}esc clears)`);
+  }
   if (s.notice) parts.push(s.notice);
   return parts.join(' · ');
 }

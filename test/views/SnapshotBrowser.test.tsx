@@ -54,6 +54,14 @@ describe('SnapshotBrowser (render only)', () => {
     expect(f).not.toMatch(/vm4 /); // vm4 has no 1124 snapshot in the lab
   });
 
+  it('says when a filter is refused as a slow regex and matched as plain text', async () => {
+    const r = renderTui(<SnapshotBrowser state={hostState({ filter: { text: '(a+)+$', editing: false } })} width={200} height={40} focused now={NOW} />, { cols: 200, rows: 40 });
+    cleanup = () => r.unmount();
+    const f = await r.waitFor('esc clears');
+    expect(f).toContain('regex refused');
+    expect(f).toContain('matching literally');
+  });
+
   it('marks snapshots, and says so in the title', async () => {
     const s = hostState();
     const marked = s.listing!.datasets.find((d) => d.name === 'microvms/storage/vm2')!.snapshots.map((x) => x.full).slice(0, 2);
