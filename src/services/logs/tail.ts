@@ -56,6 +56,9 @@ export interface TailHandle {
 export const DEFAULT_BACKOFF = { initialMs: 2000, factor: 2, maxMs: 30_000 };
 /** A batch this big means a flood: nobody reads 20 screens a second, so slow the updates to save the CPU for keys. */
 export const FLOOD_BATCH = 256;
+/** A batch is handed on at once when it reaches this many lines (a pane's whole ring): when the client is
+ *  behind, a 200 ms batch of a fast replay was ~60,000 entries held at once, and rss grew with it. */
+export const MAX_BATCH = 10_000;
 const SEEN_CURSORS = 4096;
 const HEALTHY_MS = 10_000;
 
@@ -128,6 +131,10 @@ export function tailLogs<E extends LogEntry = LogEntry>(
       delivered = true;
       if (status !== 'streaming') setState({ status: 'streaming' });
       pending.push(e);
+      if (pending.length >= MAX_BATCH) {
+        flush();
+        return;
+      }
       if (!batchTimer) {
         // Aligned to the wall clock, so the batches of several panes land in the same tick and the
         // store draws them in one frame.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JournalEntry } from '../../../src/parsers/index.js';
-import { tailLogs, type TailState } from '../../../src/services/logs/tail.js';
+import { MAX_BATCH, tailLogs, type TailState } from '../../../src/services/logs/tail.js';
 import { ScriptedTransport } from '../../helpers/scripted-transport.js';
 
 // Real `journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f` lines from the lab (heartbeats, a stop, a crash, restarts).
@@ -63,6 +63,14 @@ describe('tailLogs', () => {
     for (const l of flood(5, 8015)) stream(0).handlers.onLine(l);
     await vi.advanceTimersByTimeAsync(50); // the flood is over: back to 50 ms
     expect(batches.map((b) => b.length)).toEqual([10, 5000, 3000, 5, 5]);
+  });
+
+  it('hands a batch on as soon as it holds a full ring of lines, so a backlog is never held whole', async () => {
+    const { stream, batches } = setup();
+    for (const l of flood(MAX_BATCH * 2 + 7)) stream(0).handlers.onLine(l);
+    expect(batches.map((b) => b.length)).toEqual([MAX_BATCH, MAX_BATCH]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(batches.map((b) => b.length)).toEqual([MAX_BATCH, MAX_BATCH, 7]);
   });
 
   it('aligns batches to the clock so several panes update in the same tick', async () => {
