@@ -8,8 +8,8 @@ import { fetchHostStatus, probeRunningVms } from './status.js';
 // interval doubles up to 30 s and resets on success); while a host is unreachable the last good data is
 // re-sent marked reachable=false with its error and its own updatedAt, so views can say "stale, 12s".
 // VM SSH probes are slower and run on their own cadence, merged into whatever is sent next.
-// Statuses go out in batches: one that arrives while other hosts' refreshes still run is held until the
-// last of them ends (at most BATCH_MS), so a fleet whose hosts answer within a few ms of each other costs
+// Statuses go out in batches: one that arrives while other hosts' refreshes or probes still run is held
+// until the last of them ends (at most BATCH_MS), so a fleet whose hosts answer within a few ms of each other costs
 // the UI one render per round, not one per host (20 hosts: ~14% of a core in renders before this).
 
 /** Longest a status waits for the other hosts' refreshes still running. */
@@ -175,7 +175,7 @@ export class StatusPoller {
     h.latest = merged;
     if (this.stopped) return;
     this.pending.set(h.host.name, merged);
-    const othersRunning = [...this.hosts.values()].some((o) => o !== h && o.inFlight);
+    const othersRunning = [...this.hosts.values()].some((o) => o !== h && (o.inFlight || o.probing));
     if (!othersRunning) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
