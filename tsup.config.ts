@@ -52,6 +52,23 @@ export default defineConfig({
         }));
       },
     },
+    {
+      // string-width (v8, Ink's text measuring) goes through src/stubs/string-width.ts, which counts the common
+      // one-column strings itself and loads string-width (its segmenter and emoji regex, ~35 ms) only when needed.
+      // wrap-ansi's own older copy is left alone.
+      name: 'string-width-fast',
+      setup(build) {
+        const stub = new URL('./src/stubs/string-width.ts', import.meta.url).pathname;
+        let real: string | undefined;
+        build.onResolve({ filter: /^string-width$/ }, async (args) => {
+          if (args.importer === stub || args.pluginData === 'string-width-fast') return undefined;
+          const again = { kind: args.kind, pluginData: 'string-width-fast' };
+          real ??= (await build.resolve('string-width', { ...again, resolveDir: new URL('.', import.meta.url).pathname })).path;
+          const found = await build.resolve('string-width', { ...again, resolveDir: args.resolveDir });
+          return found.path === real ? { path: stub } : found;
+        });
+      },
+    },
     thirdPartyLicenses('THIRD-PARTY-LICENSES.txt'),
   ],
 });
