@@ -25,7 +25,15 @@ function Screen() {
     store.dispatch({ type: 'ui/resize', cols: size.cols, rows: size.rows });
   }, [store, size.cols, size.rows]);
 
-  if (tooSmall(size)) return <TooSmall cols={size.cols} rows={size.rows} />;
+  // A question asked while the window is too small (q with a deploy running) must still be seen and answered.
+  if (tooSmall(size)) {
+    return (
+      <Box flexDirection="column">
+        <TooSmall cols={size.cols} rows={size.rows} />
+        {state.ui.dialog ? <ConfirmDialog dialog={state.ui.dialog} width={size.cols} /> : null}
+      </Box>
+    );
+  }
 
   const { ui } = state;
   const width = size.cols;

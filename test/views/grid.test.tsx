@@ -81,6 +81,16 @@ describe('the VM grid', () => {
     expect(await r.waitFor('vm1')).not.toContain('too small');
   });
 
+  it('shows a question asked while the terminal is too small (it can be answered there)', async () => {
+    const { r, store } = start({ cols: 70, rows: 20 });
+    await r.waitFor('too small');
+    store.dispatch({ type: 'ui/dialogOpen', dialog: { id: 1, title: 'A deploy is running on hv1: quit and cancel it?', lines: [], danger: true, defaultNo: true } });
+    const f = await r.waitFor('quit and cancel');
+    expect(f).toContain('too small');
+    await r.press('n'); // the keys reach the dialog there too
+    expect(await r.waitFor((x) => !x.includes('quit and cancel'))).toContain('too small');
+  });
+
   it('filters with / (regex) and clears with esc', async () => {
     const { r } = start({ cols: 120 });
     await r.waitFor('vm5');
