@@ -91,8 +91,9 @@ export async function benchLogFlood(): Promise<void> {
     });
     return tail;
   };
-  /** The flood's newest number in the journal, read on the host (what the unit wrote, however far the pane lags). */
-  const written = async (unit: string) => Number(/flood (\d+)/.exec(await labSh(rt, `journalctl -u ${unit} -n 1 -o cat --no-pager`))?.[1] ?? NaN);
+  /** The flood's newest number in the journal, read on the host (what the unit wrote, however far the pane lags);
+   *  only the unit's own lines (-u also matches systemd's "Started ..." about it). */
+  const written = async (unit: string) => Number(/flood (\d+)/.exec(await labSh(rt, `journalctl _SYSTEMD_UNIT=${unit} -n 1 -o cat --no-pager`))?.[1] ?? NaN);
   /** Streams for msec: lines/s received, written by the unit (in the journal), this process's CPU, keys. */
   const measure = async (msec: number, unit: string) => {
     await sleep(2_000); // ramp: the channel is open and the flood is flowing
@@ -166,6 +167,10 @@ export async function benchLogFlood(): Promise<void> {
     const replayed = counter.received - before;
     const rk = await replayKeys;
 
+    const mEnd = await settledRss();
+    const endLines = counter.received;
+    const { held, droppedByCapacity: evicted } = store.getState().logs.byId[ID]!.buffer;
+
     // The client alone under the target rate: the same JSON paced at RATE lines/s by perl on the host (no
     // journald or journalctl competing for the lab's two cores, which the client shares with them here). The lab's
     // perl has no Time::HiRes: /proc/uptime's centiseconds pace it.
@@ -182,9 +187,7 @@ export async function benchLogFlood(): Promise<void> {
     const pSecs = (performance.now() - tp) / 1000;
     const pCpu = process.cpuUsage(cpuP);
     const pacedReplay = { received: (counter.received - paceBefore) / pSecs, cpu: (pCpu.user + pCpu.system) / 1000 / (pSecs * 1000), keys: await pacedKeys };
-    const mEnd = await settledRss();
 
-    const pane = store.getState().logs.byId[ID]!;
     const k = (x: { lat: number[]; missed: number }) =>
       `median ${ms(median(x.lat))}, p99 ${ms(p99(x.lat))} (n=${x.lat.length}${x.missed ? `, ${x.missed} with no frame within 2 s` : ''})`;
     const rate = (x: number) => `${Math.round(x).toLocaleString('en-US')} lines/s`;
@@ -202,15 +205,15 @@ export async function benchLogFlood(): Promise<void> {
     console.log(`  key (f) to frame, live flood flat out:           ${k(flat.keys)}`);
     console.log(`  key (f) to frame, JSON paced at ${n(RATE)}/s (perl):  ${k(pacedReplay.keys)}`);
     console.log(`  key (f) to frame, replay at ceiling:             ${k(rk)}`);
-    console.log(`  memory (after gc): rss ${mb(m0.rss)} at start, ${mb(mFull.rss)} with the ring full (${n(heldAtFull)} lines streamed), ${mb(mEnd.rss)} after ${n(counter.received)} lines; heap ${mb(m0.heap)} -> ${mb(mFull.heap)} -> ${mb(mEnd.heap)}`);
-    console.log(`    the pane holds ${n(pane.buffer.held)} entries (its capacity), ${n(pane.buffer.droppedByCapacity)} evicted: ~${((mFull.heap - m0.heap) / pane.buffer.held / 1024).toFixed(1)} KiB of heap per held entry`);
+    console.log(`  memory (after gc): rss ${mb(m0.rss)} at start, ${mb(mFull.rss)} with the ring full (${n(heldAtFull)} lines streamed), ${mb(mEnd.rss)} after ${n(endLines)} lines (before the paced JSON); heap ${mb(m0.heap)} -> ${mb(mFull.heap)} -> ${mb(mEnd.heap)}`);
+    console.log(`    the pane holds ${n(held)} entries (its capacity), ${n(evicted)} evicted: ~${((mFull.heap - m0.heap) / held / 1024).toFixed(1)} KiB of heap per held entry`);
     console.log(`  Ink wrote ${n(out.writes)} frames (${mb(out.bytes)})`);
     const best = Math.max(paced.received, flat.received, replayed / replaySecs);
     console.log(target('20,000 lines/s through the pipeline', best >= 20_000));
     console.log(target(`p99 key-to-frame < 50 ms, live flood at ${n(RATE)}/s`, p99(paced.keys.lat) < 50));
     console.log(target(`p99 key-to-frame < 50 ms, every flood above (live, flat out, paced JSON, ceiling)`, p99([...paced.keys.lat, ...flat.keys.lat, ...pacedReplay.keys.lat, ...rk.lat]) < 50));
     console.log(target('rss growth < 20 MB (start -> end)', mEnd.rss - m0.rss < 20 * 2 ** 20));
-    console.log(`  (after the ring is full: ${mEnd.rss - mFull.rss >= 0 ? '+' : '-'}${mb(Math.abs(mEnd.rss - mFull.rss))} rss over ${n(counter.received - heldAtFull)} more lines)`);
+    console.log(`  (after the ring is full: ${mEnd.rss - mFull.rss >= 0 ? '+' : '-'}${mb(Math.abs(mEnd.rss - mFull.rss))} rss over ${n(endLines - heldAtFull)} more lines)`);
   } finally {
     tail?.stop();
     await labSh(rt, `rm -f ${SAMPLE}; labctl flood stop`).catch((e: unknown) => console.log(`  WARNING: could not stop the flood: ${String(e)}`));
