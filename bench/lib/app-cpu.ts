@@ -3,7 +3,7 @@ import pty from 'node-pty';
 import { CLI } from './env.js';
 import { sleep } from './stats.js';
 
-// The UI as it ships (bench/out/split/cli.js, as tsup builds dist/) in a real pseudo-terminal: its share of a
+// The UI as it ships (bin/mvm-tui over the bench's npm run build) in a real pseudo-terminal: its share of a
 // core over `ms` once it shows live state, store, renders and all, not only the poller.
 
 function cpuMs(pid: number): number {
@@ -16,8 +16,8 @@ export async function appCpuShare(inventory: string, ms: number, warmMs = 5_000,
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI') env[k] = v;
   env.TERM = 'xterm-256color';
-  // React and ink load from node_modules here (bench/run.sh bundles only our code): production React, as
-  // dist/ has it built in, not the development build (several times the CPU per render).
+  // dist/ has production React built in; a `cli` with React from node_modules would otherwise load the
+  // development build (~1.5x the CPU per render measured here).
   env.NODE_ENV = 'production';
   const p = pty.spawn(process.execPath, [cli, '--config', inventory], { name: 'xterm-256color', cols: 160, rows: 50, cwd: process.cwd(), env });
   let frames = 0;
