@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { Box } from 'ink';
-import { AppProvider, useAppState, useServices, type AppServices } from './hooks/context.js';
+import { AppProvider, useServices, useStore, type AppServices } from './hooks/context.js';
 import { useKeyRouter } from './hooks/useKeyRouter.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { computeLayout, tooSmall } from './store/layout.js';
@@ -20,7 +20,7 @@ function Screen() {
   useKeyRouter();
   const { store } = useServices();
   const size = useTerminalSize();
-  const state = useAppState();
+  const ui = useStore((s) => s.ui); // not the hosts: a status report does not re-render the layout
   useEffect(() => {
     store.dispatch({ type: 'ui/resize', cols: size.cols, rows: size.rows });
   }, [store, size.cols, size.rows]);
@@ -30,12 +30,11 @@ function Screen() {
     return (
       <Box flexDirection="column">
         <TooSmall cols={size.cols} rows={size.rows} />
-        {state.ui.dialog ? <ConfirmDialog dialog={state.ui.dialog} width={size.cols} /> : null}
+        {ui.dialog ? <ConfirmDialog dialog={ui.dialog} width={size.cols} /> : null}
       </Box>
     );
   }
 
-  const { ui } = state;
   const width = size.cols;
   const height = size.rows - 1;
   const filterRows = ui.filter.editing || ui.filter.text ? 1 : 0;

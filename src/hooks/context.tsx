@@ -1,4 +1,4 @@
-import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { Controller } from '../controller/controller.js';
 import type { Keymap } from '../keymap/build.js';
 import type { Visibility } from '../keymap/visible.js';
@@ -26,19 +26,36 @@ export function useServices(): AppServices {
   return v;
 }
 
-/** The whole state; a burst of dispatches re-renders once (the store coalesces notifications). */
+/** The whole state: re-renders on every change. Views should prefer useStore with a narrow selector. */
 export function useAppState(): AppState {
   const { store } = useServices();
   return useSyncExternalStore(store.subscribe, store.getState, store.getState);
 }
 
-/** Select from the state (the selector runs on every render: keep it cheap or memoize its input). */
-export function useStore<T>(selector: (s: AppState) => T): T {
-  return selector(useAppState());
+/**
+ * What `selector` picks from the state; the component re-renders only when that changes by `equal`
+ * (default Object.is), not on every dispatch. A status report that changes nothing shown must not re-render
+ * (each React commit costs Ink a layout and a whole-screen redraw). The selector runs once per state change.
+ */
+export function useStore<T>(selector: (s: AppState) => T, equal: (a: T, b: T) => boolean = Object.is): T {
+  const { store } = useServices();
+  // the last answer, kept while equal, so useSyncExternalStore sees the same value and does not re-render
+  const last = useRef<{ state: AppState; selector: (s: AppState) => T; value: T } | null>(null);
+  const get = () => {
+    const state = store.getState();
+    const prev = last.current;
+    if (prev && prev.state === state && prev.selector === selector) return prev.value;
+    const next = selector(state);
+    const value = prev && equal(prev.value, next) ? prev.value : next;
+    last.current = { state, selector, value };
+    return value;
+  };
+  return useSyncExternalStore(store.subscribe, get, get);
 }
 
 /** What help, hints and the palette may show. */
 export function useVisibility(): Visibility {
-  const s = useAppState();
-  return { available: s.ui.available, readOnly: selectReadOnly(s) };
+  const available = useStore((s) => s.ui.available);
+  const readOnly = useStore(selectReadOnly);
+  return { available, readOnly };
 }

@@ -3,3 +3,4 @@ export { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
 export { useNow } from './useNow.js';
 export { useKeyRouter } from './useKeyRouter.js';
 export { useTextInput } from './useTextInput.js';
+export { useShownClock } from './useShownClock.js';

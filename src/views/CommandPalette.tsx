@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useAppState, useServices, useVisibility } from '../hooks/context.js';
+import { useServices, useStore, useVisibility } from '../hooks/context.js';
 import { useTextInput } from '../hooks/useTextInput.js';
 import { keyLabel } from '../keymap/keys.js';
 import { paletteMatches } from '../keymap/visible.js';
@@ -8,7 +8,7 @@ import { paletteMatches } from '../keymap/visible.js';
 export function CommandPalette({ width, height }: { width: number; height: number }) {
   const { store, keymap } = useServices();
   const vis = useVisibility();
-  const palette = useAppState().ui.palette;
+  const palette = useStore((s) => s.ui.palette);
   useTextInput(
     () => store.getState().ui.palette?.query ?? '',
     (query) => store.dispatch({ type: 'ui/paletteQuery', query }),

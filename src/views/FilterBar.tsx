@@ -1,11 +1,11 @@
 import { Text } from 'ink';
-import { useAppState, useServices } from '../hooks/context.js';
+import { useServices, useStore } from '../hooks/context.js';
 import { useTextInput } from '../hooks/useTextInput.js';
 
 /** `/`: the grid's filter as it is typed (regex, `!` inverts); stays shown while a filter applies. */
 export function FilterBar() {
   const { store } = useServices();
-  const filter = useAppState().ui.filter;
+  const filter = useStore((s) => s.ui.filter);
   useTextInput(
     () => store.getState().ui.filter.text,
     (text) => store.dispatch({ type: 'ui/filterText', text }),

@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
-import { useAppState, useServices, useVisibility } from '../hooks/context.js';
+import { useServices, useStore, useVisibility } from '../hooks/context.js';
 import { helpSections } from '../keymap/visible.js';
 
 /** `?`: every key of every view, generated from the keymap table (so it follows rebinding and read-only). */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const { keymap } = useServices();
   const vis = useVisibility();
-  const scroll = useAppState().ui.help.scroll;
+  const scroll = useStore((s) => s.ui.help.scroll);
   const lines: Array<{ key: string; node: React.ReactNode }> = [];
   for (const s of helpSections(keymap, vis)) {
     lines.push({ key: `t-${s.scope}`, node: <Text bold color="cyan">{s.title}</Text> });

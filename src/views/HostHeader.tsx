@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { HostEntry } from '../store/slices/hosts.js';
 import { isStale, staleAge } from '../store/selectors.js';
@@ -27,7 +28,43 @@ function Reach({ h, now }: { h: HostEntry; now: number }) {
   return <Text color="green">● reachable {h.conn?.since ? `since ${since(h.conn.since, now)}` : ''}</Text>;
 }
 
-export function HostHeader({ host: h, width, now }: { host: HostEntry; width: number; now: number }) {
+/**
+ * Everything a header shows except its ages, as one string (see cardSignature): a report that changes only
+ * the host's raw numbers (not as shown) keeps the older entry. Keep in step with what HostHeader draws.
+ */
+export function headerSignature(h: HostEntry): string {
+  const stale = isStale(h);
+  const s = h.lastOkAt === null && stale ? null : h.status;
+  const sys = s?.system;
+  return JSON.stringify([
+    h.name,
+    h.readOnly,
+    stale,
+    stale && h.status?.error,
+    stale && h.conn?.error,
+    stale && h.lastOkAt,
+    h.downSince,
+    h.status === null,
+    h.conn?.status,
+    h.conn?.since,
+    sys && [sys.state, sys.failedUnits, sys.load?.map((l) => l.toFixed(2)), sys.memTotal && formatBytes(sys.memTotal - (sys.memAvailable ?? 0)), formatBytes(sys.memTotal)],
+    s?.pools.map((p) => [p.name, p.health, formatBytes(p.allocated), formatBytes(p.size), percent(p.allocated, p.size)]),
+    s?.storage && [s.storage.mountpoint, formatBytes(s.storage.used), formatBytes(s.storage.size), percent(s.storage.used, s.storage.size)],
+    s?.storageUnit,
+    h.comin,
+  ]);
+}
+
+/** The header's ages at `now` (they change with the clock alone). */
+export function headerAges(h: HostEntry, now: number): string {
+  const stale = isStale(h);
+  const ages = [h.comin?.fetchedAt ? since(h.comin.fetchedAt, now) : ''];
+  if (stale) ages.push(h.downSince ? formatDuration(now - h.downSince) : '', formatDuration(staleAge(h, now)));
+  else if (h.status && h.conn?.since) ages.push(since(h.conn.since, now));
+  return ages.join(' ');
+}
+
+function HostHeaderView({ host: h, width, now }: { host: HostEntry; width: number; now: number }) {
   // a host never reached has no data worth showing, only why
   const s = h.lastOkAt === null && isStale(h) ? null : h.status;
   const sys = s?.system;
@@ -76,3 +113,6 @@ export function HostHeader({ host: h, width, now }: { host: HostEntry; width: nu
     </Box>
   );
 }
+
+/** Re-renders on a clock tick only when one of its ages reads differently. */
+export const HostHeader = memo(HostHeaderView, (a, b) => a.host === b.host && a.width === b.width && (a.now === b.now || headerAges(a.host, a.now) === headerAges(b.host, b.now)));

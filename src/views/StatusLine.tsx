@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { useAppState, useServices, useVisibility } from '../hooks/context.js';
+import { useServices, useStore, useVisibility } from '../hooks/context.js';
 import { hintsFor } from '../keymap/visible.js';
 import { selectTopScope } from '../store/selectors.js';
 import { STATUS_COLOR } from './theme.js';
@@ -26,10 +26,10 @@ function cut(text: string, max: number): string {
  */
 export function StatusLine({ width }: { width: number }) {
   const { keymap } = useServices();
-  const state = useAppState();
+  const scope = useStore(selectTopScope);
+  const msg = useStore((s) => s.ui.status);
   const vis = useVisibility();
-  const hints = hintsFor(keymap, selectTopScope(state), vis).map((h) => `${h.keys} ${h.label}`);
-  const msg = state.ui.status;
+  const hints = hintsFor(keymap, scope, vis).map((h) => `${h.keys} ${h.label}`);
   const ro = vis.readOnly ? 'READ-ONLY ' : '';
   const avail = Math.max(0, width - ro.length);
   const hintText = fitHints(hints, msg ? Math.floor(avail / 2) : avail);

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { VmStatus } from '../model/status.js';
@@ -41,10 +42,30 @@ function Flags({ s }: { s: VmStatus }) {
   );
 }
 
-export function VmCard({ info, status: s, history, selected, marked, pending, stale, now }: VmCardProps) {
+// bars from zero (memory against its own peak, CPU against one core or the peak): a flat line stays flat
+const memBars = (h: VmHistory | undefined) => sparkline(h?.mem ?? [], 6, Math.max(0, ...(h?.mem ?? [])));
+const cpuBars = (h: VmHistory | undefined) => sparkline(h?.cpu ?? [], 6, Math.max(100, ...(h?.cpu ?? [])));
+const cpuText = (h: VmHistory | undefined) => {
+  const c = h?.cpu[h.cpu.length - 1];
+  return c === undefined ? '–' : `${Math.round(c)}%`;
+};
+
+/**
+ * Everything a card shows except its ages, as one string: two reports with the same signature draw the same
+ * card, so the grid keeps the older one and nothing re-renders. Keep in step with what VmCard draws.
+ */
+export function cardSignature(info: VmInfo, s: VmStatus | null, history: VmHistory | undefined, stale: boolean): string {
+  const shown = s && [s.active, s.sub, s.since, s.restarts, s.result, s.runner, s.outdated, s.bridge, s.reachable, formatBytes(s.datasetUsed), s.snapshots, s.newestSnapshot, s.newestSnapshotAt, formatBytes(s.memoryBytes), memBars(history), cpuText(history), cpuBars(history)];
+  return JSON.stringify([info.name, info.role, stale, shown]);
+}
+
+/** The card's ages at `now` (they change with the clock alone). */
+export function cardAges(s: VmStatus | null, now: number): string {
+  return s ? `${since(s.since, now)} ${s.newestSnapshot ? since(s.newestSnapshotAt, now) : ''}` : '';
+}
+
+function VmCardView({ info, status: s, history, selected, marked, pending, stale, now }: VmCardProps) {
   const style = STATE_STYLE[s?.active ?? 'unknown'];
-  const cpuNow = history?.cpu[history.cpu.length - 1];
-  // bars from zero (memory against its own peak, CPU against one core or the peak): a flat line stays flat
   return (
     <Box
       flexDirection="column"
@@ -90,8 +111,7 @@ export function VmCard({ info, status: s, history, selected, marked, pending, st
             {s.newestSnapshot ? `, newest ${since(s.newestSnapshotAt, now)} @${s.newestSnapshot.split('@').pop()}` : ''}
           </Text>
           <Text wrap="truncate-end">
-            mem {formatBytes(s.memoryBytes)} <Text color="blue">{sparkline(history?.mem ?? [], 6, Math.max(0, ...(history?.mem ?? [])))}</Text> cpu{' '}
-            {cpuNow === undefined ? '–' : `${Math.round(cpuNow)}%`} <Text color="blue">{sparkline(history?.cpu ?? [], 6, Math.max(100, ...(history?.cpu ?? [])))}</Text>
+            mem {formatBytes(s.memoryBytes)} <Text color="blue">{memBars(history)}</Text> cpu {cpuText(history)} <Text color="blue">{cpuBars(history)}</Text>
           </Text>
         </>
       ) : (
@@ -100,3 +120,17 @@ export function VmCard({ info, status: s, history, selected, marked, pending, st
     </Box>
   );
 }
+
+/** Re-renders on a clock tick only when one of its ages reads differently. */
+export const VmCard = memo(
+  VmCardView,
+  (a, b) =>
+    a.info === b.info &&
+    a.status === b.status &&
+    a.history === b.history &&
+    a.selected === b.selected &&
+    a.marked === b.marked &&
+    a.pending === b.pending &&
+    a.stale === b.stale &&
+    (a.now === b.now || cardAges(a.status, a.now) === cardAges(b.status, b.now)),
+);

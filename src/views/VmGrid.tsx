@@ -1,17 +1,18 @@
+import { memo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useNow } from '../hooks/useNow.js';
-import { useAppState } from '../hooks/context.js';
+import { useStore } from '../hooks/context.js';
+import { useShownClock } from '../hooks/useShownClock.js';
 import { gridColumns } from '../store/layout.js';
-import { isStale, selectHosts, selectSelected, selectVisibleVms, type VmRow } from '../store/selectors.js';
 import type { HostEntry } from '../store/slices/hosts.js';
 import { vmKey } from '../store/slices/ui.js';
-import { HostHeader, hostHeaderHeight } from './HostHeader.js';
-import { CARD_HEIGHT, VmCard } from './VmCard.js';
+import { gridModelSelector, sameGridModel, type GridRow } from './grid-model.js';
+import { HostHeader, headerAges, hostHeaderHeight } from './HostHeader.js';
+import { CARD_HEIGHT, cardAges, VmCard } from './VmCard.js';
 
-type Block = { kind: 'header'; host: HostEntry; height: number } | { kind: 'row'; cards: VmRow[]; height: number };
+type Block = { kind: 'header'; host: HostEntry; height: number } | { kind: 'row'; cards: GridRow[]; height: number };
 
 /** Headers and rows of cards, in screen order; hosts always get a header, even with no VM shown. */
-function blocks(hosts: HostEntry[], rows: VmRow[], columns: number): Block[] {
+function blocks(hosts: HostEntry[], rows: GridRow[], columns: number): Block[] {
   const out: Block[] = [];
   for (const h of hosts) {
     out.push({ kind: 'header', host: h, height: hostHeaderHeight(h) });
@@ -29,12 +30,13 @@ function windowStart(bl: Block[], selectedIdx: number, height: number): number {
   return start;
 }
 
-export function VmGrid({ width, height }: { width: number; height: number }) {
-  const state = useAppState();
-  const now = useNow(1000);
-  const hosts = selectHosts(state);
-  const rows = selectVisibleVms(state);
-  const selected = selectSelected(state);
+/** The ages on screen at `now`, as one string: the clock re-renders the grid only when it changes. */
+const agesShown = (shown: Block[]) => (now: number) =>
+  shown.map((b) => (b.kind === 'header' ? headerAges(b.host, now) : b.cards.map((c) => cardAges(c.status, now)).join(' '))).join('\n');
+
+function VmGridView({ width, height }: { width: number; height: number }) {
+  const [select] = useState(gridModelSelector);
+  const { hosts, rows, selected, marked, pending, filter } = useStore(select, sameGridModel);
   const columns = gridColumns(width);
   const bl = blocks(hosts, rows, columns);
   const selIdx = Math.max(
@@ -50,8 +52,8 @@ export function VmGrid({ width, height }: { width: number; height: number }) {
     shown.push(b);
     used += b.height;
   }
+  const now = useShownClock(agesShown(shown));
   const hidden = rows.length - shown.reduce((a, b) => a + (b.kind === 'row' ? b.cards.length : 0), 0);
-  const filter = state.ui.filter.text;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       {shown.map((b) =>
@@ -61,7 +63,6 @@ export function VmGrid({ width, height }: { width: number; height: number }) {
           <Box key={`r-${vmKey(b.cards[0]!.ref)}`} flexDirection="row">
             {b.cards.map((r) => {
               const key = vmKey(r.ref);
-              const host = state.hosts.byName[r.ref.host]!;
               return (
                 <VmCard
                   key={key}
@@ -69,9 +70,9 @@ export function VmGrid({ width, height }: { width: number; height: number }) {
                   status={r.status}
                   history={r.history}
                   selected={Boolean(selected && vmKey(selected) === key)}
-                  marked={state.ui.marked.includes(key)}
-                  pending={state.ui.pending[key]}
-                  stale={isStale(host)}
+                  marked={marked.includes(key)}
+                  pending={pending[key]}
+                  stale={r.stale}
                   now={now}
                 />
               );
@@ -84,3 +85,6 @@ export function VmGrid({ width, height }: { width: number; height: number }) {
     </Box>
   );
 }
+
+/** The cards and host headers; redraws when what it shows changes, not on every store update. */
+export const VmGrid = memo(VmGridView);

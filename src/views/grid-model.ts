@@ -1,0 +1,70 @@
+import { isStale, selectHosts, selectVisibleVms, type VmRow } from '../store/selectors.js';
+import type { AppState } from '../store/slices/index.js';
+import type { HostEntry } from '../store/slices/hosts.js';
+import { vmKey, type Pending, type VmRef } from '../store/slices/ui.js';
+import { headerSignature } from './HostHeader.js';
+import { cardSignature } from './VmCard.js';
+
+// What the grid shows, picked from the state so that a status report which changes nothing on screen gives
+// back the very same model (no render at all), and one that changes one card gives back every other card's
+// row and host unchanged (React.memo skips them). Hosts refresh once a second whether or not anything changed.
+
+export interface GridRow extends VmRow {
+  /** Its host is unreachable: what the card shows is old. */
+  stale: boolean;
+}
+
+export interface GridModel {
+  hosts: HostEntry[];
+  rows: GridRow[];
+  selected: VmRef | null;
+  marked: string[];
+  pending: Record<string, Pending>;
+  filter: string;
+}
+
+/** A selector for one grid: it remembers the last rows and hosts to hand back the same objects while they look the same. */
+export function gridModelSelector(): (s: AppState) => GridModel {
+  let hostsSeen = new Map<string, { sig: string; host: HostEntry }>();
+  let rowsSeen = new Map<string, { sig: string; row: GridRow }>();
+  return (s) => {
+    const nextHosts = new Map<string, { sig: string; host: HostEntry }>();
+    const hosts = selectHosts(s).map((h) => {
+      const sig = headerSignature(h);
+      const prev = hostsSeen.get(h.name);
+      const kept = prev && prev.sig === sig ? prev : { sig, host: h };
+      nextHosts.set(h.name, kept);
+      return kept.host;
+    });
+    const nextRows = new Map<string, { sig: string; row: GridRow }>();
+    const rows = selectVisibleVms(s).map((r) => {
+      const host = s.hosts.byName[r.ref.host];
+      const stale = host ? isStale(host) : false;
+      const key = vmKey(r.ref);
+      const sig = cardSignature(r.info, r.status, r.history, stale);
+      const prev = rowsSeen.get(key);
+      const kept = prev && prev.sig === sig ? prev : { sig, row: { ...r, stale } };
+      nextRows.set(key, kept);
+      return kept.row;
+    });
+    hostsSeen = nextHosts;
+    rowsSeen = nextRows;
+    const sel = s.ui.selection;
+    const selected = rows.find((r) => sel && r.ref.host === sel.host && r.ref.vm === sel.vm)?.ref ?? rows[0]?.ref ?? null;
+    return { hosts, rows, selected, marked: s.ui.marked, pending: s.ui.pending, filter: s.ui.filter.text };
+  };
+}
+
+const sameList = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function sameGridModel(a: GridModel, b: GridModel): boolean {
+  return (
+    sameList(a.hosts, b.hosts) &&
+    sameList(a.rows, b.rows) &&
+    a.selected?.host === b.selected?.host &&
+    a.selected?.vm === b.selected?.vm &&
+    a.marked === b.marked &&
+    a.pending === b.pending &&
+    a.filter === b.filter
+  );
+}

@@ -1,0 +1,90 @@
+import { Profiler } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/app.js';
+import { createController, registerCoreHandlers } from '../../src/controller/index.js';
+import { buildKeymap } from '../../src/keymap/index.js';
+import type { HostStatus } from '../../src/model/status.js';
+import { createStore } from '../../src/store/index.js';
+import { gridModelSelector } from '../../src/views/grid-model.js';
+import { renderTui, type Rendered } from '../helpers/render.js';
+import { FIVE, host, vm } from './setup.js';
+
+// An idle grid must not redraw: each React commit costs Ink a layout and a whole-screen render, and hosts
+// report every second whether anything changed or not. Commits are counted with a Profiler around the app.
+
+const SINCE = new Date(Date.now() - 3 * 3_600_000).toISOString(); // ages in hours: they move once a minute
+
+function twoHosts(over: Partial<Record<string, number>> = {}): HostStatus[] {
+  // fresh objects each time, as each report from the poller is
+  return ['hv1', 'hv2'].map((h) => host(h, FIVE.map((n) => vm(n, { since: SINCE, newestSnapshotAt: SINCE, memoryBytes: over[`${h}/${n}`] ?? 536_870_912 }))));
+}
+
+let r: Rendered | undefined;
+afterEach(() => r?.unmount());
+
+function start() {
+  const store = createStore();
+  const hosts = twoHosts();
+  store.dispatch({ type: 'hosts/init', hosts: hosts.map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
+  // the sparklines grow a bar per report up to 6: past that an unchanged VM draws the same
+  for (let i = 0; i < 8; i++) for (const h of twoHosts()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
+  const keymap = buildKeymap({});
+  const controller = createController({ store, keymap });
+  registerCoreHandlers(controller);
+  let commits = 0;
+  r = renderTui(
+    <Profiler id="app" onRender={() => commits++}>
+      <App services={{ store, controller, keymap }} />
+    </Profiler>,
+    { cols: 200, rows: 60 },
+  );
+  const report = (over?: Partial<Record<string, number>>) => {
+    for (const h of twoHosts(over)) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() });
+  };
+  return { store, r, commits: () => commits, report };
+}
+
+describe('an idle grid', () => {
+  it('does not re-render on reports that change nothing shown, and does on one that does', async () => {
+    const t = start();
+    await t.r.waitFor('hv2');
+    await t.r.settle();
+    const before = t.commits();
+    for (let i = 0; i < 5; i++) {
+      t.report(); // same content, new objects, a new history point each
+      await t.r.settle();
+    }
+    expect(t.commits()).toBe(before);
+    // 600M is shown as "600M" instead of "512M": that one must reach the screen
+    t.report({ 'hv2/vm3': 600 * 2 ** 20 });
+    await t.r.waitFor('600M');
+    expect(t.commits()).toBeGreaterThan(before);
+  });
+
+  it('does not re-render on the clock when no age it shows has moved', async () => {
+    const t = start();
+    await t.r.waitFor('hv2');
+    await t.r.settle();
+    const before = t.commits();
+    await new Promise((res) => setTimeout(res, 1_300)); // past the grid's 1 s clock check
+    await t.r.settle();
+    expect(t.commits()).toBe(before);
+    expect(t.r.lastFrame()).toMatch(/running\) 3h/);
+  });
+});
+
+describe('the grid model', () => {
+  it('hands back the same row for every card a report did not change, and the same model when none changed', () => {
+    const store = createStore();
+    const hosts = twoHosts();
+    store.dispatch({ type: 'hosts/init', hosts: hosts.map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
+    for (let i = 0; i < 8; i++) for (const h of twoHosts()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
+    const select = gridModelSelector();
+    const a = select(store.getState());
+    for (const h of twoHosts({ 'hv1/vm2': 3 * 2 ** 30 })) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + 10 });
+    const b = select(store.getState());
+    const changed = b.rows.filter((row, i) => row !== a.rows[i]).map((row) => `${row.ref.host}/${row.ref.vm}`);
+    expect(changed).toEqual(['hv1/vm2']);
+    expect(b.hosts.every((h, i) => h === a.hosts[i])).toBe(true);
+  });
+});
