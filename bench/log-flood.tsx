@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { useSyncExternalStore } from 'react';
 import { JOURNAL_FIELDS } from '../src/host/journal.js';
+import { MAX_FPS } from '../src/render-options.js';
 import { tailLogs, type TailHandle } from '../src/services/logs/tail.js';
 import type { LogEntry } from '../src/services/logs/format.js';
 import type { Transport } from '../src/ssh/types.js';
@@ -77,8 +78,8 @@ export async function benchLogFlood(): Promise<void> {
     });
     return { out: o, ink: i };
   };
-  // 30 fps as the app (src/tui.tsx); the last phase draws at 60 to show what Ink's frame throttle costs a key.
-  const screen = draw(30);
+  // At the app's frame rate (src/render-options.ts); the last phase draws at Ink's default 30 to show what the throttle costs a key.
+  const screen = draw(MAX_FPS);
   const out = screen.out;
   let ink = screen.ink;
   let tail: TailHandle | undefined;
@@ -198,9 +199,9 @@ export async function benchLogFlood(): Promise<void> {
     };
     const pacedReplay = await pacedPhase(out);
     ink.unmount();
-    const at60 = draw(60);
-    ink = at60.ink;
-    const paced60 = await pacedPhase(at60.out);
+    const at30 = draw(30);
+    ink = at30.ink;
+    const paced30 = await pacedPhase(at30.out);
 
     const k = (x: { lat: number[]; missed: number }) =>
       `median ${ms(median(x.lat))}, p99 ${ms(p99(x.lat))} (n=${x.lat.length}${x.missed ? `, ${x.missed} with no frame within 2 s` : ''})`;
@@ -219,7 +220,7 @@ export async function benchLogFlood(): Promise<void> {
     console.log(`  key (f) to frame, live flood flat out:           ${k(flat.keys)}`);
     console.log(`  key (f) to frame, JSON paced at ${n(RATE)}/s (perl):  ${k(pacedReplay.keys)}`);
     console.log(`  key (f) to frame, replay at ceiling:             ${k(rk)}`);
-    console.log(`  key (f) to frame, JSON paced, Ink at 60 fps:     ${k(paced60.keys)} (the app draws at 30: a key just after a frame waits out Ink's 34 ms throttle)`);
+    console.log(`  key (f) to frame, JSON paced, Ink at 30 fps:     ${k(paced30.keys)} (the app draws at ${MAX_FPS}; at 30 a key just after a frame waits out a 34 ms throttle)`);
     console.log(`  memory (after gc): rss ${mb(m0.rss)} at start, ${mb(mFull.rss)} with the ring full (${n(heldAtFull)} lines streamed), ${mb(mEnd.rss)} after ${n(endLines)} lines (before the paced JSON); heap ${mb(m0.heap)} -> ${mb(mFull.heap)} -> ${mb(mEnd.heap)}`);
     console.log(`    the pane holds ${n(held)} entries (its capacity), ${n(evicted)} evicted: ~${((mFull.heap - m0.heap) / held / 1024).toFixed(1)} KiB of heap per held entry`);
     console.log(`  Ink wrote ${n(out.writes)} frames (${mb(out.bytes)})`);

@@ -162,7 +162,7 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
       // incrementalRendering (ink 6.8) is off on purpose: with a rows-1 frame ending in a newline it moves the
       // cursor up one line too few, leaving a stale line at the top on every redraw (seen in a real pty).
       incrementalRendering: false,
-      maxFps: 30,
+      maxFps: MAX_FPS,
     });
   };
   const unmount = () => {
