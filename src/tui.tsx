@@ -18,6 +18,7 @@ import { buildKeymap, KeymapError, type Keymap } from './keymap/build.js';
 import { ActionService } from './services/actions.js';
 import { StatusPoller } from './services/poller.js';
 import type { Runtime } from './services/runtime.js';
+import { MAX_FPS } from './render-options.js';
 import { openTuiRuntime, type TuiRuntime } from './start-runtime.js';
 import { createStore, type Store } from './store/store.js';
 
