@@ -59,8 +59,19 @@ export class LazyEntry implements LogEntry {
   }
 }
 
+/**
+ * A copy of a line that does not keep alive the string it was cut from. V8 makes a substring a view of its
+ * parent: a held line (and its cursor, a view of the line) kept a whole stream chunk alive, measured ~1.6 KiB
+ * of heap per held 400-byte line under a flood (test: 200 lines held from 200 chunks of 2.5 MB kept 500 MB).
+ * Concatenating flattens into a new string of the line's own length; the slice is a view of that.
+ */
+function detach(line: string): string {
+  return (' ' + line).slice(1);
+}
+
 /** One line of `journalctl -o json` -> a lazily parsed entry, or null for a line without a cursor. */
-export function lazyEntry(line: string): LogEntry | null {
+export function lazyEntry(chunkLine: string): LogEntry | null {
+  const line = detach(chunkLine);
   const cursor = journalCursor(line);
   if (cursor !== undefined) return new LazyEntry(cursor, line);
   // No cursor where journalctl puts it: parse it all (a line that is not an entry comes back null).

@@ -47,3 +47,26 @@ describe('lazily parsed journal lines', () => {
     expect(messages(filtered).every((m) => /heartbeat 1[0-9]/.test(m))).toBe(true);
   });
 });
+
+describe('memory a pane holds', () => {
+  it('is what the held lines weigh, not the chunks they were cut from', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // 200 chunks of ~1 MB of real journal lines, as a fast stream delivers them; a pane keeps one line of each.
+    const chunkLines = Array.from({ length: 2500 }, (_, i) => REAL[i % REAL.length]!);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const held: unknown[] = [];
+    for (let c = 0; c < 200; c++) {
+      const chunk = chunkLines.join('\n') + `\n${c}`; // a new string each time
+      held.push(lazyEntry(chunk.split('\n')[c]!));
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(held.every((e) => e !== null)).toBe(true);
+    // 200 lines of ~1 KiB: well under 10 MB; keeping each chunk alive would be ~200 MB.
+    expect(grown).toBeLessThan(10 * 2 ** 20);
+  });
+});
