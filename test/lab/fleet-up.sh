@@ -18,17 +18,26 @@ n=$1 gather=$2 gather_ms=$3 probe_ms=$4
 [[ $gather_ms =~ ^[0-9]+$ && $probe_ms =~ ^[0-9]+$ ]] || die "GATHER_MS and PROBE_MS are whole milliseconds"
 [ -s "$gather" ] || die "no gather output in $gather"
 [ -e "/run/netns/$LAB_NETNS" ] || die "the lab is not up: npm run lab:up"
+# Installed from the machine's own namespace (the lab's has no route to the package mirror). A policy-rc.d of
+# our own, only while apt runs and only if the machine has none, keeps the package from starting an sshd on
+# the machine's port 22.
+if [ ! -x /usr/sbin/sshd ]; then
+  [ "$(ip netns identify 2>/dev/null)" != "$LAB_NETNS" ] || die "install openssh-server first (apt-get install openssh-server), outside the lab namespace"
+  log "installing openssh-server (sshd for the replay hosts; its service is not started)"
+  export DEBIAN_FRONTEND=noninteractive
+  ours=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && ours=1; fi
+  apt-get install -y -qq --no-install-recommends openssh-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends openssh-server >/dev/null; } || { [ -z "$ours" ] || rm -f /usr/sbin/policy-rc.d; die "could not install openssh-server"; }
+  [ -z "$ours" ] || rm -f /usr/sbin/policy-rc.d
+  # ... nor from starting one at the next boot (it was not installed, so nothing else wanted it).
+  if [ -d /run/systemd/system ]; then systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true; fi
+fi
 if [ "$(ip netns identify 2>/dev/null)" != "$LAB_NETNS" ]; then
   exec nsenter --net="/run/netns/$LAB_NETNS" -- "$0" "$@"
 fi
 FLEET_DIR=/run/mvm-tui-fleet
 "$LAB_DIR/fleet-down.sh"
 
-if [ ! -x /usr/sbin/sshd ]; then
-  log "installing openssh-server (sshd for the replay hosts; its service is not started)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends openssh-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends openssh-server >/dev/null; }
-fi
 mkdir -p /run/sshd "$FLEET_DIR"
 chmod 755 "$FLEET_DIR"
 cp "$gather" "$FLEET_DIR/gather.out"
