@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { isBuiltin } from 'node:module';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +78,8 @@ describe('the npm package', () => {
     const licences = readFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), 'utf8');
     for (const name of ['ink', 'react', 'react-reconciler', 'yoga-layout', 'zod', 'yaml']) expect(licences, name).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\(`, 'm'));
     expect(licences).toMatch(/Permission is hereby granted/);
+    // and installing does not fetch what is bundled: only ssh2 (and zod, whose types dist/index.d.ts names)
+    for (const name of ['ink', 'react', 'yaml', 'ink-spinner']) expect(existsSync(join(app, 'node_modules', name)), name).toBe(false);
   });
 
   it('installed into an empty folder, node_modules/.bin/mvm-tui --version prints the version', async () => {
