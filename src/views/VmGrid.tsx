@@ -54,8 +54,11 @@ function VmGridView({ width, height }: { width: number; height: number }) {
   }
   const now = useShownClock(agesShown(shown));
   const hidden = rows.length - shown.reduce((a, b) => a + (b.kind === 'row' ? b.cards.length : 0), 0);
+  // Clipped vertically only: rows of cards never exceed the width (gridColumns) and headers truncate, while a
+  // horizontal clip makes Ink slice every line of text in the grid through sliceAnsi on every frame (measured:
+  // ~40% of a frame's output time on 20 hosts at 160x50).
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       {shown.map((b) =>
         b.kind === 'header' ? (
           <HostHeader key={`h-${b.host.name}`} host={b.host} width={width} now={now} />
