@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { HostEntry } from '../store/slices/hosts.js';
 import { isStale, staleAge } from '../store/selectors.js';
-import { formatBytes, formatDuration, percent, since } from './format.js';
+import { formatAge, formatBytes, percent, since } from './format.js';
 
 /** Rows the header takes (the grid windows by it). */
 export function hostHeaderHeight(h: HostEntry): number {
@@ -18,8 +18,8 @@ function Reach({ h, now }: { h: HostEntry; now: number }) {
     const why = h.status?.error ?? h.conn?.error;
     return (
       <Text color="red">
-        ✗ unreachable{h.downSince ? ` ${formatDuration(now - h.downSince)}` : ''}
-        {age !== null ? <Text color="yellow"> · stale {formatDuration(age)}</Text> : null}
+        ✗ unreachable{h.downSince ? ` ${formatAge(now - h.downSince)}` : ''}
+        {age !== null ? <Text color="yellow"> · stale {formatAge(age)}</Text> : null}
         {why ? <Text dimColor> · {why}</Text> : null}
       </Text>
     );
@@ -59,7 +59,7 @@ export function headerSignature(h: HostEntry): string {
 export function headerAges(h: HostEntry, now: number): string {
   const stale = isStale(h);
   const ages = [h.comin?.fetchedAt ? since(h.comin.fetchedAt, now) : ''];
-  if (stale) ages.push(h.downSince ? formatDuration(now - h.downSince) : '', formatDuration(staleAge(h, now)));
+  if (stale) ages.push(h.downSince ? formatAge(now - h.downSince) : '', formatAge(staleAge(h, now)));
   else if (h.status && h.conn?.since) ages.push(since(h.conn.since, now));
   return ages.join(' ');
 }

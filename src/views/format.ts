@@ -27,11 +27,21 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${d}d${h % 24 ? `${h % 24}h` : ''}`;
 }
 
-/** Time since an ISO timestamp or ms epoch, or '–'. */
+/**
+ * An age as kubectl and k9s print one: seconds only in its first 10 minutes ("4m7s", then "12m", "1h6m"). A grid
+ * of uptimes then changes once a minute instead of every second (each change is a frame: measured ~1% of a core
+ * with 20 hosts). Elapsed times someone watches (a deploy) keep their seconds: formatDuration.
+ */
+export function formatAge(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';
+  return formatDuration(ms >= 600_000 ? ms - (ms % 60_000) : ms);
+}
+
+/** Time since an ISO timestamp or ms epoch (an age: formatAge), or '–'. */
 export function since(at: string | number | null | undefined, now: number): string {
   if (at === null || at === undefined) return '–';
   const t = typeof at === 'number' ? at : Date.parse(at);
-  return Number.isFinite(t) ? formatDuration(Math.max(0, now - t)) : '–';
+  return Number.isFinite(t) ? formatAge(Math.max(0, now - t)) : '–';
 }
 
 export function percent(part: number | null | undefined, whole: number | null | undefined): string {

@@ -14,20 +14,20 @@ import { FIVE, host, vm } from './setup.js';
 
 const SINCE = new Date(Date.now() - 3 * 3_600_000).toISOString(); // ages in hours: they move once a minute
 
-function twoHosts(over: Partial<Record<string, number>> = {}): HostStatus[] {
+function twoHosts(over: Partial<Record<string, number>> = {}, since = SINCE): HostStatus[] {
   // fresh objects each time, as each report from the poller is
-  return ['hv1', 'hv2'].map((h) => host(h, FIVE.map((n) => vm(n, { since: SINCE, newestSnapshotAt: SINCE, memoryBytes: over[`${h}/${n}`] ?? 536_870_912 }))));
+  return ['hv1', 'hv2'].map((h) => host(h, FIVE.map((n) => vm(n, { since, newestSnapshotAt: since, memoryBytes: over[`${h}/${n}`] ?? 536_870_912 }))));
 }
 
 let r: Rendered | undefined;
 afterEach(() => r?.unmount());
 
-function start() {
+function start(since = SINCE) {
   const store = createStore();
-  const hosts = twoHosts();
+  const hosts = twoHosts({}, since);
   store.dispatch({ type: 'hosts/init', hosts: hosts.map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
   // the sparklines grow a bar per report up to 6: past that an unchanged VM draws the same
-  for (let i = 0; i < 8; i++) for (const h of twoHosts()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
+  for (let i = 0; i < 8; i++) for (const h of twoHosts({}, since)) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
   const keymap = buildKeymap({});
   const controller = createController({ store, keymap });
   registerCoreHandlers(controller);
@@ -39,7 +39,7 @@ function start() {
     { cols: 200, rows: 60 },
   );
   const report = (over?: Partial<Record<string, number>>) => {
-    for (const h of twoHosts(over)) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() });
+    for (const h of twoHosts(over, since)) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() });
   };
   return { store, r, commits: () => commits, report };
 }
@@ -70,6 +70,17 @@ describe('an idle grid', () => {
     await t.r.settle();
     expect(t.commits()).toBe(before);
     expect(t.r.lastFrame()).toMatch(/running\) 3h/);
+  });
+
+  it('shows uptimes past 10 minutes in whole minutes (as k9s), so their clock does not redraw every second', async () => {
+    const t = start(new Date(Date.now() - 14 * 60_000 - 20_000).toISOString());
+    await t.r.waitFor('hv2');
+    await t.r.settle();
+    const before = t.commits();
+    await new Promise((res) => setTimeout(res, 1_300));
+    await t.r.settle();
+    expect(t.commits()).toBe(before);
+    expect(t.r.lastFrame()).toMatch(/running\) 14m /);
   });
 });
 
