@@ -99,6 +99,26 @@ export async function planRollback(svc: SnapshotService, hostName: string, vmNam
   };
 }
 
+const BUSY_TRIES = 5;
+const BUSY_WAIT_MS = 300;
+
+/**
+ * The rename, tried again while ZFS says the dataset is busy: right after the unit stopped and the dataset was
+ * unmounted, zfs-fuse can still say so for a moment (seen once in ~10 lab runs). A refused rename changed nothing,
+ * so trying again is safe; after ~1.2 s the error stands.
+ */
+async function renameWhenFree(rename: () => Promise<unknown>): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await rename();
+      return;
+    } catch (e) {
+      if (i >= BUSY_TRIES || !/dataset is busy/i.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
+    }
+  }
+}
+
 /** Carries out a plan through the guard (read-only refused, audited). Undoes the rename if the clone fails. */
 export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, opts: { keepRunning?: boolean } = {}): Promise<RollbackResult> {
   const keepRunning = Boolean(opts.keepRunning);
@@ -141,7 +161,7 @@ export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, 
         throw await fail(e, []);
       }
       try {
-        await run(step.rename);
+        await renameWhenFree(() => run(step.rename));
       } catch (e) {
         throw await fail(e, [zfsMountCmd(plan.dataset)]);
       }

@@ -126,6 +126,23 @@ describe('rollback', () => {
     expect(mutations(transport)).toEqual(['systemctl stop microvm@vm4', `zfs umount ${D}`, 'systemctl start microvm@vm4']);
   });
 
+  it('tries the rename again while ZFS says the dataset is busy for a moment after the unmount', async () => {
+    const { svc, transport } = lab();
+    let refused = 0;
+    transport.on('zfs rename', () => (refused++ < 2 ? { code: 1, stderr: `cannot rename '${D}': dataset is busy\n` } : undefined));
+    const r = await executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'));
+    expect(r.warnings).toEqual([]);
+    expect(mutations(transport).filter((c) => c.startsWith('zfs rename'))).toHaveLength(3);
+  });
+
+  it('gives up on a rename that stays busy, and puts everything back', async () => {
+    const { svc, transport } = lab();
+    transport.on('zfs rename', { code: 1, stderr: `cannot rename '${D}': dataset is busy\n` });
+    await expect(executeRollback(svc, await planRollback(svc, 'hv', 'vm4', 'target'))).rejects.toThrow(/dataset is busy; nothing changed/);
+    expect(mutations(transport).filter((c) => c.startsWith('zfs rename'))).toHaveLength(5);
+    expect(mutations(transport).slice(-2)).toEqual([`zfs mount ${D}`, 'systemctl start microvm@vm4']);
+  });
+
   it('a failed promote is a warning: the data is rolled back, the preserved dataset cannot be destroyed yet', async () => {
     const { svc, transport, audit } = lab();
     transport.on('zfs promote', { code: 1, stderr: 'cannot promote: busy\n' });
