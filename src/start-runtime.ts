@@ -23,6 +23,13 @@ export const DEMO_EXIT_NOTICE =
 
 export type Opener = (global: GlobalOptions) => Promise<Runtime>;
 
+type AskPassphrase = (keyPath: string) => Promise<string>;
+/** The UI's own passphrase question once it is up: it then owns the terminal's keys, a prompt on stdin would fight it. */
+let uiAsk: AskPassphrase | undefined;
+export function askPassphrasesWith(ask: AskPassphrase | undefined): void {
+  uiAsk = ask;
+}
+
 /**
  * The inventory's runtime with its SSH transport opened on first use (ssh2 and the keys load after the first
  * frame, when the poller's first refresh asks; the same options as openRuntime's own transport).
@@ -32,7 +39,8 @@ export function openRealDeferred(global: GlobalOptions): Promise<Runtime> {
     transportFactory: (inventory) =>
       deferredTransport(async () => {
         const { createSshTransport, ttyPassphrasePrompt } = await import('./ssh/index.js');
-        return createSshTransport(inventory, { acceptNew: global.acceptNew, askPassphrase: process.stdin.isTTY ? ttyPassphrasePrompt() : undefined });
+        const tty = ttyPassphrasePrompt();
+        return createSshTransport(inventory, { acceptNew: global.acceptNew, askPassphrase: process.stdin.isTTY ? (path) => (uiAsk ?? tty)(path) : undefined });
       }),
   });
 }

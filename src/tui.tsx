@@ -19,7 +19,7 @@ import { ActionService } from './services/actions.js';
 import { StatusPoller } from './services/poller.js';
 import type { Runtime } from './services/runtime.js';
 import { MAX_FPS } from './render-options.js';
-import { openTuiRuntime, type TuiRuntime } from './start-runtime.js';
+import { askPassphrasesWith, openTuiRuntime, type TuiRuntime } from './start-runtime.js';
 import { createStore, type Store } from './store/store.js';
 
 // The full-screen UI: runtime -> store <- poller, controller with handlers, <App/> on the alternate screen.
@@ -111,6 +111,12 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
   const store = storeFor(rt.inventory, global.readOnly);
   const controller: Controller = createController({ store, keymap });
   if (notice) controller.status(notice, 'warn');
+  // Keys load on the first connection, after the first frame: an encrypted key asks in a dialog of the UI.
+  askPassphrasesWith(async (keyPath) => {
+    const typed = await controller.askSecret({ title: `Passphrase for ${keyPath}`, lines: ['Needed to connect; decrypted once in memory, the passphrase is not kept.'] });
+    if (typed === null) throw new Error('passphrase entry cancelled');
+    return typed;
+  });
   const poller = new StatusPoller(rt.transport, rt.inventory, {
     intervalMs: rt.inventory.refreshMs,
     onStatus: (status) => store.dispatch({ type: 'hosts/status', status, at: Date.now() }),
@@ -240,6 +246,7 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
       ) ?? done,
     ]);
   } finally {
+    askPassphrasesWith(undefined);
     poller.stop();
     stopComin();
     offState();

@@ -40,6 +40,8 @@ export interface Controller {
   run(id: string, scope?: Scope): Promise<void>;
   /** Opens the confirmation dialog; resolves true only when the user confirms. */
   confirm(opts: ConfirmOptions): Promise<boolean>;
+  /** Asks for a secret (a key's passphrase) in a dialog; resolves with what was typed, or null when cancelled. */
+  askSecret(opts: { title: string; lines?: string[] }): Promise<string | null>;
   /** Settles the open dialog (what dialog.confirm / dialog.cancel do). */
   answerDialog(ok: boolean): void;
   status(text: string, kind?: StatusKind): void;
@@ -58,7 +60,7 @@ export function createController({ store, keymap, now = Date.now }: ControllerOp
   const handlers = new Map<string, Handler>();
   const quitListeners: Array<() => void> = [];
   let dialogSeq = 0;
-  let openDialog: { id: number; resolve: (ok: boolean) => void } | null = null;
+  let openDialog: { id: number; resolve: (ok: boolean, input: string) => void } | null = null;
 
   const controller: Controller = {
     store,
@@ -95,7 +97,15 @@ export function createController({ store, keymap, now = Date.now }: ControllerOp
         dialog: { id, title: opts.title, lines: opts.lines ?? [], danger: opts.danger ?? true, typeToConfirm: opts.typeToConfirm },
       });
       return new Promise<boolean>((resolve) => {
-        openDialog = { id, resolve };
+        openDialog = { id, resolve: (ok) => resolve(ok) };
+      });
+    },
+    askSecret(opts) {
+      if (openDialog) controller.answerDialog(false);
+      const id = ++dialogSeq;
+      store.dispatch({ type: 'ui/dialogOpen', dialog: { id, title: opts.title, lines: opts.lines ?? [], danger: false, secret: true } });
+      return new Promise<string | null>((resolve) => {
+        openDialog = { id, resolve: (ok, input) => resolve(ok ? input : null) };
       });
     },
     answerDialog(ok) {
@@ -106,8 +116,9 @@ export function createController({ store, keymap, now = Date.now }: ControllerOp
         return;
       }
       openDialog = null;
+      // closing drops the typed text from the store (a passphrase lives there only while it is typed)
       store.dispatch({ type: 'ui/dialogClose', id: d?.id });
-      d?.resolve(ok);
+      d?.resolve(ok, shown?.input ?? '');
     },
     status(text, kind = 'info') {
       store.dispatch({ type: 'ui/status', text, kind, at: now() });

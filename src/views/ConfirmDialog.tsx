@@ -6,7 +6,7 @@ import type { DialogState } from '../store/slices/ui.js';
 /** Confirmation of a dangerous action: y/n, or typing a name for the most destructive ones. */
 export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: number }) {
   const { store } = useServices();
-  const typed = dialog.typeToConfirm !== undefined;
+  const typed = dialog.typeToConfirm !== undefined || Boolean(dialog.secret);
   useTextInput(
     () => store.getState().ui.dialog?.input ?? '',
     (input) => store.dispatch({ type: 'ui/dialogInput', input }),
@@ -22,7 +22,11 @@ export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: n
           {l}
         </Text>
       ))}
-      {typed ? (
+      {dialog.secret ? (
+        <Text>
+          Type it and press enter (not shown; esc cancels){dialog.input ? <Text dimColor> · typing</Text> : null}
+        </Text>
+      ) : typed ? (
         <Text>
           Type <Text bold>{dialog.typeToConfirm}</Text> and press enter (esc cancels): <Text inverse>{dialog.input || ' '}</Text>
         </Text>

@@ -21,6 +21,8 @@ export interface DialogState {
   typeToConfirm?: string;
   /** A y/N question: enter answers no, only y confirms. */
   defaultNo?: boolean;
+  /** A question answered by typing (a key's passphrase): enter hands back what was typed, which is never drawn. */
+  secret?: boolean;
   input: string;
   error?: string;
 }
