@@ -84,6 +84,22 @@ describe('an idle grid', () => {
   });
 });
 
+describe('a fresh connection', () => {
+  it('says since when it is up as a time of day, so its first minutes do not redraw the screen every second', async () => {
+    const t = start();
+    const up = Date.now() - 20_000;
+    for (const host of ['hv1', 'hv2']) t.store.dispatch({ type: 'hosts/conn', conn: { host, status: 'connected', since: up } });
+    await t.r.waitFor('reachable since');
+    await t.r.settle();
+    const before = t.commits();
+    await new Promise((res) => setTimeout(res, 1_300));
+    await t.r.settle();
+    expect(t.commits()).toBe(before);
+    const d = new Date(up);
+    expect(t.r.lastFrame()).toContain(`reachable since ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`);
+  });
+});
+
 describe('the grid model', () => {
   it('hands back the same row for every card a report did not change, and the same model when none changed', () => {
     const store = createStore();
