@@ -88,7 +88,7 @@ describe('a fresh connection', () => {
   it('says since when it is up as a time of day, so its first minutes do not redraw the screen every second', async () => {
     const t = start();
     const up = Date.now() - 20_000;
-    for (const host of ['hv1', 'hv2']) t.store.dispatch({ type: 'hosts/conn', conn: { host, status: 'connected', since: up } });
+    for (const host of ['hv1', 'hv2']) t.store.dispatch({ type: 'hosts/conn', conn: { host, status: 'up', since: up } });
     await t.r.waitFor('reachable since');
     await t.r.settle();
     const before = t.commits();
