@@ -8,7 +8,8 @@ import stringWidth from 'string-width';
 // turned back into a string, and its caches thrown away with the frame. On a 160x50 grid of 20 hosts that was
 // ~14 ms of CPU per frame, although a status report changes a few rows at most. Here a row is composed only
 // when what is placed on it (which lines, where, after clipping and transforms) differs from a row composed
-// before; the caches outlive the frame and are bounded so a log flood cannot grow them.
+// before, wherever that was (a scrolled log line is found again one row up); the row and width caches outlive
+// the frame and are bounded so a log flood cannot grow them.
 
 type Transformer = (s: string, index: number) => string;
 interface Clip {
@@ -34,8 +35,9 @@ class Bounded<V> {
 
 // Sizes: a full screen is ~50 rows of a few KiB at most, its lines a few hundred; a view switch or a
 // scrolled log pane is all new keys, after which the old ones are dead weight.
+// Tokenized lines (an object per character, ~100 bytes each) are kept for one frame only, as Ink does: kept
+// longer they saved nothing measurable (bench/frame-cost.sh) and would hold megabytes under a log flood.
 const rows = new Bounded<string>(1_000);
-const styled = new Bounded<StyledChar[]>(1_000);
 const widths = new Bounded<number>(5_000);
 const blockWidths = new Bounded<number>(1_000);
 
@@ -58,11 +60,11 @@ function widest(text: string): number {
   return w;
 }
 
-function styledChars(line: string): StyledChar[] {
-  let c = styled.get(line);
+function styledChars(line: string, frame: Map<string, StyledChar[]>): StyledChar[] {
+  let c = frame.get(line);
   if (c === undefined) {
     c = styledCharsFromTokens(tokenize(line));
-    styled.set(line, c);
+    frame.set(line, c);
   }
   return c;
 }
@@ -71,11 +73,11 @@ function styledChars(line: string): StyledChar[] {
 const SPACE: StyledChar = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) as unknown as StyledChar['styles'] });
 
 /** One row as Ink composes it: blanks, then each placement's characters from its x, in order. */
-function compose(gridWidth: number, placed: readonly (string | number)[]): string {
+function compose(gridWidth: number, placed: readonly (string | number)[], frame: Map<string, StyledChar[]>): string {
   const row: (StyledChar | undefined)[] = new Array<StyledChar>(gridWidth).fill(SPACE);
   for (let i = 0; i < placed.length; i += 2) {
     let x = placed[i] as number;
-    for (const ch of styledChars(placed[i + 1] as string)) {
+    for (const ch of styledChars(placed[i + 1] as string, frame)) {
       row[x] = ch;
       const w = Math.max(1, width(ch.value));
       for (let k = 1; k < w; k++) row[x + k] = { type: 'char', value: '', fullWidth: false, styles: ch.styles };
@@ -169,11 +171,12 @@ export default class Output {
       }
     }
     const out: string[] = [];
+    const frame = new Map<string, StyledChar[]>();
     for (const p of placed) {
       const key = rowKey(this.width, p);
       let s = rows.get(key);
       if (s === undefined) {
-        s = compose(this.width, p);
+        s = compose(this.width, p, frame);
         rows.set(key, s);
       }
       out.push(s);
