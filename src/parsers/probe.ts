@@ -1,0 +1,26 @@
+// Output of the batched VM probe (src/ssh/nested-probe.ts): one `@@probe NAME CODE` line per VM, in the order
+// the probes end. Anything else on stdout (a login script's chatter, a cut line) is ignored.
+
+export const PROBE_MARK = '@@probe';
+
+const LINE = new RegExp(`^${PROBE_MARK} (\\S+) (\\d{1,3})$`);
+
+/** VM name -> exit code of its nested ssh (0 answered, 124 timed out, 255 ssh failed), for the `asked` VMs
+ *  only. A VM without a line, or with lines that disagree, is left out: the caller reports it unreachable. */
+export function parseProbeOutput(text: string, asked: readonly string[]): Map<string, number> {
+  const codes = new Map<string, number>();
+  const conflicting = new Set<string>();
+  if (typeof text !== 'string') return codes;
+  const wanted = new Set(asked);
+  for (const raw of text.split('\n')) {
+    const m = LINE.exec(raw.trimEnd());
+    const name = m?.[1];
+    const code = Number(m?.[2]);
+    if (name === undefined || !wanted.has(name) || code > 255) continue;
+    const seen = codes.get(name);
+    if (seen !== undefined && seen !== code) conflicting.add(name);
+    codes.set(name, code);
+  }
+  for (const n of conflicting) codes.delete(n);
+  return codes;
+}
