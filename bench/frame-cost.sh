@@ -8,7 +8,7 @@ mkdir -p bench/out
 out=$(mktemp -d "$root/bench/out/frame.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 for kind in stub ink; do
-  FRAME_OUTPUT=$kind FRAME_OUT_DIR="$out/$kind" npx tsup --config bench/tsup.frame.ts >/dev/null 2>&1
+  BENCH_INK_OUTPUT=$kind BENCH_ENTRY=frame-cost=bench/frame-cost.tsx BENCH_OUT_DIR="$out/$kind" npx tsup --config bench/tsup.bench.ts >/dev/null
 done
 echo "command: bash bench/frame-cost.sh $*"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); node $(node -v); $(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/load average /')"

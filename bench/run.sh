@@ -25,7 +25,9 @@ mkdir -p "$out/bin" && cp bin/mvm-tui "$out/bin/mvm-tui"
 # did then.
 node_modules/.bin/esbuild src/cli.tsx "${common[@]}" --splitting --outdir="$out/before" || exit 0
 printf "process.env.NODE_ENV ??= 'production';\nawait import('./cli.js');\n" >"$out/before/mvm-tui.mjs"
-node_modules/.bin/esbuild bench/main.ts "${common[@]}" --outfile="$out/bench.js" || exit 0
+# The benchmarks themselves are bundled as the app ships (bench/tsup.bench.ts): what they render with Ink is
+# drawn by the same code as in bin/mvm-tui.
+BENCH_ENTRY=bench=bench/main.ts BENCH_OUT_DIR="$out/bench" npx tsup --config bench/tsup.bench.ts >/dev/null || exit 0
 
 # lab:run enters the lab netns (no route anywhere else) and cds to INIT_CWD: make that the repo root.
 inlab() { INIT_CWD="$root" npm run -s lab:run -- "$@"; }
@@ -39,14 +41,14 @@ waitlab() {
 }
 
 names=("$@")
-[ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench.js" --list)"
+[ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list)"
 {
   echo "command: npm run bench${*:+ -- $*}"
-  node "$out/bench.js" --header
+  node "$out/bench/bench.js" --header
   for name in "${names[@]}"; do
     for attempt in 1 2 3; do
       if ! waitlab; then echo; echo "## $name: SKIPPED, the lab did not answer for 5 minutes"; break; fi
-      inlab node --expose-gc "$out/bench.js" "$name" >"$out/one.txt" 2>&1
+      inlab node --expose-gc "$out/bench/bench.js" "$name" >"$out/one.txt" 2>&1
       rc=$?
       if [ $rc = 3 ] && [ $attempt -lt 3 ]; then
         echo "  ($name: attempt $attempt failed, run again: $(grep -m1 FAILED "$out/one.txt" | cut -c1-160))" >&2
