@@ -2,10 +2,13 @@ import { compileFilter, type LogFilter } from './filter.js';
 import type { LogEntry } from './format.js';
 import { RingBuffer } from './ring.js';
 
-// What one log pane holds: every received entry (bounded) and, kept up to date incrementally, the ones
-// the filter lets through. Appending a batch costs O(batch), not O(buffer), so a flood stays cheap; the
-// view reads only the slice it draws. Entries carry a sequence number so the filtered ring can tell
-// which of its items the main ring has already evicted.
+// What one log pane holds: every received entry (bounded) and, while a filter is set, kept up to date
+// incrementally, the ones it lets through. Appending a batch costs O(batch), not O(buffer), so a flood stays
+// cheap; the view reads only the slice it draws. Entries are numbered in arrival order so the filtered ring
+// can tell which of its items the main ring has already evicted; the main ring needs no numbers of its own
+// (its oldest is number `nextSeq - size`), and without a filter every held entry is shown, so there is no
+// filtered ring at all: a {seq, entry} wrapper for each of 10,000 held lines was ~50 bytes of each ~600
+// (bench/log-memory.ts).
 
 interface Seq<E> {
   seq: number;
@@ -15,8 +18,9 @@ interface Seq<E> {
 export const DEFAULT_CAPACITY = 10_000;
 
 export class PaneBuffer<E extends LogEntry = LogEntry> {
-  private readonly all: RingBuffer<Seq<E>>;
-  private shown: RingBuffer<Seq<E>>;
+  private readonly all: RingBuffer<E>;
+  /** The entries the filter lets through; undefined while the filter is empty (then all are shown). */
+  private shown: RingBuffer<Seq<E>> | undefined;
   private nextSeq = 0;
   filter: LogFilter;
 
@@ -25,20 +29,25 @@ export class PaneBuffer<E extends LogEntry = LogEntry> {
     filter: LogFilter = compileFilter(''),
   ) {
     this.all = new RingBuffer(capacity);
-    this.shown = new RingBuffer(capacity);
     this.filter = filter;
+    this.setFilter(filter);
   }
 
   /** Adds entries; returns how many of them pass the filter (the view shifts a paused scroll by this). */
   append(batch: readonly E[]): number {
-    let passed = 0;
+    const shown = this.shown;
     // No filter: the message is not read, so a lazily parsed entry (lazy-entry.ts) stays unparsed.
-    const all = this.filter.source === '';
+    if (!shown) {
+      this.all.pushMany(batch);
+      this.nextSeq += batch.length;
+      return batch.length;
+    }
+    let passed = 0;
     for (const entry of batch) {
-      const item = { seq: this.nextSeq++, entry };
-      this.all.push(item);
-      if (all || this.filter.test(entry.message)) {
-        this.shown.push(item);
+      const seq = this.nextSeq++;
+      this.all.push(entry);
+      if (this.filter.test(entry.message)) {
+        shown.push({ seq, entry });
         passed++;
       }
     }
@@ -47,23 +56,31 @@ export class PaneBuffer<E extends LogEntry = LogEntry> {
 
   setFilter(filter: LogFilter): void {
     this.filter = filter;
-    this.shown = new RingBuffer(this.capacity);
-    for (const item of this.all.toArray()) if (filter.test(item.entry.message)) this.shown.push(item);
+    if (filter.source === '') {
+      this.shown = undefined;
+      return;
+    }
+    const shown = new RingBuffer<Seq<E>>(this.capacity);
+    const first = this.nextSeq - this.all.size;
+    this.all.toArray().forEach((entry, i) => {
+      if (filter.test(entry.message)) shown.push({ seq: first + i, entry });
+    });
+    this.shown = shown;
   }
 
   clear(): void {
     this.all.clear();
-    this.shown.clear();
+    this.shown?.clear();
   }
 
-  private firstLiveShown(): number {
-    const oldest = this.all.at(0)?.seq ?? this.nextSeq;
+  private firstLiveShown(shown: RingBuffer<Seq<E>>): number {
+    const oldest = this.nextSeq - this.all.size;
     // Evicted items sit at the front of `shown`; binary search past them.
     let lo = 0;
-    let hi = this.shown.size;
+    let hi = shown.size;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.shown.at(mid) as Seq<E>).seq < oldest) lo = mid + 1;
+      if ((shown.at(mid) as Seq<E>).seq < oldest) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -81,7 +98,7 @@ export class PaneBuffer<E extends LogEntry = LogEntry> {
 
   /** Entries the filter lets through. */
   get visibleCount(): number {
-    return this.shown.size - this.firstLiveShown();
+    return this.shown ? this.shown.size - this.firstLiveShown(this.shown) : this.all.size;
   }
 
   /** Entries held but hidden by the filter. */
@@ -91,12 +108,14 @@ export class PaneBuffer<E extends LogEntry = LogEntry> {
 
   /** Visible (filtered) entries in [start, end), oldest first. */
   visibleSlice(start: number, end: number): E[] {
-    const base = this.firstLiveShown();
-    return this.shown.slice(base + Math.max(0, start), base + Math.max(0, end)).map((s) => s.entry);
+    const [from, to] = [Math.max(0, start), Math.max(0, end)];
+    if (!this.shown) return this.all.slice(from, to);
+    const base = this.firstLiveShown(this.shown);
+    return this.shown.slice(base + from, base + to).map((s) => s.entry);
   }
 
   /** Everything held, oldest first (save-to-file). */
   entries(): E[] {
-    return this.all.toArray().map((s) => s.entry);
+    return this.all.toArray();
   }
 }

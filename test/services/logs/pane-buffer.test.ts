@@ -42,3 +42,46 @@ describe('PaneBuffer', () => {
     expect(b.entries()).toHaveLength(10);
   });
 });
+
+describe('PaneBuffer after a filter is set on lines it already holds', () => {
+  it('shows only held matches, and forgets them as newer lines evict them', () => {
+    const b = new PaneBuffer(10);
+    b.append(range(0, 20)); // holds 10..19
+    b.setFilter(compileFilter('heartbeat 1[258]$'));
+    expect(b.visibleSlice(0, 10).map((e) => e.cursor)).toEqual(['c12', 'c15', 'c18']);
+    expect(b.append(range(20, 26))).toBe(0); // holds 16..25: c12 and c15 are gone
+    expect(b.visibleSlice(0, 10).map((e) => e.cursor)).toEqual(['c18']);
+    b.setFilter(compileFilter(''));
+    expect(b.visibleSlice(0, 3).map((e) => e.cursor)).toEqual(['c16', 'c17', 'c18']);
+    expect([b.visibleCount, b.droppedByFilter, b.droppedByCapacity]).toEqual([10, 0, 16]);
+  });
+});
+
+describe('memory a PaneBuffer adds to the entries it holds', () => {
+  it('without a filter, about what an array of the same entries costs', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const n = 50_000;
+    const entries = range(0, n);
+    const heldBy = (hold: () => unknown): number => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const kept = hold();
+      gc();
+      const grown = process.memoryUsage().heapUsed - before;
+      expect(kept).toBeTruthy();
+      return grown / n;
+    };
+    const array = heldBy(() => entries.slice());
+    const buffer = heldBy(() => {
+      const b = new PaneBuffer(n);
+      b.append(entries);
+      return b;
+    });
+    // An array is 8 bytes an entry; a {seq, entry} wrapper in two rings was ~48 more (~10% of a held
+    // journal line, bench/log-memory.ts).
+    expect(buffer - array).toBeLessThan(24);
+  });
+});
