@@ -1,6 +1,8 @@
 import type { HostConfig } from '../config/types.js';
 import { gatherSections, renderGatherScript, splitSections } from '../host/gather.js';
 import type { HostStatus } from '../model/status.js';
+import { parseProbeOutput } from '../parsers/probe.js';
+import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../ssh/nested-probe.js';
 import type { Transport } from '../ssh/types.js';
 import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
 
@@ -8,7 +10,7 @@ import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
 // into HostStatus. Never throws: an unreachable host or a failed script gives {reachable: false, error}.
 
 export interface FetchStatusOptions {
-  /** Also check that every VM answers over SSH through the hypervisor (one `true` per VM, concurrently). */
+  /** Also check that every VM answers over SSH through the hypervisor (see probeVms). */
   probeVms?: boolean;
   /** Budget of the gather script (default 10 s). */
   timeoutMs?: number;
@@ -16,22 +18,42 @@ export interface FetchStatusOptions {
 }
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
+/** A VM that does not answer `true` within this is reported not reachable. */
 export const VM_PROBE_TIMEOUT_MS = 3_000;
+/** The batched probe's exec may run this much longer than one probe: `timeout`'s KILL grace and the exec's own
+ *  start, so a slow VM is reported by its line (124) rather than losing every line to the exec's timeout. */
+const PROBE_EXEC_MARGIN_MS = PROBE_KILL_AFTER_S * 1000 + 1_000;
 
 const firstLine = (s: string) => s.trim().split('\n')[0]?.trim() ?? '';
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** VM name -> answers `true` over SSH through the hypervisor (false on any error or timeout). `only`
- *  limits the probe to those VMs. */
+ *  limits the probe to those VMs. Nested access: one exec on the hypervisor probes them all in parallel there
+ *  (src/ssh/nested-probe.ts); a VM without its line in the output (script cut, garbage) is false. ProxyJump:
+ *  each VM is its own ssh2 connection from here, so one exec per VM as before. */
 export async function probeVms(transport: Transport, host: HostConfig, only?: readonly string[]): Promise<Map<string, boolean>> {
   const vms = host.vms.filter((vm) => !only || only.includes(vm.name));
+  if (vms.length === 0) return new Map();
+  if (host.vmAccess.mode !== 'nested') return probeEach(transport, host, vms.map((v) => v.name));
+  const names = vms.map((v) => v.name);
+  try {
+    const script = nestedProbeCommand(host, vms, VM_PROBE_TIMEOUT_MS);
+    const r = await transport.exec({ host: host.name }, script, { timeoutMs: VM_PROBE_TIMEOUT_MS + PROBE_EXEC_MARGIN_MS });
+    const codes = parseProbeOutput(r.stdout, names);
+    return new Map(names.map((n) => [n, codes.get(n) === 0]));
+  } catch {
+    return new Map(names.map((n) => [n, false]));
+  }
+}
+
+async function probeEach(transport: Transport, host: HostConfig, names: readonly string[]): Promise<Map<string, boolean>> {
   const results = await Promise.all(
-    vms.map(async (vm) => {
+    names.map(async (vm) => {
       try {
-        const r = await transport.exec({ host: host.name, vm: vm.name }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS });
-        return [vm.name, r.code === 0] as const;
+        const r = await transport.exec({ host: host.name, vm }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS });
+        return [vm, r.code === 0] as const;
       } catch {
-        return [vm.name, false] as const;
+        return [vm, false] as const;
       }
     }),
   );

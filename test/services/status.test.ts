@@ -3,13 +3,14 @@ import { statusReportSchema } from '../../src/model/status.js';
 import { SshError } from '../../src/ssh/types.js';
 import { fetchHostStatus } from '../../src/services/status.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
+import { answerVmProbes, isVmProbe, probedVms } from '../helpers/vm-probes.js';
 import { labBaseline, labHost, labTrouble, withSection } from './status-fixture.js';
 
 const NOW = Date.parse('2026-11-26T13:00:00Z');
 const isGather = (cmd: string) => cmd.includes('@@mvm system');
 
 function lab(output = labBaseline()) {
-  return new ScriptedTransport().on(isGather, { stdout: output }).on('true', { code: 0 });
+  return new ScriptedTransport().on(isGather, { stdout: output }).on(isVmProbe, answerVmProbes());
 }
 
 describe('fetchHostStatus on real lab output', () => {
@@ -82,13 +83,12 @@ describe('fetchHostStatus on real lab output', () => {
     expect(hs.vms[2]).toMatchObject({ snapshots: 0, newestSnapshot: null });
   });
 
-  it('probes the VMs that may be running through the hypervisor; stopped ones are unreachable without a wait', async () => {
-    const t = new ScriptedTransport().on(isGather, { stdout: labBaseline() }).on((c) => c === 'true', (_c, target) => (target.vm === 'vm1' ? { code: 255 } : { code: 0 }));
+  it('probes the VMs that may be running in one exec on the hypervisor; stopped ones are unreachable without a wait', async () => {
+    const t = new ScriptedTransport().on(isGather, { stdout: labBaseline() }).on(isVmProbe, answerVmProbes((vm) => (vm === 'vm1' ? 255 : 0)));
     const hs = await fetchHostStatus(t, labHost(), { probeVms: true, now: () => NOW });
     expect(hs.vms.map((v) => v.reachable)).toEqual([false, true, true, false, false]);
-    expect(t.sent.filter((s) => s.target.vm).map((s) => s.target.vm)).toEqual(['vm1', 'vm2', 'vm3']);
-    expect(t.sent.find((s) => s.target.vm)?.command).toBe('true');
-    expect(t.sent.filter((s) => !s.target.vm)).toHaveLength(1);
+    expect(t.sent.map((s) => s.target)).toEqual([{ host: 'lab' }, { host: 'lab' }]);
+    expect(probedVms(t.sent[1]!.command)).toEqual(['vm1', 'vm2', 'vm3']);
   });
 });
 
