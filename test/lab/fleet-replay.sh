@@ -1,11 +1,28 @@
 #!/bin/sh
 # ForceCommand of a replay hypervisor (fleet-up.sh). Like mvm-tui's real commands it first reports its process
 # group on stderr (src/ssh/kill.ts), then answers: the gather script with the lab's captured output after the
-# lab's measured script time, a nested VM probe (`ssh ... -- true`) with success after the probe time.
+# lab's measured script time, a nested VM probe (`ssh ... -- true`) with success after the probe time, and a
+# batched probe (src/ssh/nested-probe.ts) with success for each VM it names, once after the probe time: a real
+# hypervisor runs those probes in parallel.
 . /run/mvm-tui-fleet/replay.env
 printf 'mvm-tui-pgid %s\n' "$$" >&2
+refuse() { echo "replay host: not replayed: $SSH_ORIGINAL_COMMAND" >&2; exit 127; }
+
+# `@@probe NAME 0` for each line of a batched probe; a `!` line for any line that is not one of its lines.
+batch_answers() {
+  printf '%s\n' "$SSH_ORIGINAL_COMMAND" | sed -n -e '/^wait$/d' -e '/^$/d' \
+    -e 's/^\(printf .mvm-tui-pgid %s\\n. "\$\$" >&2; \)\{0,1\}timeout -k [0-9.]* [0-9.]* ssh -i .* -- true <\/dev\/null >\/dev\/null 2>&1 && echo @@probe \([A-Za-z0-9_.:-]*\) 0 || echo @@probe \2 \$? &$/@@probe \2 0/p' \
+    -e 't' -e 's/.*/!/p'
+}
+
 case $SSH_ORIGINAL_COMMAND in
   *'@@mvm system'*) sleep "$GATHER_S"; exec cat /run/mvm-tui-fleet/gather.out ;;
   *"ssh -i "*" -- true") sleep "$PROBE_S"; exit 0 ;;
-  *) echo "replay host: not replayed: $SSH_ORIGINAL_COMMAND" >&2; exit 127 ;;
+  *"&& echo @@probe "*)
+    answers=$(batch_answers)
+    case $answers in '' | *'!'*) refuse ;; esac
+    sleep "$PROBE_S"
+    printf '%s\n' "$answers"
+    exit 0 ;;
+  *) refuse ;;
 esac

@@ -4,7 +4,8 @@
 # host is a real OpenSSH sshd (the host's /usr/sbin/sshd, installed if missing) in its own network namespace
 # mvmfleetNN, and its ForceCommand (fleet-replay.sh) answers the gather script with GATHER_FILE (the lab
 # hypervisor's own output, captured by the bench) after GATHER_MS (the lab's measured script time, slept, not
-# spent), and a VM probe after PROBE_MS. Every other command is refused.
+# spent), and a VM probe after PROBE_MS (a batched probe of all a host's VMs once after PROBE_MS, as a real
+# hypervisor runs them in parallel). Every other command is refused.
 # Network: each namespace has loopback and a veth to the lab namespace (mvmlab) only, no default route. Host k
 # is 192.168.77.(100+k), a /32 routed on its veth: inside 192.168.77.0/24, which lab:up already makes
 # unreachable from the machine's own namespace, so a run outside the lab netns cannot send anything out.
