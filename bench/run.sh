@@ -28,6 +28,8 @@ printf "process.env.NODE_ENV ??= 'production';\nawait import('./cli.js');\n" >"$
 # The benchmarks themselves are bundled as the app ships (bench/tsup.bench.ts): what they render with Ink is
 # drawn by the same code as in bin/mvm-tui.
 BENCH_ENTRY=bench=bench/main.ts BENCH_OUT_DIR="$out/bench" npx tsup --config bench/tsup.bench.ts >/dev/null || exit 0
+# log-memory runs in-process without the lab (bench/log-memory.ts), so it is not one of bench.js's names.
+BENCH_ENTRY=log-memory=bench/log-memory.ts BENCH_OUT_DIR="$out/bench" npx tsup --config bench/tsup.bench.ts >/dev/null || exit 0
 
 # lab:run enters the lab netns (no route anywhere else) and cds to INIT_CWD: make that the repo root.
 inlab() { INIT_CWD="$root" npm run -s lab:run -- "$@"; }
@@ -41,11 +43,16 @@ waitlab() {
 }
 
 names=("$@")
-[ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list)"
+[ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list) log-memory"
 {
   echo "command: npm run bench${*:+ -- $*}"
   node "$out/bench/bench.js" --header
   for name in "${names[@]}"; do
+    if [ "$name" = log-memory ]; then
+      echo; echo "## 7. Log pane memory, in-process: heap and rss per held line vs. plain strings (bench/log-memory.ts)"
+      node --expose-gc "$out/bench/log-memory.js" --ink
+      continue
+    fi
     for attempt in 1 2 3; do
       if ! waitlab; then echo; echo "## $name: SKIPPED, the lab did not answer for 5 minutes"; break; fi
       inlab node --expose-gc "$out/bench/bench.js" "$name" >"$out/one.txt" 2>&1
