@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { Inventory } from '../src/config/types.js';
+import type { HostConfig, Inventory } from '../src/config/types.js';
 import type { HostStatus } from '../src/model/status.js';
 import type { Runtime } from '../src/services/runtime.js';
 import { StatusPoller } from '../src/services/poller.js';
-import { fetchHostStatus } from '../src/services/status.js';
+import { fetchHostStatus, probeVms, VM_PROBE_TIMEOUT_MS } from '../src/services/status.js';
 import { INVENTORY, load, OUT } from './lib/env.js';
 import { appCpuShare } from './lib/app-cpu.js';
 import { openLab } from './lib/lab.js';
@@ -60,6 +60,31 @@ async function compare(one: Runtime, fleet: Runtime, rounds: number, each?: () =
     r.failed += b.value.filter((h) => !h.reachable).length;
     r.all.push(b.ms);
     each?.();
+  }
+  return r;
+}
+
+const PROBE_ROUNDS = 6;
+
+/** This process's CPU (ms) for one probe of every VM of the fleet: one exec per VM (how probes went out before
+ *  src/ssh/nested-probe.ts) vs. one batched exec per host, alternating so both see the same load. All VMs are
+ *  probed whatever their unit's state (the replay answers every probe), as on a fleet where all of them run. */
+async function probeCpu(fleet: Runtime): Promise<{ perVm: number[]; batched: number[]; perVmFailed: number; batchedFailed: number }> {
+  const perVm = (h: HostConfig) => Promise.all(h.vms.map((v) => fleet.transport.exec({ host: h.name, vm: v.name }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS }).then((r) => r.code === 0, () => false)));
+  const batched = async (h: HostConfig) => [...(await probeVms(fleet.transport, h)).values()];
+  const round = async (f: (h: HostConfig) => Promise<boolean[]>) => {
+    const c0 = process.cpuUsage();
+    const ok = (await Promise.all(fleet.inventory.hosts.map(f))).flat();
+    return { cpu: cpuMs(process.cpuUsage(c0)), failed: HOSTS * VMS - ok.filter(Boolean).length };
+  };
+  const r = { perVm: [] as number[], batched: [] as number[], perVmFailed: 0, batchedFailed: 0 };
+  for (let i = 0; i < PROBE_ROUNDS; i++) {
+    const a = await round(perVm);
+    const b = await round(batched);
+    r.perVm.push(a.cpu);
+    r.batched.push(b.cpu);
+    r.perVmFailed += a.failed;
+    r.batchedFailed += b.failed;
   }
   return r;
 }
@@ -129,6 +154,9 @@ async function replayFleet(): Promise<void> {
     // What a real fleet would see: one host's time plus the client's own serial work for the other hosts.
     const projected = median(w.one) + median(w.clientCpu) * ((HOSTS - 1) / HOSTS);
     console.log(`  projection for 20 real hypervisors (one host + this process's CPU for the other 19): ${ms(projected)}, ${ratio(projected, median(w.one))}`);
+    const pc = await probeCpu(fleet);
+    console.log(`  CPU of this process to probe all ${HOSTS * VMS} VMs once (median of ${PROBE_ROUNDS}): one exec per VM ${ms(median(pc.perVm))}, one exec per host ${ms(median(pc.batched))} (${ratio(median(pc.perVm), median(pc.batched))} less)`);
+    if (pc.perVmFailed + pc.batchedFailed) console.log(`    probes FAILED of ${PROBE_ROUNDS * HOSTS * VMS}: ${pc.perVmFailed} one exec per VM, ${pc.batchedFailed} batched`);
     const c1 = await cpuShare(one.inventory, one);
     const cf = await cpuShare(fleet.inventory, fleet);
     console.log(`  CPU of this process with StatusPoller at the default interval (${cf.intervalMs} ms, VM probes every 10 s), ${CPU_MS / 1000} s:`);

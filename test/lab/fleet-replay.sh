@@ -17,7 +17,8 @@ batch_answers() {
 
 case $SSH_ORIGINAL_COMMAND in
   *'@@mvm system'*) sleep "$GATHER_S"; exec cat /run/mvm-tui-fleet/gather.out ;;
-  *"ssh -i "*" -- true") sleep "$PROBE_S"; exit 0 ;;
+  # The transport sends a VM command with its own pgid report (`-- 'printf ...; true'`); the bare form too.
+  *"ssh -i "*" -- true" | *"ssh -i "*" -- 'printf '\\''mvm-tui-pgid %s\n'\\'' \"\$\$\" >&2; true'") sleep "$PROBE_S"; exit 0 ;;
   *"&& echo @@probe "*)
     answers=$(batch_answers)
     case $answers in '' | *'!'*) refuse ;; esac
