@@ -5,6 +5,7 @@ import { EXIT, UsageError, type CommandContext } from '../../src/commands/types.
 import { ConfigError } from '../../src/config/load.js';
 import { statusReportSchema } from '../../src/model/status.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
+import { answerVmProbes, isVmProbe } from '../helpers/vm-probes.js';
 import { labBaseline, labInventory, labTrouble } from '../services/status-fixture.js';
 
 const NOW = 1795698730 * 1000 + 65_000;
@@ -22,7 +23,7 @@ function sink() {
 }
 
 async function run(argv: { json?: boolean; host?: string; args?: string[] }, output: string, probe: (vm: string) => number = () => 0) {
-  const t = new ScriptedTransport().on(isGather, { stdout: output }).on((c) => c === 'true', (_c, target) => ({ code: probe(target.vm ?? '') }));
+  const t = new ScriptedTransport().on(isGather, { stdout: output }).on(isVmProbe, answerVmProbes(probe));
   let closed = false;
   const cmd = makeStatusCommand({
     open: async () => ({ inventory: labInventory(), transport: t, close: async () => void (closed = true) }),

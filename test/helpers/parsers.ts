@@ -1,6 +1,7 @@
 import { splitSections } from '../../src/host/gather.js';
 import * as P from '../../src/parsers/index.js';
 import { parseCominStatus } from '../../src/parsers/comin.js';
+import { parseProbeOutput } from '../../src/parsers/probe.js';
 import { parseUnitState } from '../../src/services/actions.js';
 import { parseKnownHosts } from '../../src/ssh/known-hosts.js';
 import { parseJump, parseLine } from '../../src/ssh/ssh-config.js';
@@ -25,6 +26,7 @@ export const PARSERS: Array<[string, (s: string) => unknown]> = [
   ['stat links', (s) => P.parseStatLinks(s)],
   ['human size', (s) => P.parseHumanSize(s)],
   ['comin status', (s) => parseCominStatus(s)],
+  ['VM probe lines', (s) => parseProbeOutput(s, ['vm1', 'vm2'])],
   ['unit settle state', (s) => parseUnitState(s)],
   ['gather sections', (s) => splitSections(s)],
   ['known_hosts', (s) => parseKnownHosts(s)],

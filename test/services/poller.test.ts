@@ -4,11 +4,13 @@ import { BATCH_MS, StatusPoller } from '../../src/services/poller.js';
 import type { ExecResult } from '../../src/ssh/types.js';
 import { SshError } from '../../src/ssh/types.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
+import { answerVmProbes, isVmProbe, probedVms } from '../helpers/vm-probes.js';
 import { labBaseline, labInventory } from './status-fixture.js';
 
 const isGather = (cmd: string) => cmd.includes('@@mvm system');
 const gathers = (t: ScriptedTransport) => t.sent.filter((s) => isGather(s.command) && !s.target.vm).length;
-const probes = (t: ScriptedTransport) => t.sent.filter((s) => s.target.vm).length;
+/** VMs probed so far (a host's probes go out as one exec). */
+const probes = (t: ScriptedTransport) => t.sent.filter((s) => isVmProbe(s.command)).flatMap((s) => probedVms(s.command)).length;
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -119,7 +121,7 @@ describe('StatusPoller', () => {
 
   it('probes VMs on their own slower cadence and merges the answers into the status', async () => {
     const { t, seen, poller } = setup({ probeEveryMs: 10_000 });
-    t.on(isGather, { stdout: labBaseline() }).on((c) => c === 'true', (_c, target) => ({ code: target.vm === 'vm1' ? 255 : 0 }));
+    t.on(isGather, { stdout: labBaseline() }).on(isVmProbe, answerVmProbes((vm) => (vm === 'vm1' ? 255 : 0)));
     poller.start();
     await vi.advanceTimersByTimeAsync(10);
     // vm4 and vm5 are not running in the lab capture: not probed, unreachable

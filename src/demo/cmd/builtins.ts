@@ -1,5 +1,6 @@
 // Shell builtins and the tiny text tools a command line may pipe through.
 
+import { shJoin } from '../../host/quote.js';
 import { sleep as clockSleep } from '../clock.js';
 import { type CmdContext, ExitSignal } from '../shell.js';
 
@@ -61,6 +62,35 @@ export async function sleep(argv: string[], ctx: CmdContext): Promise<number> {
   await clockSleep(ctx.hv.clock, s * 1000, ctx.signal);
   return 0;
 }
+
+/** timeout [-k D] [-s SIG] DURATION CMD...: CMD under a deadline of the demo clock; 124 when it ran out. */
+export async function timeout(argv: string[], ctx: CmdContext): Promise<number> {
+  const args = argv.slice(1);
+  while (args[0] === '-k' || args[0] === '-s') args.splice(0, 2);
+  const s = Number((args[0] ?? '').replace(/s$/, ''));
+  if (!Number.isFinite(s) || args.length < 2) {
+    ctx.io.err("timeout: usage: timeout [OPTION] DURATION COMMAND [ARG]...\n");
+    return 125;
+  }
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let expired = false;
+  const cancel = ctx.hv.clock.setTimer(s * 1000, () => {
+    expired = true;
+    ac.abort();
+  });
+  try {
+    const code = await ctx.runIn(shJoin(args.slice(1)), ctx.vm, ctx.io, ac.signal);
+    return expired ? 124 : code;
+  } finally {
+    cancel();
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** `&` runs in sequence in the demo shell (shell-parse.ts): nothing is left to wait for. */
+export const wait = () => 0;
 
 export function whoami(_argv: string[], ctx: CmdContext): number {
   ctx.io.out('root\n');

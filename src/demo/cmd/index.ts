@@ -24,6 +24,8 @@ const common: Record<string, Command> = {
   cd: b.cd,
   exit: b.exit,
   sleep: b.sleep,
+  timeout: b.timeout,
+  wait: b.wait,
   whoami: b.whoami,
   id: b.id,
   date: b.date,
