@@ -4,6 +4,7 @@ import { compactEntry, lazyEntry } from '../../../src/services/logs/lazy-entry.j
 import { PaneBuffer } from '../../../src/services/logs/pane-buffer.js';
 import { compileFilter } from '../../../src/services/logs/filter.js';
 import { fixture } from '../../parsers/fixture.js';
+import { heapKeptBy } from '../../helpers/heap.js';
 
 const REAL = fixture('journalctl/lab-f-json-vm1-heartbeats.txt').split('\n').filter(Boolean);
 
@@ -49,22 +50,17 @@ describe('lazily parsed journal lines', () => {
 });
 
 describe('memory a pane holds', () => {
-  it('is what the held lines weigh, not the chunks they were cut from', async () => {
-    const { setFlagsFromString } = await import('node:v8');
-    const { runInNewContext } = await import('node:vm');
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
+  it('is what the held lines weigh, not the chunks they were cut from', () => {
     // 200 chunks of ~1 MB of real journal lines, as a fast stream delivers them; a pane keeps one line of each.
     const chunkLines = Array.from({ length: 2500 }, (_, i) => REAL[i % REAL.length]!);
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    const held: unknown[] = [];
-    for (let c = 0; c < 200; c++) {
-      const chunk = chunkLines.join('\n') + `\n${c}`; // a new string each time
-      held.push(lazyEntry(chunk.split('\n')[c]!));
-    }
-    gc();
-    const grown = process.memoryUsage().heapUsed - before;
+    const { kept: held, bytes: grown } = heapKeptBy(() => {
+      const held: unknown[] = [];
+      for (let c = 0; c < 200; c++) {
+        const chunk = chunkLines.join('\n') + `\n${c}`; // a new string each time
+        held.push(lazyEntry(chunk.split('\n')[c]!));
+      }
+      return held;
+    });
     expect(held.every((e) => e !== null)).toBe(true);
     // 200 lines of ~1 KiB: well under 10 MB; keeping each chunk alive would be ~200 MB.
     expect(grown).toBeLessThan(10 * 2 ** 20);

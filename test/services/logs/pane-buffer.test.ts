@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter } from '../../../src/services/logs/filter.js';
 import type { LogEntry } from '../../../src/services/logs/format.js';
 import { PaneBuffer } from '../../../src/services/logs/pane-buffer.js';
+import { heapKeptBy } from '../../helpers/heap.js';
 
 const entry = (i: number, message = `[vm1] heartbeat ${i}`): LogEntry => ({ cursor: `c${i}`, realtimeUs: BigInt(i) * 1_000_000n, message });
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => entry(a + k));
@@ -58,21 +59,13 @@ describe('PaneBuffer after a filter is set on lines it already holds', () => {
 });
 
 describe('memory a PaneBuffer adds to the entries it holds', () => {
-  it('without a filter, about what an array of the same entries costs', async () => {
-    const { setFlagsFromString } = await import('node:v8');
-    const { runInNewContext } = await import('node:vm');
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
+  it('without a filter, about what an array of the same entries costs', () => {
     const n = 50_000;
     const entries = range(0, n);
     const heldBy = (hold: () => unknown): number => {
-      gc();
-      const before = process.memoryUsage().heapUsed;
-      const kept = hold();
-      gc();
-      const grown = process.memoryUsage().heapUsed - before;
+      const { kept, bytes } = heapKeptBy(hold);
       expect(kept).toBeTruthy();
-      return grown / n;
+      return bytes / n;
     };
     const array = heldBy(() => entries.slice());
     const buffer = heldBy(() => {
