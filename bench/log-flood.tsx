@@ -1,13 +1,12 @@
-import { render } from 'ink';
-import { useSyncExternalStore } from 'react';
 import { JOURNAL_FIELDS } from '../src/host/journal.js';
 import { MAX_FPS } from '../src/render-options.js';
 import { tailLogs, type TailHandle } from '../src/services/logs/tail.js';
 import type { LogEntry } from '../src/services/logs/format.js';
 import type { Transport } from '../src/ssh/types.js';
 import { createStore, type Store } from '../src/store/store.js';
-import { LogPane } from '../src/views/LogPane.js';
-import { FakeStdin, FakeStdout } from './lib/fake-tty.js';
+import type { FakeStdout } from './lib/fake-tty.js';
+import { drawLogPane } from './lib/log-pane.js';
+import { settleMemory } from './lib/memory.js';
 import { labSh, openLab } from './lib/lab.js';
 import { mb, median, ms, p99, ratio, sleep, target } from './lib/stats.js';
 
@@ -24,17 +23,8 @@ const SAMPLE_LINES = 30_000;
 const REPEAT = 40;
 const SAMPLE = '/tmp/mvm-bench-journal.json';
 
-function Pane({ store }: { store: Store }) {
-  const pane = useSyncExternalStore(store.subscribe, () => store.getState().logs.byId[ID]);
-  return pane ? <LogPane pane={pane} width={120} height={30} focused /> : null;
-}
-
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
 async function settledRss(): Promise<{ rss: number; heap: number }> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await sleep(200);
-  }
+  await settleMemory();
   const m = process.memoryUsage();
   return { rss: m.rss, heap: m.heapUsed };
 }
@@ -66,18 +56,7 @@ export async function benchLogFlood(): Promise<void> {
   const rt = await openLab();
   const host = rt.inventory.hosts[0]!.name;
   const store = createStore();
-  const draw = (maxFps: number) => {
-    const o = new FakeStdout(120, 32);
-    const i = render(<Pane store={store} />, {
-      stdout: o as unknown as NodeJS.WriteStream,
-      stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
-      stderr: new FakeStdout(120, 32) as unknown as NodeJS.WriteStream,
-      patchConsole: false,
-      exitOnCtrlC: false,
-      maxFps,
-    });
-    return { out: o, ink: i };
-  };
+  const draw = (maxFps: number) => drawLogPane(store, ID, maxFps);
   // At the app's frame rate (src/render-options.ts); the last phase draws at Ink's default 30 to show what the throttle costs a key.
   const screen = draw(MAX_FPS);
   const out = screen.out;

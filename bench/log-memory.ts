@@ -4,6 +4,7 @@ import { LineSplitter } from '../src/ssh/lines.js';
 import type { StreamHandlers, Transport } from '../src/ssh/types.js';
 import { tailLogs } from '../src/services/logs/tail.js';
 import { createStore, type Store } from '../src/store/store.js';
+import { settleMemory } from './lib/memory.js';
 
 // Memory a log pane holds under a flood, in-process (no lab): journal lines as `journalctl -o json
 // --output-fields=...` prints them (built from a real lab line, cursor and message varied) arrive in 32 KiB
@@ -23,8 +24,7 @@ const FIXTURE = 'test/fixtures/journalctl/lab-f-json-vm1-heartbeats.txt';
 
 const arg = (name: string) => process.argv.indexOf(name);
 const total = arg('--lines') > 0 ? Number(process.argv[arg('--lines') + 1]) : 1_000_000;
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with node --expose-gc');
+if (!(globalThis as { gc?: () => void }).gc) throw new Error('run with node --expose-gc');
 
 /** The fields the tail asks for (and the four journalctl always adds), from the first real line. */
 const base = (() => {
@@ -47,12 +47,8 @@ interface Sample {
   spaces: Record<string, { size: number; used: number }>;
   smaps?: Record<string, number>;
 }
-/** After gc, settled as bench/log-flood.tsx settles it (V8 hands freed pages back from a background task). */
 async function sample(): Promise<Sample> {
-  for (let i = 0; i < 3; i++) {
-    gc!();
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await settleMemory();
   const m = process.memoryUsage();
   const spaces: Sample['spaces'] = {};
   for (const s of getHeapSpaceStatistics()) spaces[s.space_name] = { size: s.space_size, used: s.space_used_size };
@@ -82,27 +78,10 @@ function smaps(): Record<string, number> | undefined {
 const MB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 const perEntry = (b: number) => `${Math.round(b / CAPACITY)} B`;
 
-/** <LogPane> of the store's pane drawn by Ink into a fake terminal, as bench/log-flood.tsx draws it. */
+/** <LogPane> of the store's pane drawn by Ink, as bench/log-flood.tsx draws it (loaded only with --ink). */
 async function drawPane(store: Store): Promise<() => void> {
-  const [{ render }, { createElement, useSyncExternalStore }, { LogPane }, { FakeStdin, FakeStdout }, { MAX_FPS }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../src/views/LogPane.js'),
-    import('./lib/fake-tty.js'),
-    import('../src/render-options.js'),
-  ]);
-  function Pane() {
-    const pane = useSyncExternalStore(store.subscribe, () => store.getState().logs.byId.p);
-    return pane ? createElement(LogPane, { pane, width: 120, height: 30, focused: true }) : null;
-  }
-  const ink = render(createElement(Pane), {
-    stdout: new FakeStdout(120, 32) as unknown as NodeJS.WriteStream,
-    stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
-    stderr: new FakeStdout(120, 32) as unknown as NodeJS.WriteStream,
-    patchConsole: false,
-    exitOnCtrlC: false,
-    maxFps: MAX_FPS,
-  });
+  const [{ drawLogPane }, { MAX_FPS }] = await Promise.all([import('./lib/log-pane.js'), import('../src/render-options.js')]);
+  const { ink } = drawLogPane(store, 'p', MAX_FPS);
   return () => ink.unmount();
 }
 
