@@ -60,14 +60,20 @@ describe('services against the demo', () => {
 
   test('rollback keeps the old state: vm2 stopped, dataset renamed aside, clone promoted, vm2 started again', async () => {
     const snaps = new SnapshotService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });
-    const plan = await planRollback(snaps, 'demo', 'vm2', '20261123-0200');
-    expect(plan.newer.map((s) => s.name).sort()).toEqual(['20261124-0200', '20261125-0200']);
+    // The demo names its nightly snapshots after today's date (YYYYMMDD-0200, one a day for a week): roll
+    // back to the third newest, so the two after it are the newer ones, whatever day the test runs.
+    const listing = await snaps.list('demo', 'microvms/storage/vm2');
+    const nightly = listing.datasets[0]!.snapshots.map((x) => x.name).filter((n) => /^\d{8}-0200$/.test(n)).sort();
+    expect(nightly).toHaveLength(7);
+    const [target, newer1, newer2] = nightly.slice(-3) as [string, string, string];
+    const plan = await planRollback(snaps, 'demo', 'vm2', target);
+    expect(plan.newer.map((s) => s.name).sort()).toEqual([newer1, newer2]);
     const res = await executeRollback(snaps, plan);
     expect(res.warnings).toEqual([]);
     expect(res).toMatchObject({ stopped: true, started: true });
     const props = parseZfsGet((await rt.transport.exec({ host: 'demo' }, 'zfs get -H -p -o name,property,value -r origin,mounted microvms/storage')).stdout);
     expect(props.get(plan.preserved)).toMatchObject({ mounted: 'yes' });
-    expect(props.has(`${plan.preserved}@20261125-0200`)).toBe(true);
+    expect(props.has(`${plan.preserved}@${newer2}`)).toBe(true);
     expect(props.get('microvms/storage/vm2')).toMatchObject({ mounted: 'yes', origin: '-' });
     expect((await rt.transport.exec({ host: 'demo' }, 'systemctl is-active microvm@vm2')).stdout).toBe('active\n');
   }, 20_000);
