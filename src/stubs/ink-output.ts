@@ -35,8 +35,6 @@ class Bounded<V> {
 
 // Sizes: a full screen is ~50 rows of a few KiB at most, its lines a few hundred; a view switch or a
 // scrolled log pane is all new keys, after which the old ones are dead weight.
-// Tokenized lines (an object per character, ~100 bytes each) are kept for one frame only, as Ink does: kept
-// longer they saved nothing measurable (bench/frame-cost.sh) and would hold megabytes under a log flood.
 const rows = new Bounded<string>(1_000);
 const widths = new Bounded<number>(5_000);
 const blockWidths = new Bounded<number>(1_000);
@@ -60,6 +58,8 @@ function widest(text: string): number {
   return w;
 }
 
+/** A line as cells. Kept for one frame only (`frame`), as Ink does: an object per character (~100 bytes each)
+ *  kept longer saved nothing measurable (bench/frame-cost.sh) and would hold megabytes under a log flood. */
 function styledChars(line: string, frame: Map<string, StyledChar[]>): StyledChar[] {
   let c = frame.get(line);
   if (c === undefined) {

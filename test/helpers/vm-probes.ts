@@ -1,13 +1,14 @@
+import { PROBE_MARK } from '../../src/parsers/probe.js';
 import type { Responder } from './scripted-transport.js';
 
 // Answers the batched VM probe (src/ssh/nested-probe.ts) in a ScriptedTransport as a hypervisor would: one
 // `@@probe NAME CODE` line for each VM the script probes, `code(vm)` its nested ssh's exit code (0 answered).
 
-export const isVmProbe = (cmd: string) => cmd.includes('echo @@probe ');
+export const isVmProbe = (cmd: string) => cmd.includes(`echo ${PROBE_MARK} `);
 
 /** The VMs a batched probe script asks about, in its order. */
-export const probedVms = (cmd: string) => [...cmd.matchAll(/&& echo @@probe (\S+) 0 \|\|/g)].map((m) => m[1]!);
+export const probedVms = (cmd: string) => [...cmd.matchAll(new RegExp(`&& echo ${PROBE_MARK} (\\S+) 0 \\|\\|`, 'g'))].map((m) => m[1]!);
 
 export function answerVmProbes(code: (vm: string) => number = () => 0): Responder {
-  return (cmd) => ({ stdout: probedVms(cmd).map((vm) => `@@probe ${vm} ${code(vm)}\n`).join('') });
+  return (cmd) => ({ stdout: probedVms(cmd).map((vm) => `${PROBE_MARK} ${vm} ${code(vm)}\n`).join('') });
 }
