@@ -71,7 +71,7 @@ const PROBE_ROUNDS = 6;
  *  probed whatever their unit's state (the replay answers every probe), as on a fleet where all of them run. */
 async function probeCpu(fleet: Runtime): Promise<{ perVm: number[]; batched: number[]; perVmFailed: number; batchedFailed: number }> {
   const perVm = (h: HostConfig) => Promise.all(h.vms.map((v) => fleet.transport.exec({ host: h.name, vm: v.name }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS }).then((r) => r.code === 0, () => false)));
-  const batched = async (h: HostConfig) => [...(await probeVms(fleet.transport, h)).values()];
+  const batched = async (h: HostConfig) => [...(await probeVms(fleet.transport, h)).values()].map((p) => p.reachable);
   const round = async (f: (h: HostConfig) => Promise<boolean[]>) => {
     const c0 = process.cpuUsage();
     const ok = (await Promise.all(fleet.inventory.hosts.map(f))).flat();

@@ -28,7 +28,7 @@ function vmRow(vm: VmStatus, now: number): string[] {
     vm.runner,
     vm.outdated ? 'yes' : 'no',
     vm.bridge,
-    vm.reachable === null ? '-' : vm.reachable ? 'yes' : 'no',
+    vm.reachable === null ? '-' : vm.reachable ? 'yes' : `no${vm.probeError ? ` (${vm.probeError})` : ''}`,
     snaps,
   ];
 }

@@ -27,6 +27,8 @@ export const vmStatusSchema = z.object({
   bridge: z.enum(['up', 'down', 'no-carrier', 'missing', 'unknown']),
   /** Answers over SSH through the hypervisor; null when not probed. */
   reachable: z.boolean().nullable(),
+  /** Why it did not answer (timed out, ssh failed, unit down, ...); null when it answered or was not probed. */
+  probeError: z.string().nullable(),
   dataset: z.string(),
   datasetUsed: z.number().nullable(),
   snapshots: z.number(),

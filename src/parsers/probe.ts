@@ -24,3 +24,13 @@ export function parseProbeOutput(text: string, asked: readonly string[]): Map<st
   for (const n of conflicting) codes.delete(n);
   return codes;
 }
+
+/** Why a probe that ended with `code` (not 0) did not answer, short enough for a card. `timeout` exits 124 when
+ *  its limit ends the probe and 137 when it had to KILL; ssh exits 255 on its own errors (refused, host key,
+ *  authentication); the shell's 127 means a command of the probe is missing on the hypervisor. */
+export function probeFailure(code: number): string {
+  if (code === 124 || code === 137) return 'timed out';
+  if (code === 255) return 'ssh failed';
+  if (code === 127) return 'ssh or timeout missing';
+  return `exit ${code}`;
+}

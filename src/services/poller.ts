@@ -1,7 +1,7 @@
 import type { HostConfig, Inventory } from '../config/types.js';
 import type { HostStatus } from '../model/status.js';
 import type { Transport } from '../ssh/types.js';
-import { fetchHostStatus, probeRunningVms } from './status.js';
+import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 
 // Keeps every host's status fresh, k9s-style: one timer per host; a tick that comes while the host's last
 // refresh is still running is skipped (never two refreshes of one host at once); errors back off (the
@@ -36,7 +36,7 @@ interface HostState {
   latest: HostStatus | null;
   probing: boolean;
   lastProbeAt: number;
-  probes: Map<string, boolean> | null;
+  probes: Map<string, VmProbe> | null;
   skipped: number;
 }
 
@@ -171,7 +171,7 @@ export class StatusPoller {
 
   private emit(h: HostState, hs: HostStatus): void {
     const probes = h.probes;
-    const merged = probes ? { ...hs, vms: hs.vms.map((v) => ({ ...v, reachable: probes.get(v.name) ?? v.reachable })) } : hs;
+    const merged = probes ? { ...hs, vms: hs.vms.map((v) => ({ ...v, ...probes.get(v.name) })) } : hs;
     h.latest = merged;
     if (this.stopped) return;
     this.pending.set(h.host.name, merged);

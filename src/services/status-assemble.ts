@@ -48,6 +48,7 @@ export function unknownVm(vm: VmConfig): VmStatus {
     booted: null,
     bridge: 'unknown',
     reachable: null,
+    probeError: null,
     dataset: vm.dataset,
     datasetUsed: null,
     snapshots: 0,
@@ -150,7 +151,6 @@ function vmStatus(
   links: IpLink[] | null,
   zfs: Map<string, Record<string, string>>,
   snapshots: Snapshots,
-  probe: boolean | null,
   autostart: Set<string> | null,
 ): VmStatus {
   const base = unknownVm(vm);
@@ -172,7 +172,6 @@ function vmStatus(
     booted: booted.target,
     outdated: current.target !== null && booted.target !== null && current.target !== booted.target,
     bridge: bridgeState(links, vm.bridge),
-    reachable: probe,
     datasetUsed: parseUint(ds?.used),
     snapshots: count,
     newestSnapshot: newest?.name ?? null,
@@ -204,7 +203,7 @@ function pools(sections: Sections): PoolStatus[] {
 }
 
 /** Everything one gather script said about `host`, as its HostStatus at time `now`. */
-export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number; probes?: ReadonlyMap<string, boolean> }): HostStatus {
+export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number }): HostStatus {
   const mem = parseMeminfo(sections.get('meminfo')?.text ?? '');
   const linksSec = sections.get('ip-links') ?? sections.get('links');
   // `ip link show` always lists lo: no links at all means unreadable output, so bridges are unknown, not missing.
@@ -234,6 +233,6 @@ export function hostStatusFromSections(host: HostConfig, sections: Sections, opt
     pools: pools(sections),
     storage: df ? { mountpoint: df.mountpoint, size: df.size, used: df.used, available: df.available } : null,
     storageUnit: su && su.LoadState && su.LoadState !== 'not-found' ? { name: su.Id || host.storageUnit, active: su.ActiveState || 'unknown' } : null,
-    vms: host.vms.map((vm) => vmStatus(host, vm, units.byVm.get(vm.name), runners, links, zfs, snapshots, opts.probes?.get(vm.name) ?? null, autostart)),
+    vms: host.vms.map((vm) => vmStatus(host, vm, units.byVm.get(vm.name), runners, links, zfs, snapshots, autostart)),
   };
 }

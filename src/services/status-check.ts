@@ -12,7 +12,9 @@ export function vmProblems(vm: VmStatus): string[] {
   if (optional && vm.active === 'inactive') return p;
   if (vm.active !== 'active' || vm.sub !== 'running') p.push(`unit ${vm.active}${vm.sub ? `/${vm.sub}` : ''}`);
   if (vm.bridge !== 'up') p.push(`bridge ${vm.bridge}`);
-  if (vm.reachable === false) p.push('no ssh');
+  // A VM whose unit is down is not probed; the unit's state above already says why it does not answer.
+  const down = vm.active === 'inactive' || vm.active === 'failed';
+  if (vm.reachable === false && !down) p.push(`no ssh${vm.probeError ? ` (${vm.probeError})` : ''}`);
   return p;
 }
 

@@ -1,7 +1,7 @@
 import type { HostConfig } from '../config/types.js';
 import { gatherSections, renderGatherScript, splitSections } from '../host/gather.js';
 import type { HostStatus } from '../model/status.js';
-import { parseProbeOutput } from '../parsers/probe.js';
+import { parseProbeOutput, probeFailure } from '../parsers/probe.js';
 import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../ssh/nested-probe.js';
 import type { Transport } from '../ssh/types.js';
 import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
@@ -27,11 +27,20 @@ const PROBE_EXEC_MARGIN_MS = PROBE_KILL_AFTER_S * 1000 + 1_000;
 const firstLine = (s: string) => s.trim().split('\n')[0]?.trim() ?? '';
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** VM name -> answers `true` over SSH through the hypervisor (false on any error or timeout). `only`
- *  limits the probe to those VMs. Nested access: one exec on the hypervisor probes them all in parallel there
- *  (src/ssh/nested-probe.ts); a VM without its line in the output (script cut, garbage) is false. ProxyJump:
- *  each VM is its own ssh2 connection from here, so one exec per VM as before. */
-export async function probeVms(transport: Transport, host: HostConfig, only?: readonly string[]): Promise<Map<string, boolean>> {
+/** A probe's outcome, as VmStatus carries it. */
+export interface VmProbe {
+  reachable: boolean;
+  probeError: string | null;
+}
+
+const answered: VmProbe = { reachable: true, probeError: null };
+const failed = (why: string): VmProbe => ({ reachable: false, probeError: why });
+
+/** VM name -> whether it answers `true` over SSH through the hypervisor, and if not why. `only` limits the
+ *  probe to those VMs. Nested access: one exec on the hypervisor probes them all in parallel there
+ *  (src/ssh/nested-probe.ts); a VM without its line in the output (script cut, garbage) did not answer.
+ *  ProxyJump: each VM is its own ssh2 connection from here, so one exec per VM as before. */
+export async function probeVms(transport: Transport, host: HostConfig, only?: readonly string[]): Promise<Map<string, VmProbe>> {
   const vms = host.vms.filter((vm) => !only || only.includes(vm.name));
   if (vms.length === 0) return new Map();
   if (host.vmAccess.mode !== 'nested') return probeEach(transport, host, vms.map((v) => v.name));
@@ -40,35 +49,43 @@ export async function probeVms(transport: Transport, host: HostConfig, only?: re
     const script = nestedProbeCommand(host, vms, VM_PROBE_TIMEOUT_MS);
     const r = await transport.exec({ host: host.name }, script, { timeoutMs: VM_PROBE_TIMEOUT_MS + PROBE_EXEC_MARGIN_MS });
     const codes = parseProbeOutput(r.stdout, names);
-    return new Map(names.map((n) => [n, codes.get(n) === 0]));
-  } catch {
-    return new Map(names.map((n) => [n, false]));
+    const whyMissing = r.timedOut ? 'probe timed out' : 'no probe result';
+    return new Map(
+      names.map((n) => {
+        const code = codes.get(n);
+        return [n, code === 0 ? answered : failed(code === undefined ? whyMissing : probeFailure(code))];
+      }),
+    );
+  } catch (e) {
+    return new Map(names.map((n) => [n, failed(`probe failed: ${errorText(e)}`)]));
   }
 }
 
-async function probeEach(transport: Transport, host: HostConfig, names: readonly string[]): Promise<Map<string, boolean>> {
+async function probeEach(transport: Transport, host: HostConfig, names: readonly string[]): Promise<Map<string, VmProbe>> {
   const results = await Promise.all(
     names.map(async (vm) => {
       try {
         const r = await transport.exec({ host: host.name, vm }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS });
-        return [vm, r.code === 0] as const;
-      } catch {
-        return [vm, false] as const;
+        const probe = r.code === 0 ? answered : failed(r.timedOut ? probeFailure(124) : r.code === null ? 'ssh failed' : `exit ${r.code}`);
+        return [vm, probe] as const;
+      } catch (e) {
+        return [vm, failed(errorText(e))] as const;
       }
     }),
   );
   return new Map(results);
 }
 
-/** Probes the VMs whose unit may be running; one that is inactive or failed cannot answer (false, no wait). */
-export async function probeRunningVms(transport: Transport, hs: HostStatus, host: HostConfig): Promise<Map<string, boolean>> {
-  const down = new Set(hs.vms.filter((v) => v.active === 'inactive' || v.active === 'failed').map((v) => v.name));
+/** Probes the VMs whose unit may be running; one that is inactive or failed cannot answer (no wait). */
+export async function probeRunningVms(transport: Transport, hs: HostStatus, host: HostConfig): Promise<Map<string, VmProbe>> {
+  const down = hs.vms.filter((v) => v.active === 'inactive' || v.active === 'failed');
+  const downNames = new Set(down.map((v) => v.name));
   const probed = await probeVms(
     transport,
     host,
-    host.vms.map((v) => v.name).filter((n) => !down.has(n)),
+    host.vms.map((v) => v.name).filter((n) => !downNames.has(n)),
   );
-  for (const n of down) probed.set(n, false);
+  for (const v of down) probed.set(v.name, failed(`unit ${v.active}`));
   return probed;
 }
 
@@ -93,7 +110,7 @@ export async function fetchHostStatus(transport: Transport, host: HostConfig, op
     if (!opts.probeVms) return hs;
     // After the refresh, so a stopped VM is not waited for (a probe of one can take the whole timeout).
     const probes = await probeRunningVms(transport, hs, host);
-    return { ...hs, vms: hs.vms.map((v) => ({ ...v, reachable: probes.get(v.name) ?? null })) };
+    return { ...hs, vms: hs.vms.map((v) => ({ ...v, ...probes.get(v.name) })) };
   } catch (e) {
     return unreachableHost(host, errorText(e));
   }

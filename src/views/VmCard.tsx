@@ -55,7 +55,7 @@ const cpuText = (h: VmHistory | undefined) => {
  * card, so the grid keeps the older one and nothing re-renders. Keep in step with what VmCard draws.
  */
 export function cardSignature(info: VmInfo, s: VmStatus | null, history: VmHistory | undefined, stale: boolean): string {
-  const shown = s && [s.active, s.sub, s.since, s.restarts, s.result, s.runner, s.outdated, s.bridge, s.reachable, formatBytes(s.datasetUsed), s.snapshots, s.newestSnapshot, s.newestSnapshotAt, formatBytes(s.memoryBytes), memBars(history), cpuText(history), cpuBars(history)];
+  const shown = s && [s.active, s.sub, s.since, s.restarts, s.result, s.runner, s.outdated, s.bridge, s.reachable, s.probeError, formatBytes(s.datasetUsed), s.snapshots, s.newestSnapshot, s.newestSnapshotAt, formatBytes(s.memoryBytes), memBars(history), cpuText(history), cpuBars(history)];
   return JSON.stringify([info.name, info.role, stale, shown]);
 }
 
@@ -103,8 +103,8 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
           <Flags s={s} />
           <Text wrap="truncate-end">
             br <Text color={s.bridge === 'up' ? 'green' : s.bridge === 'unknown' ? undefined : 'red'}>{BRIDGE_TEXT[s.bridge]}</Text>
-            {'  '}ssh {s.reachable === null ? '–' : s.reachable ? <Text color="green">ok</Text> : <Text color="red">no</Text>}
             {'  '}data {formatBytes(s.datasetUsed)}
+            {'  '}ssh {s.reachable === null ? '–' : s.reachable ? <Text color="green">ok</Text> : <Text color="red">{s.probeError ?? 'no'}</Text>}
           </Text>
           <Text wrap="truncate-end">
             {s.snapshots} snap{s.snapshots === 1 ? '' : 's'}

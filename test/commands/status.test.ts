@@ -57,8 +57,11 @@ describe('mvm-tui status', () => {
   it('exits 1 and says why when a VM needs attention', async () => {
     const r = await run({}, labTrouble(), (vm) => (['vm1', 'vm2', 'vm4', 'vm5'].includes(vm) ? 255 : 0));
     expect(r.code).toBe(EXIT.attention);
-    expect(r.stdout).toContain('  ! vm1: unit activating/auto-restart, bridge no-carrier, no ssh\n');
-    expect(r.stdout).toContain('  ! vm2: unit inactive/dead, bridge no-carrier, no ssh\n');
+    // The SSH column and the problems say why a VM does not answer; a VM whose unit is down is not probed.
+    expect(r.stdout).toMatch(/^ {2}vm1 .* no \(ssh failed\) /m);
+    expect(r.stdout).toMatch(/^ {2}vm2 .* no \(unit inactive\) /m);
+    expect(r.stdout).toContain('  ! vm1: unit activating/auto-restart, bridge no-carrier, no ssh (ssh failed)\n');
+    expect(r.stdout).toContain('  ! vm2: unit inactive/dead, bridge no-carrier\n');
     expect(r.stdout).toContain('  ! vm3: restart needed (current != booted)\n');
     expect(r.stdout).toContain('  ! vm5: runner missing\n');
     expect(r.stdout).not.toMatch(/! vm4/);

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveInventory } from '../../src/config/resolve.js';
 import { inventorySchema } from '../../src/config/schema.js';
 import type { HostConfig } from '../../src/config/types.js';
-import { probeVms, VM_PROBE_TIMEOUT_MS } from '../../src/services/status.js';
+import { probeVms, VM_PROBE_TIMEOUT_MS, type VmProbe } from '../../src/services/status.js';
 import { nestedProbeCommand } from '../../src/ssh/nested-probe.js';
 import { nestedCommand } from '../../src/ssh/nested.js';
 import type { ExecOptions, ExecResult, Target, Transport } from '../../src/ssh/types.js';
@@ -112,11 +112,14 @@ describe('the batched probe script on the hypervisor', () => {
   });
 });
 
+const ok: VmProbe = { reachable: true, probeError: null };
+const no = (why: string): VmProbe => ({ reachable: false, probeError: why });
+
 describe('probeVms', () => {
   it('probes all of a nested host\'s VMs in one exec on the hypervisor, bounded a little past the probe timeout', async () => {
     const t = new LocalHypervisor(fakeHypervisor().env);
     const probes = await probeVms(t, hostWith({}, ['vm1', 'vm2', 'vm5']));
-    expect(probes).toEqual(new Map([['vm1', true], ['vm2', false], ['vm5', true]]));
+    expect(probes).toEqual(new Map([['vm1', ok], ['vm2', no('ssh failed')], ['vm5', ok]]));
     expect(t.sent).toHaveLength(1);
     expect(t.sent[0]?.target).toEqual({ host: 'hv' });
     expect(t.sent[0]?.opts?.timeoutMs).toBeGreaterThan(VM_PROBE_TIMEOUT_MS);
@@ -124,7 +127,7 @@ describe('probeVms', () => {
 
   it('limits the probe to `only`, and sends nothing when no VM is left', async () => {
     const t = new LocalHypervisor(fakeHypervisor().env);
-    expect(await probeVms(t, hostWith({}), ['vm1', 'vm9'])).toEqual(new Map([['vm1', true]]));
+    expect(await probeVms(t, hostWith({}), ['vm1', 'vm9'])).toEqual(new Map([['vm1', ok]]));
     expect(await probeVms(t, hostWith({}), [])).toEqual(new Map());
     expect(t.sent).toHaveLength(1);
   });
@@ -134,25 +137,40 @@ describe('probeVms', () => {
     for (const stdout of ['@@probe vm1 0\n', '@@probe vm1 0\n@@probe vm2 0\n@@probe vm2 255\n@@probe vm3 0', '@@probe vm1 0\n\u0000garbage@@probe vm2 0\n']) {
       const t = new ScriptedTransport().on('@@probe', { stdout, code: 0 });
       const probes = await probeVms(t, host);
-      expect(probes.get('vm1')).toBe(true);
-      expect(probes.get('vm2')).toBe(false);
+      expect(probes.get('vm1')).toEqual(ok);
+      expect(probes.get('vm2')).toEqual(no('no probe result'));
     }
     // The exec timed out or was killed: the lines that arrived still count.
     const cut = new ScriptedTransport().on('@@probe', { stdout: '@@probe vm2 0\n@@pro', code: null, timedOut: true });
-    expect(await probeVms(cut, host)).toEqual(new Map([['vm1', false], ['vm2', true], ['vm3', false]]));
+    expect(await probeVms(cut, host)).toEqual(new Map([['vm1', no('probe timed out')], ['vm2', ok], ['vm3', no('probe timed out')]]));
+  });
+
+  it('says why a VM did not answer: timed out, killed after the timeout, ssh\'s own error, a missing command', async () => {
+    const host = hostWith({}, ['a', 'b', 'c', 'd', 'e']);
+    const t = new ScriptedTransport().on('@@probe', { stdout: '@@probe a 124\n@@probe b 137\n@@probe c 255\n@@probe d 127\n@@probe e 1\n', code: 0 });
+    expect(await probeVms(t, host)).toEqual(
+      new Map([
+        ['a', no('timed out')],
+        ['b', no('timed out')],
+        ['c', no('ssh failed')],
+        ['d', no('ssh or timeout missing')],
+        ['e', no('exit 1')],
+      ]),
+    );
   });
 
   it('gives every VM false when the host cannot be reached, without throwing', async () => {
     const t = new ScriptedTransport().on('@@probe', () => {
       throw new Error('hv: connection refused');
     });
-    expect(await probeVms(t, hostWith({}))).toEqual(new Map([['vm1', false], ['vm2', false], ['vm3', false]]));
+    const down = no('probe failed: hv: connection refused');
+    expect(await probeVms(t, hostWith({}))).toEqual(new Map([['vm1', down], ['vm2', down], ['vm3', down]]));
   });
 
   it('still probes VM by VM over ProxyJump (each VM is its own connection from this machine)', async () => {
     const t = new ScriptedTransport().on((c) => c === 'true', (_c, target) => ({ code: target.vm === 'vm2' ? 255 : 0 }));
     const probes = await probeVms(t, hostWith({ mode: 'proxyjump' }));
-    expect(probes).toEqual(new Map([['vm1', true], ['vm2', false], ['vm3', true]]));
+    expect(probes).toEqual(new Map([['vm1', ok], ['vm2', no('exit 255')], ['vm3', ok]]));
     expect(t.sent.map((s) => s.target)).toEqual([{ host: 'hv', vm: 'vm1' }, { host: 'hv', vm: 'vm2' }, { host: 'hv', vm: 'vm3' }]);
   });
 });

@@ -24,6 +24,7 @@ export function vm(name: string, over: Partial<VmStatus> = {}): VmStatus {
     booted: `/nix/store/aaa-microvm-${name}`,
     bridge: 'up',
     reachable: true,
+    probeError: null,
     dataset: `microvms/storage/${name}`,
     datasetUsed: 1_288_490_189,
     snapshots: 3,
