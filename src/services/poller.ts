@@ -11,6 +11,8 @@ import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 // Statuses go out in batches: one that arrives while other hosts' refreshes or probes still run is held
 // until the last of them ends (at most BATCH_MS), so a fleet whose hosts answer within a few ms of each other costs
 // the UI one render per round, not one per host (20 hosts: ~14% of a core in renders before this).
+// Every host's ticks fall on one common grid (the poller's start plus whole intervals): a host that backed off
+// after an error or a slow refresh rejoins the fleet's round instead of keeping a phase, and a batch, of its own.
 
 /** Longest a status waits for the other hosts' refreshes still running. */
 export const BATCH_MS = 200;
@@ -47,6 +49,8 @@ export class StatusPoller {
   private readonly now: () => number;
   private readonly pending = new Map<string, HostStatus>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the tick grid starts: every tick is due at this plus a whole number of intervals. */
+  private phase = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -75,6 +79,7 @@ export class StatusPoller {
     if (this.running) return;
     this.running = true;
     this.stopped = false;
+    this.phase = this.now();
     for (const h of this.hosts.values()) this.tick(h);
   }
 
@@ -118,7 +123,17 @@ export class StatusPoller {
 
   private schedule(h: HostState): void {
     if (h.timer) clearTimeout(h.timer);
-    h.timer = this.running ? setTimeout(() => this.tick(h), this.delayMs(h.host.name)) : null;
+    h.timer = this.running ? setTimeout(() => this.tick(h), this.gridDelay(this.delayMs(h.host.name))) : null;
+  }
+
+  /** `delay` from now, moved to the nearest point of the tick grid (at least one point ahead): a timer that
+   *  fired a few ms late does not carry its lateness into the next round, nor does an error's backoff. */
+  private gridDelay(delay: number): number {
+    const every = this.opts.intervalMs;
+    const now = this.now();
+    if (every <= 0) return delay;
+    const steps = Math.max(1, Math.round((now + delay - this.phase) / every));
+    return Math.max(0, this.phase + steps * every - now);
   }
 
   private tick(h: HostState): void {

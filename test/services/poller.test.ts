@@ -179,4 +179,43 @@ describe('StatusPoller', () => {
     expect(seen.map((s) => `${s.name}${s.burst}`)).toEqual(['a0', 'b0', 'slow1']);
     poller.stop();
   });
+
+  it('keeps 20 hosts in one round a second, one burst each, after one of them failed slowly and backed off', async () => {
+    const t = new ScriptedTransport();
+    const lab = labInventory();
+    const names = Array.from({ length: 20 }, (_, i) => `hv${i + 1}`);
+    const inventory = { ...lab, hosts: names.map((name) => ({ ...lab.hosts[0]!, name })) };
+    let failing = 2;
+    // each host answers after its own delay; hv7 first times out twice (after 150 ms each), then recovers
+    t.on(isGather, async (_c, target) => {
+      const k = names.indexOf(target.host);
+      await new Promise((r) => setTimeout(r, 20 + k * 3));
+      if (target.host === 'hv7' && failing > 0) {
+        failing -= 1;
+        await new Promise((r) => setTimeout(r, 150));
+        throw new SshError('timeout', 'hv7', 'hv7: timed out');
+      }
+      return { stdout: labBaseline() };
+    });
+    const bursts: number[] = []; // the time of each burst (everything sent in one flush shares it)
+    const poller = new StatusPoller(t, inventory, {
+      intervalMs: 1000,
+      probeEveryMs: 0,
+      onStatus: () => {
+        if (bursts.at(-1) !== Date.now()) bursts.push(Date.now());
+      },
+    });
+    const start = Date.now();
+    poller.start();
+    await vi.advanceTimersByTimeAsync(10_000); // hv7 back after 2 s + 4 s of backoff
+    const counted = bursts.length;
+    const sentBefore = t.sent.length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    poller.stop();
+    expect(t.sent.length - sentBefore).toBe(20 * 10); // every host refreshed every second
+    const later = bursts.slice(counted);
+    expect(later).toHaveLength(10);
+    // and every round starts on the second the poller started on
+    expect(later.every((at) => (at - start) % 1000 < 200)).toBe(true);
+  });
 });
