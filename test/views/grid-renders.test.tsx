@@ -84,6 +84,56 @@ describe('an idle grid', () => {
   });
 });
 
+describe('ages in seconds', () => {
+  // five VMs up about a minute, started 200 ms apart: one of their ages moves every 200 ms
+  const young = (mem = 536_870_912) => ['hv1', 'hv2'].map((h) => host(h, FIVE.map((n, i) => vm(n, { since: new Date(T0 - 60_000 - i * 200).toISOString(), memoryBytes: mem }))));
+  let T0 = 0;
+  function mount() {
+    T0 = Date.now();
+    const store = createStore();
+    store.dispatch({ type: 'hosts/init', hosts: young().map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
+    for (let i = 0; i < 8; i++) for (const h of young()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
+    const keymap = buildKeymap({});
+    const controller = createController({ store, keymap });
+    registerCoreHandlers(controller);
+    let commits = 0;
+    r = renderTui(
+      <Profiler id="app" onRender={() => commits++}>
+        <App services={{ store, controller, keymap }} />
+      </Profiler>,
+      { cols: 200, rows: 60 },
+    );
+    return { store, r, commits: () => commits };
+  }
+  const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+  it('move with the reports that redraw the grid every second, not in frames of their own between two reports', async () => {
+    const t = mount();
+    await t.r.waitFor('hv2');
+    await sleep(500); // reports half a second out of step with the grid's mount (its clock's phase)
+    const before = t.commits();
+    for (let i = 0; i < 3; i++) {
+      // each report shows a new memory figure on every card: a redraw of its own
+      for (const h of young((i % 2 ? 512 : 600) * 2 ** 20)) t.store.dispatch({ type: 'hosts/status', status: h, at: Date.now() });
+      await t.r.settle();
+      await sleep(1000 - 20);
+    }
+    expect(t.commits() - before).toBe(3);
+  });
+
+  it('still move every second with no report to carry them', async () => {
+    const t = mount();
+    await t.r.waitFor('hv2');
+    await t.r.settle();
+    const before = t.commits();
+    await sleep(3_200);
+    expect(t.commits() - before).toBeGreaterThanOrEqual(2);
+    // vm1's uptime as drawn is at most a second behind
+    const age = Math.floor((Date.now() - T0 + 60_000) / 1000) - 60;
+    expect(t.r.lastFrame()).toMatch(new RegExp(`running\\) 1m(${age}|${age - 1})s`));
+  });
+});
+
 describe('a fresh connection', () => {
   it('says since when it is up as a time of day, so its first minutes do not redraw the screen every second', async () => {
     const t = start();
