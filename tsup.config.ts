@@ -78,6 +78,23 @@ export default defineConfig({
         });
       },
     },
+    {
+      // Under bin/mvm-tui's V8 flag Node compiles its own modules without their code cache, so each one loaded
+      // before the first frame costs more (~5 ms each here). Two bundled packages load one for a rare path:
+      // signal-exit (Ink's exit hook) node:assert for an argument check, terminal-size (Ink's fallback when
+      // stdout is no terminal) node:child_process. Both now load it when that path runs, with the same result.
+      name: 'lazy-node-modules',
+      setup(build) {
+        const rewrite = (filter: RegExp, eager: string, lazy: string) =>
+          build.onLoad({ filter }, async (args) => {
+            const src = await readFile(args.path, 'utf8');
+            if (!src.includes(eager)) throw new Error(`${args.path} changed: no \`${eager}\` to make lazy`);
+            return { contents: src.replace(eager, lazy), loader: 'js' };
+          });
+        rewrite(/[\\/]signal-exit[\\/]index\.js$/, "var assert = require('assert')", "var assert = { equal: function (a, b, m) { if (a != b) require('assert').equal(a, b, m) } }");
+        rewrite(/[\\/]terminal-size[\\/]index\.js$/, "import {execFileSync} from 'node:child_process';", "const execFileSync = (...a) => require('node:child_process').execFileSync(...a);");
+      },
+    },
     thirdPartyLicenses('THIRD-PARTY-LICENSES.txt'),
   ],
 });

@@ -42,6 +42,10 @@ waitlab() {
   return 1
 }
 
+# The node flags of bin/mvm-tui's `#!/usr/bin/env -S node ...` line: the in-process benches (the log pane under a
+# flood) run with them, as the app does.
+read -r -a nodeflags <<<"$(sed -n '1s/^#!.*node//p' bin/mvm-tui)"
+
 names=("$@")
 [ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list) log-memory"
 {
@@ -50,12 +54,12 @@ names=("$@")
   for name in "${names[@]}"; do
     if [ "$name" = log-memory ]; then
       echo; echo "## 7. Log pane memory, in-process: heap and rss per held line vs. plain strings (bench/log-memory.ts)"
-      node --expose-gc "$out/bench/log-memory.js" --ink
+      node "${nodeflags[@]}" --expose-gc "$out/bench/log-memory.js" --ink
       continue
     fi
     for attempt in 1 2 3; do
       if ! waitlab; then echo; echo "## $name: SKIPPED, the lab did not answer for 5 minutes"; break; fi
-      inlab node --expose-gc "$out/bench/bench.js" "$name" >"$out/one.txt" 2>&1
+      inlab node "${nodeflags[@]}" --expose-gc "$out/bench/bench.js" "$name" >"$out/one.txt" 2>&1
       rc=$?
       if [ $rc = 3 ] && [ $attempt -lt 3 ]; then
         echo "  ($name: attempt $attempt failed, run again: $(grep -m1 FAILED "$out/one.txt" | cut -c1-160))" >&2

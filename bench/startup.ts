@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pty from 'node-pty';
-import { CLI, CLI_BEFORE, INVENTORY } from './lib/env.js';
+import { CLI, CLI_BEFORE, INVENTORY, nodeFlags } from './lib/env.js';
 import { median, ms, p99, ratio, summary, table, target, sleep } from './lib/stats.js';
 
 // 3. Start-up: spawn to the first frame of the UI that shows a VM name, in a real pseudo-terminal, vs.
@@ -49,9 +49,10 @@ async function bare(): Promise<number> {
   return performance.now() - t0;
 }
 
-async function ui(cli: string, withKeys: boolean, measureCpu = false): Promise<UiRun> {
+/** `flags`: node's flags, by default bin/mvm-tui's (its `env -S node ...` line). */
+async function ui(cli: string, withKeys: boolean, measureCpu = false, flags = nodeFlags()): Promise<UiRun> {
   const t0 = performance.now();
-  const p = spawn([cli, '--config', INVENTORY]);
+  const p = spawn([...flags, cli, '--config', INVENTORY]);
   let text = '';
   let lastData = 0;
   let exited: number | null = null;
@@ -106,10 +107,11 @@ async function ui(cli: string, withKeys: boolean, measureCpu = false): Promise<U
 }
 
 export async function benchStartup(): Promise<void> {
-  // Interleaved, one of each per round, so a burst of load from other users of the machine hits all three.
+  // Interleaved, one of each per round, so a burst of load from other users of the machine hits all of them.
   const base: number[] = [];
   const runs: UiRun[] = [];
   const before: UiRun[] = [];
+  const noFlags: UiRun[] = [];
   // A pause before each spawn: a UI that just quit leaves its ssh session ending on the lab box (same 2 cores),
   // which would otherwise slow whichever process starts next (most often node -e 0, flattering the ratio).
   const settle = () => sleep(500);
@@ -120,9 +122,12 @@ export async function benchStartup(): Promise<void> {
     runs.push(await ui(CLI, i === 0 || i === RUNS - 1, i === RUNS - 1));
     await settle();
     before.push(await ui(CLI_BEFORE, false));
+    await settle();
+    noFlags.push(await ui(CLI, false, false, []));
   }
   const first = runs.map((r) => r.firstFrame);
   const firstBefore = before.map((r) => r.firstFrame);
+  const firstNoFlags = noFlags.map((r) => r.firstFrame);
   const live = runs.map((r) => r.liveFrame);
   const quit = runs.map((r) => r.quit);
   const keys = runs.flatMap((r) => r.keys);
@@ -133,6 +138,7 @@ export async function benchStartup(): Promise<void> {
       ['node -e 0 (spawn to exit)', ms(b), String(base.length), '1x'],
       ['mvm-tui: spawn to first frame with a VM name', ms(median(first)), String(first.length), ratio(median(first), b)],
       ['  same, packages from node_modules (before)', ms(median(firstBefore)), String(firstBefore.length), ratio(median(firstBefore), b)],
+      [`  same, node without ${nodeFlags().join(' ') || 'flags'}`, ms(median(firstNoFlags)), String(firstNoFlags.length), ratio(median(firstNoFlags), b)],
       ['mvm-tui: spawn to first frame with lab state', ms(median(live)), String(live.length), ratio(median(live), b)],
       ['mvm-tui: q to process exit', ms(median(quit)), String(quit.length), ''],
     ]),

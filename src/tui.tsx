@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import tty from 'node:tty';
 import { render, type Instance } from 'ink';
@@ -21,6 +20,7 @@ import type { Runtime } from './services/runtime.js';
 import { MAX_FPS } from './render-options.js';
 import { askPassphrasesWith, openTuiRuntime, type TuiRuntime } from './start-runtime.js';
 import { createStore, type Store } from './store/store.js';
+import { spawn } from './util/spawn.js';
 
 // The full-screen UI: runtime -> store <- poller, controller with handlers, <App/> on the alternate screen.
 // The terminal is restored on quit, Ctrl-C, SIGTERM/SIGHUP and on a crash.

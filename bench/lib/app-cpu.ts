@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pty from 'node-pty';
-import { CLI } from './env.js';
+import { CLI, cliArgs } from './env.js';
 import { sleep } from './stats.js';
 
 // The UI as it ships (bin/mvm-tui over the bench's npm run build) in a real pseudo-terminal: its share of a
@@ -19,7 +19,7 @@ export async function appCpuShare(inventory: string, ms: number, warmMs = 5_000,
   // dist/ has production React built in; a `cli` with React from node_modules would otherwise load the
   // development build (~1.5x the CPU per render measured here).
   env.NODE_ENV = 'production';
-  const p = pty.spawn(process.execPath, [cli, '--config', inventory], { name: 'xterm-256color', cols: 160, rows: 50, cwd: process.cwd(), env });
+  const p = pty.spawn(process.execPath, cliArgs(cli, '--config', inventory), { name: 'xterm-256color', cols: 160, rows: 50, cwd: process.cwd(), env });
   let frames = 0;
   let exited = false;
   p.onData(() => frames++);

@@ -23,6 +23,16 @@ export const CLI = join(BUILD, 'bin/mvm-tui');
 /** The same sources with ink, react, zod, yaml ... loaded from node_modules (dist/ before they were bundled). */
 export const CLI_BEFORE = join(BUILD, 'before/mvm-tui.mjs');
 
+/** The node flags bin/mvm-tui's `#!/usr/bin/env -S node ...` line runs with: a bench that starts the CLI with
+ *  process.execPath (to time node, not env) passes them too, so it measures the process a user gets. */
+export function nodeFlags(): string[] {
+  const shebang = readFileSync(join(ROOT, 'bin/mvm-tui'), 'utf8').split('\n')[0] ?? '';
+  return shebang.replace(/^#!.*?\bnode\b/, '').split(/\s+/).filter(Boolean);
+}
+
+/** process.execPath's arguments to run `cli` (as shipped or before) as bin/mvm-tui would. */
+export const cliArgs = (cli: string, ...args: string[]): string[] => [...nodeFlags(), cli, ...args];
+
 export function labReady(): boolean {
   return existsSync(INVENTORY) && existsSync(SSH_CONFIG);
 }

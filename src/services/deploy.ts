@@ -1,4 +1,5 @@
-import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { spawn as nodeSpawn } from '../util/spawn.js';
 import type { LocalCommand } from '../host/nix.js';
 import { LineSplitter } from '../ssh/lines.js';
 import type { Target, Transport } from '../ssh/types.js';

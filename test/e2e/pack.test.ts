@@ -103,6 +103,8 @@ describe('the npm package', () => {
     const s = session;
     const screen = await s.waitFor('the demo grid', (scr) => (['vm1', 'vm2', 'vm3', 'vm4', 'vm5'].every((v) => cardText(scr, v)?.includes('active')) ? scr : undefined), 30_000);
     expect(screen).toMatch(/demo\s+● reachable/);
+    // The bin's `env -S` line ran node with its flags: the young generation stays small under a log flood.
+    expect(readFileSync(`/proc/${s.programPid()}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
     s.press('q');
     const exit = await s.exit();
     expect(exit.code).toBe(0);
