@@ -34,22 +34,37 @@ interface Counter {
   last: number | null;
 }
 
+/** A key slower than this is reported with the CPU this process spent while it waited. */
+const SLOW_KEY_MS = 40;
+
+interface Keys {
+  lat: number[];
+  missed: number;
+  /** Keys slower than SLOW_KEY_MS: latency, and this process's CPU (all its threads) in that time. Close to the
+   *  latency: our own work (or GC) held the frame back; far below it: the process waited for a core. */
+  slow: Array<{ ms: number; cpuMs: number }>;
+}
+
 /** Presses `f` (as its store action) every `everyMs` until `stop`; returns key-to-frame latencies. */
-async function keyLoop(store: Store, out: FakeStdout, stop: () => boolean, everyMs = 250): Promise<{ lat: number[]; missed: number }> {
+async function keyLoop(store: Store, out: FakeStdout, stop: () => boolean, everyMs = 250): Promise<Keys> {
   const lat: number[] = [];
+  const slow: Keys['slow'] = [];
   let missed = 0;
   while (!stop()) {
     await sleep(everyMs);
     const willFollow = !store.getState().logs.byId[ID]!.follow;
     const frame = out.next(willFollow ? 'FOLLOW' : 'PAUSED', 2_000);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     store.dispatch({ type: 'logs/follow', id: ID });
     const t = await frame;
+    const c = process.cpuUsage(c0);
     if (t === null) missed++;
     else lat.push(t - t0);
+    if (t !== null && t - t0 > SLOW_KEY_MS) slow.push({ ms: t - t0, cpuMs: (c.user + c.system) / 1000 });
   }
   if (!store.getState().logs.byId[ID]!.follow) store.dispatch({ type: 'logs/end', id: ID });
-  return { lat, missed };
+  return { lat, missed, slow };
 }
 
 export async function benchLogFlood(): Promise<void> {
@@ -182,8 +197,7 @@ export async function benchLogFlood(): Promise<void> {
     ink = at30.ink;
     const paced30 = await pacedPhase(at30.out);
 
-    const k = (x: { lat: number[]; missed: number }) =>
-      `median ${ms(median(x.lat))}, p99 ${ms(p99(x.lat))} (n=${x.lat.length}${x.missed ? `, ${x.missed} with no frame within 2 s` : ''})`;
+    const k = (x: Keys) => `median ${ms(median(x.lat))}, p99 ${ms(p99(x.lat))} (n=${x.lat.length}${x.missed ? `, ${x.missed} with no frame within 2 s` : ''})`;
     const rate = (x: number) => `${Math.round(x).toLocaleString('en-US')} lines/s`;
     const core = (c: number) => `${(c * 100).toFixed(0)}% of a core`;
     const n = (x: number) => x.toLocaleString('en-US');
@@ -200,6 +214,10 @@ export async function benchLogFlood(): Promise<void> {
     console.log(`  key (f) to frame, JSON paced at ${n(RATE)}/s (perl):  ${k(pacedReplay.keys)}`);
     console.log(`  key (f) to frame, replay at ceiling:             ${k(rk)}`);
     console.log(`  key (f) to frame, JSON paced, Ink at 30 fps:     ${k(paced30.keys)} (the app draws at ${MAX_FPS}; at 30 a key just after a frame waits out a 34 ms throttle)`);
+    const slowKeys = [...paced.keys.slow, ...flat.keys.slow, ...pacedReplay.keys.slow, ...rk.slow];
+    console.log(
+      `  keys slower than ${SLOW_KEY_MS} ms in the floods above: ${slowKeys.length}${slowKeys.length ? `; latency / this process's CPU meanwhile: ${slowKeys.map((s) => `${ms(s.ms)} / ${ms(s.cpuMs)}`).join(', ')}` : ''}`,
+    );
     console.log(`  memory (after gc): rss ${mb(m0.rss)} at start, ${mb(mFull.rss)} with the ring full (${n(heldAtFull)} lines streamed), ${mb(mEnd.rss)} after ${n(endLines)} lines (before the paced JSON); heap ${mb(m0.heap)} -> ${mb(mFull.heap)} -> ${mb(mEnd.heap)}`);
     console.log(`    the pane holds ${n(held)} entries (its capacity), ${n(evicted)} evicted: ~${((mFull.heap - m0.heap) / held / 1024).toFixed(1)} KiB of heap per held entry`);
     console.log(`  Ink wrote ${n(out.writes)} frames (${mb(out.bytes)})`);
