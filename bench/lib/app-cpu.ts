@@ -12,6 +12,9 @@ function cpuMs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, USER_HZ 100
 }
 
+/** A pty hands a frame over in pieces of ~4 KB: reads closer together than this are one frame. */
+const FRAME_GAP_MS = 5;
+
 export async function appCpuShare(inventory: string, ms: number, warmMs = 5_000, cli = CLI): Promise<{ share: number; frames: number }> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI') env[k] = v;
@@ -22,7 +25,12 @@ export async function appCpuShare(inventory: string, ms: number, warmMs = 5_000,
   const p = pty.spawn(process.execPath, cliArgs(cli, '--config', inventory), { name: 'xterm-256color', cols: 160, rows: 50, cwd: process.cwd(), env });
   let frames = 0;
   let exited = false;
-  p.onData(() => frames++);
+  let lastRead = 0;
+  p.onData(() => {
+    const now = performance.now();
+    if (now - lastRead > FRAME_GAP_MS) frames++;
+    lastRead = now;
+  });
   p.onExit(() => (exited = true));
   try {
     await sleep(warmMs); // start-up, connections, first statuses and probes

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -52,6 +52,22 @@ export function fleetUp(n: number, cap: Capture): void {
   const file = join(OUT, 'fleet-gather.txt');
   writeFileSync(file, cap.output);
   execFileSync('bash', [join(ROOT, 'test/lab/fleet-up.sh'), String(n), file, String(Math.round(cap.scriptMs)), String(Math.round(cap.probeMs))], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** The lab's output with its timestamps (units' `@epoch`, datasets' creation) moved so that the newest reads `ageS`
+ *  seconds ago: how old a fleet's VMs are decides how often the UI draws (ages read in seconds for 10 minutes). */
+export function agedOutput(output: string, ageS: number): string {
+  const stamps = [...output.matchAll(/(?:=@|\tcreation\t)(\d{10})\b/g)].map((m) => Number(m[1]));
+  if (!stamps.length) return output;
+  const shift = Math.floor(Date.now() / 1000) - ageS - Math.max(...stamps);
+  return output.replace(/(=@|\tcreation\t)(\d{10})\b/g, (_, pre: string, n: string) => `${pre}${Number(n) + shift}`);
+}
+
+/** Changes what every replay host answers the gather script with (the file is read by every command). */
+export function setReplayOutput(output: string): void {
+  const tmp = join(FLEET_DIR, 'gather.out.tmp');
+  writeFileSync(tmp, output);
+  renameSync(tmp, join(FLEET_DIR, 'gather.out')); // a replay reading the old file finishes it
 }
 
 export function fleetDown(): void {
