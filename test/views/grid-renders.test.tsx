@@ -22,26 +22,32 @@ function twoHosts(over: Partial<Record<string, number>> = {}, since = SINCE): Ho
 let r: Rendered | undefined;
 afterEach(() => r?.unmount());
 
-function start(since = SINCE) {
+/** The app over a store that has had 8 reports of `hosts()`, its React commits counted. */
+function mountGrid(hosts: () => HostStatus[]) {
   const store = createStore();
-  const hosts = twoHosts({}, since);
-  store.dispatch({ type: 'hosts/init', hosts: hosts.map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
+  store.dispatch({ type: 'hosts/init', hosts: hosts().map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
   // the sparklines grow a bar per report up to 6: past that an unchanged VM draws the same
-  for (let i = 0; i < 8; i++) for (const h of twoHosts({}, since)) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
+  for (let i = 0; i < 8; i++) for (const h of hosts()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
   const keymap = buildKeymap({});
   const controller = createController({ store, keymap });
   registerCoreHandlers(controller);
   let commits = 0;
-  r = renderTui(
+  const rendered = renderTui(
     <Profiler id="app" onRender={() => commits++}>
       <App services={{ store, controller, keymap }} />
     </Profiler>,
     { cols: 200, rows: 60 },
   );
+  r = rendered;
+  return { store, r: rendered, commits: () => commits };
+}
+
+function start(since = SINCE) {
+  const grid = mountGrid(() => twoHosts({}, since));
   const report = (over?: Partial<Record<string, number>>) => {
-    for (const h of twoHosts(over, since)) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() });
+    for (const h of twoHosts(over, since)) grid.store.dispatch({ type: 'hosts/status', status: h, at: Date.now() });
   };
-  return { store, r, commits: () => commits, report };
+  return { ...grid, report };
 }
 
 describe('an idle grid', () => {
@@ -90,20 +96,7 @@ describe('ages in seconds', () => {
   let T0 = 0;
   function mount() {
     T0 = Date.now();
-    const store = createStore();
-    store.dispatch({ type: 'hosts/init', hosts: young().map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
-    for (let i = 0; i < 8; i++) for (const h of young()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
-    const keymap = buildKeymap({});
-    const controller = createController({ store, keymap });
-    registerCoreHandlers(controller);
-    let commits = 0;
-    r = renderTui(
-      <Profiler id="app" onRender={() => commits++}>
-        <App services={{ store, controller, keymap }} />
-      </Profiler>,
-      { cols: 200, rows: 60 },
-    );
-    return { store, r, commits: () => commits };
+    return mountGrid(() => young());
   }
   const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
