@@ -3,6 +3,9 @@ import type { HostStatus, StatusReport, VmStatus } from '../model/status.js';
 // What "as it should be" means for `mvm-tui status`'s exit code (and any view that wants a badge).
 // A VM that microvm.nix does not autostart may be down on purpose: inactive is fine for it, failed is not.
 
+/** Its unit is stopped or failed: the VM cannot answer SSH, so it is not probed (src/services/status.ts). */
+export const unitDown = (vm: Pick<VmStatus, 'active'>): boolean => vm.active === 'inactive' || vm.active === 'failed';
+
 /** Why a VM needs attention; [] when it is as it should be. */
 export function vmProblems(vm: VmStatus): string[] {
   const p: string[] = [];
@@ -13,8 +16,7 @@ export function vmProblems(vm: VmStatus): string[] {
   if (vm.active !== 'active' || vm.sub !== 'running') p.push(`unit ${vm.active}${vm.sub ? `/${vm.sub}` : ''}`);
   if (vm.bridge !== 'up') p.push(`bridge ${vm.bridge}`);
   // A VM whose unit is down is not probed; the unit's state above already says why it does not answer.
-  const down = vm.active === 'inactive' || vm.active === 'failed';
-  if (vm.reachable === false && !down) p.push(`no ssh${vm.probeError ? ` (${vm.probeError})` : ''}`);
+  if (vm.reachable === false && !unitDown(vm)) p.push(`no ssh${vm.probeError ? ` (${vm.probeError})` : ''}`);
   return p;
 }
 

@@ -5,6 +5,7 @@ import { parseProbeOutput, probeFailure } from '../parsers/probe.js';
 import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../ssh/nested-probe.js';
 import type { Transport } from '../ssh/types.js';
 import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
+import { unitDown } from './status-check.js';
 
 // One refresh of one hypervisor: a single exec of the gather script (everything for all its VMs), parsed
 // into HostStatus. Never throws: an unreachable host or a failed script gives {reachable: false, error}.
@@ -78,7 +79,7 @@ async function probeEach(transport: Transport, host: HostConfig, names: readonly
 
 /** Probes the VMs whose unit may be running; one that is inactive or failed cannot answer (no wait). */
 export async function probeRunningVms(transport: Transport, hs: HostStatus, host: HostConfig): Promise<Map<string, VmProbe>> {
-  const down = hs.vms.filter((v) => v.active === 'inactive' || v.active === 'failed');
+  const down = hs.vms.filter(unitDown);
   const downNames = new Set(down.map((v) => v.name));
   const probed = await probeVms(
     transport,
