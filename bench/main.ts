@@ -1,4 +1,4 @@
-import { labReady, load, machineHeader } from './lib/env.js';
+import { labReady, load, machineHeader, nodeFlags } from './lib/env.js';
 import { benchLogFlood } from './log-flood.js';
 import { benchLogs } from './logs.js';
 import { benchFleet } from './fleet.js';
@@ -21,7 +21,7 @@ const benches: Array<{ name: string; title: string; run: () => Promise<void> }> 
 ];
 
 /**
- * `bench.js --header` prints the machine and versions; `bench.js NAME` runs one benchmark (bench/run.sh runs
+ * `bench.js --header` prints the machine and versions; `--node-flags` bin/mvm-tui's node flags; `bench.js NAME` runs one benchmark (bench/run.sh runs
  * each in its own process: a lab rebuild makes a new network namespace, and a process left in the old one
  * could never reach the lab again). Exit 0 done, 3 failed (run.sh may run it again), 2 usage.
  */
@@ -30,13 +30,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(machineHeader());
     return 0;
   }
+  if (argv[0] === '--node-flags') {
+    console.log(nodeFlags().join(' '));
+    return 0;
+  }
   if (argv[0] === '--list') {
     console.log(benches.map((b) => b.name).join(' '));
     return 0;
   }
   const b = benches.find((x) => x.name === argv[0]);
   if (!b || argv.length !== 1) {
-    console.log(`usage: bench.js --header | --list | NAME; benchmarks: ${benches.map((x) => x.name).join(', ')}`);
+    console.log(`usage: bench.js --header | --node-flags | --list | NAME; benchmarks: ${benches.map((x) => x.name).join(', ')}`);
     return 2;
   }
   if (!labReady()) {

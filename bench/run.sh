@@ -42,9 +42,9 @@ waitlab() {
   return 1
 }
 
-# The node flags of bin/mvm-tui's `#!/usr/bin/env -S node ...` line: the in-process benches (the log pane under a
-# flood) run with them, as the app does.
-read -r -a nodeflags <<<"$(sed -n '1s/^#!.*node//p' bin/mvm-tui)"
+# The node flags of bin/mvm-tui's `#!/usr/bin/env -S node ...` line (read by bench/lib/env.ts): the in-process
+# benches (the log pane under a flood) run with them, as the app does.
+read -r -a nodeflags <<<"$(node "$out/bench/bench.js" --node-flags)"
 
 names=("$@")
 [ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list) log-memory"
