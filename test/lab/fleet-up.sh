@@ -44,7 +44,11 @@ chmod 755 "$FLEET_DIR"
 cp "$gather" "$FLEET_DIR/gather.out"
 secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 printf 'GATHER_S=%s\nPROBE_S=%s\n' "$(secs "$gather_ms")" "$(secs "$probe_ms")" >"$FLEET_DIR/replay.env"
-install -m 755 "$LAB_DIR/fleet-replay.sh" "$FLEET_DIR/replay.sh"
+install -m 644 "$LAB_DIR/fleet-replay.sh" "$FLEET_DIR/replay.sh"
+mkfifo "$FLEET_DIR/nap.fifo"
+# Sourced by root's shell when that is bash (no process of its own), else run by bash.
+force=". $FLEET_DIR/replay.sh"
+[ "$(getent passwd root | cut -d: -f7)" = /bin/bash ] || force="exec /bin/bash $FLEET_DIR/replay.sh"
 ssh-keygen -q -t ed25519 -N '' -C mvm-fleet -f "$FLEET_DIR/host_ed25519"
 install -m 600 "$LAB_RUN_DIR/id_ed25519.pub" "$FLEET_DIR/authorized_keys"
 : >"$FLEET_DIR/known_hosts"
@@ -73,7 +77,7 @@ KbdInteractiveAuthentication no
 UsePAM no
 X11Forwarding no
 AllowTcpForwarding no
-ForceCommand $FLEET_DIR/replay.sh
+ForceCommand $force
 EOF
   ip netns exec "$name" /usr/sbin/sshd -f "$FLEET_DIR/$name.sshd_config" -E "$FLEET_DIR/$name.log"
   echo "$addr $(cut -d' ' -f1,2 "$FLEET_DIR/host_ed25519.pub")" >>"$FLEET_DIR/known_hosts"
