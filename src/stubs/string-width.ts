@@ -36,6 +36,11 @@ export const ONE_COLUMN: ReadonlyArray<readonly [number, number]> = [
 const oneColumn = new Uint8Array(0x2900);
 for (const [from, to] of ONE_COLUMN) oneColumn.fill(1, from, to + 1);
 
+/** Whether UTF-16 code unit `code` is one of the listed characters. */
+export function isOneColumn(code: number): boolean {
+  return oneColumn[code] === 1;
+}
+
 /** string-width's answer for `input`, counting when every character is listed and asking `full` otherwise. */
 export function fastStringWidth(full: () => StringWidth): StringWidth {
   return (input, options) => {
