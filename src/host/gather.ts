@@ -86,36 +86,45 @@ export function renderGatherScript(sections: readonly GatherSection[]): string {
 
 const NAME = /^\S+$/;
 const RC = /^\d{1,3}$/;
+const MARK = '@@mvm ';
+const RC_MARK = '@@rc ';
 
 /** Turns the combined output of the script back into section name -> {text, rc}. Never throws. */
 export function splitSections(output: string): Map<string, SectionOutput> {
   const out = new Map<string, SectionOutput>();
   if (typeof output !== 'string') return out;
+  // Walks the lines by index and slices each section's text out of the output in one piece, rather than
+  // splitting every line and joining them again: this runs on every host's output on every refresh.
+  // A section's text is its lines, each ending in a newline (a cut last line gets one too).
+  const n = output.length;
   let name: string | null = null;
-  let lines: string[] = [];
-  const close = (rc: number | null) => {
-    if (name !== null) out.set(name, { text: lines.length ? `${lines.join('\n')}\n` : '', rc });
-    name = null;
-    lines = [];
-  };
-  // String searches rather than a regex per line: this runs on every line of every host's refresh (a
-  // backtracking `^([\s\S]*)@@rc` per line was the largest single cost of parsing a fleet's output).
-  for (const line of output.split('\n')) {
-    if (line.startsWith('@@mvm ') && NAME.test(line.slice(6))) {
-      close(null);
-      name = line.slice(6);
-      continue;
+  /** Where the open section's first line starts. */
+  let body = 0;
+  /** The next rc marker at or after the current line (-1: none left). */
+  let rcAt = output.indexOf(RC_MARK);
+  for (let start = 0; start <= n; ) {
+    let end = output.indexOf('\n', start);
+    if (end === -1) end = n;
+    if (output.startsWith(MARK, start) && NAME.test(output.slice(start + MARK.length, end))) {
+      if (name !== null) out.set(name, { text: output.slice(body, start), rc: null });
+      name = output.slice(start + MARK.length, end);
+      body = end + 1;
+    } else if (name !== null) {
+      if (rcAt !== -1 && rcAt < start) rcAt = output.indexOf(RC_MARK, start);
+      if (rcAt !== -1 && rcAt < end) {
+        // The last marker on the line counts: a command whose output has no final newline leaves it at the end
+        // of its last line.
+        let at = rcAt;
+        for (let k = output.indexOf(RC_MARK, at + 1); k !== -1 && k < end; k = output.indexOf(RC_MARK, k + 1)) at = k;
+        const rc = output.slice(at + RC_MARK.length, end);
+        if (RC.test(rc)) {
+          out.set(name, { text: at > start ? `${output.slice(body, at)}\n` : output.slice(body, start), rc: Number(rc) });
+          name = null;
+        }
+      }
     }
-    if (name === null) continue;
-    // A command whose output has no final newline leaves the rc marker at the end of its last line.
-    const at = line.lastIndexOf('@@rc ');
-    if (at !== -1 && RC.test(line.slice(at + 5))) {
-      if (at > 0) lines.push(line.slice(0, at));
-      close(Number(line.slice(at + 5)));
-      continue;
-    }
-    lines.push(line);
+    start = end + 1;
   }
-  close(null);
+  if (name !== null) out.set(name, { text: body <= n ? `${output.slice(body)}\n` : '', rc: null });
   return out;
 }

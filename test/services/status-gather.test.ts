@@ -38,3 +38,18 @@ describe('gather script', () => {
     expect(splitSections('motd noise\n').size).toBe(0);
   });
 });
+
+describe('splitSections, markers inside output', () => {
+  it('reads only a whole rc marker at the end of a line, the last one on it; anything else stays text', () => {
+    const s = splitSections('@@mvm a\nsaid @@rc x\n@@rc 1@@rc 2\n@@mvm b\n@@rc 1234\nmore\n@@rc 0\n');
+    expect(s.get('a')).toEqual({ text: 'said @@rc x\n@@rc 1\n', rc: 2 });
+    expect(s.get('b')).toEqual({ text: '@@rc 1234\nmore\n', rc: 0 });
+  });
+
+  it('ignores what comes between a closed section and the next marker, and a marker line that is not one', () => {
+    const s = splitSections('@@mvm a\n@@rc 0\nstray\n@@mvm two words\n@@mvm b\n\n@@rc 3\n');
+    expect([...s.keys()]).toEqual(['a', 'b']);
+    expect(s.get('a')).toEqual({ text: '', rc: 0 });
+    expect(s.get('b')).toEqual({ text: '\n', rc: 3 });
+  });
+});
