@@ -1,6 +1,8 @@
 import type { HostConfig, Inventory } from '../config/types.js';
 import type { HostStatus } from '../model/status.js';
 import type { Transport } from '../ssh/types.js';
+import { keepUnchanged } from './status-keep.js';
+import { StatusMemo } from './status-memo.js';
 import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 
 // Keeps every host's status fresh, k9s-style: one timer per host; a tick that comes while the host's last
@@ -13,6 +15,8 @@ import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 // the UI one render per round, not one per host (20 hosts: ~14% of a core in renders before this).
 // Every host's ticks fall on one common grid (the poller's start plus whole intervals): a host that backed off
 // after an error or a slow refresh rejoins the fleet's round instead of keeping a phase, and a batch, of its own.
+// Each host keeps its last refresh's parses (StatusMemo: a section whose text did not change is not parsed
+// again), and what it sends keeps the previous status's objects for every part that reads the same.
 
 /** Longest a status waits for the other hosts' refreshes still running. */
 export const BATCH_MS = 200;
@@ -40,6 +44,7 @@ interface HostState {
   lastProbeAt: number;
   probes: Map<string, VmProbe> | null;
   skipped: number;
+  memo: StatusMemo;
 }
 
 export class StatusPoller {
@@ -70,6 +75,7 @@ export class StatusPoller {
         lastProbeAt: -Infinity,
         probes: null,
         skipped: 0,
+        memo: new StatusMemo(),
       });
     }
   }
@@ -149,7 +155,7 @@ export class StatusPoller {
   private refresh(h: HostState): Promise<void> {
     const before = h.failures;
     const run = (async () => {
-      const hs = await fetchHostStatus(this.transport, h.host, { timeoutMs: this.opts.timeoutMs, now: this.now });
+      const hs = await fetchHostStatus(this.transport, h.host, { timeoutMs: this.opts.timeoutMs, now: this.now, memo: h.memo });
       if (hs.reachable) {
         h.failures = 0;
         h.lastGood = hs;
@@ -186,7 +192,7 @@ export class StatusPoller {
 
   private emit(h: HostState, hs: HostStatus): void {
     const probes = h.probes;
-    const merged = probes ? { ...hs, vms: hs.vms.map((v) => ({ ...v, ...probes.get(v.name) })) } : hs;
+    const merged = keepUnchanged(h.latest, probes ? { ...hs, vms: hs.vms.map((v) => ({ ...v, ...probes.get(v.name) })) } : hs);
     h.latest = merged;
     if (this.stopped) return;
     this.pending.set(h.host.name, merged);

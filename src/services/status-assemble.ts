@@ -18,11 +18,15 @@ import {
   parseZpoolStatus,
   type IpLink,
 } from '../parsers/index.js';
+import { NO_MEMO, type StatusMemo } from './status-memo.js';
 
 // Pure: the split output of one gather script -> HostStatus. Anything missing or unreadable becomes
 // 'unknown' / null instead of an error, so one odd command never hides the rest of the host.
+// With a memo (one per host, kept by the poller) a section whose text did not change since the last refresh
+// is not parsed again, and a VM whose inputs are the same objects as then is not assembled again.
 
 type Sections = ReadonlyMap<string, SectionOutput>;
+type Memo = Pick<StatusMemo, 'parse' | 'derive'>;
 
 const UNIT_SUFFIX = /\.(service|socket|target|mount|automount|timer|path|slice|scope|device|swap)$/;
 const fullUnit = (u: string) => (UNIT_SUFFIX.test(u) ? u : `${u}.service`);
@@ -75,9 +79,8 @@ export function unreachableHost(host: HostConfig, error: string): HostStatus {
 }
 
 /** The `units` section: one record per VM unit, then microvms.target, then the storage unit. */
-function unitRecords(host: HostConfig, s: SectionOutput | undefined) {
+function unitRecords(host: HostConfig, recs: Record<string, string>[]) {
   const byVm = new Map<string, Record<string, string>>();
-  const recs = s ? parseSystemctlShow(s.text) : [];
   const byId = new Map(recs.filter((r) => r.Id).map((r) => [r.Id ?? '', r]));
   // systemctl prints one record per argument, in order; match by Id and fall back to position.
   const inOrder = recs.length === host.vms.length + 2;
@@ -96,10 +99,10 @@ type Links = { known: boolean; targets: Map<string, string | null> };
 
 const ran = (s: SectionOutput | undefined): s is SectionOutput => !!s && s.rc !== null && s.rc !== 126 && s.rc !== 127;
 
-function runnerLinks(host: HostConfig, sections: Sections): Links {
+function runnerLinks(host: HostConfig, sections: Sections, memo: Memo): Links {
   // 126/127: the tool itself could not run, which says nothing about the links.
   const s = sections.get('runners');
-  if (ran(s)) return { known: true, targets: parseStatLinks(s.text) };
+  if (ran(s)) return memo.derive('runners', [s.text], () => ({ known: true, targets: parseStatLinks(s.text) }));
   // The earlier layout (one `readlink` section per link), still in captured fixtures.
   const targets = new Map<string, string | null>();
   for (const vm of host.vms) {
@@ -187,8 +190,8 @@ function autostartUnits(rec: Record<string, string> | undefined): Set<string> | 
   return new Set(rec.Wants.split(/\s+/).filter(Boolean));
 }
 
-function pools(sections: Sections): PoolStatus[] {
-  const out: PoolStatus[] = parseZpoolList(sections.get('zpool-list')?.text ?? '').map((r) => ({
+function pools(list: ReturnType<typeof parseZpoolList>, status: ReturnType<typeof parseZpoolStatus>): PoolStatus[] {
+  const out: PoolStatus[] = list.map((r) => ({
     name: r.name,
     health: r.health,
     size: r.size,
@@ -196,43 +199,56 @@ function pools(sections: Sections): PoolStatus[] {
     free: r.free,
   }));
   // A pool that `zpool list` did not give (or garbled) still has its state from `zpool status`.
-  for (const p of parseZpoolStatus(sections.get('zpool-status')?.text ?? '')) {
+  for (const p of status) {
     if (!out.some((o) => o.name === p.name)) out.push({ name: p.name, health: p.state || 'unknown', size: null, allocated: null, free: null });
   }
   return out;
 }
 
-/** Everything one gather script said about `host`, as its HostStatus at time `now`. */
-export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number }): HostStatus {
-  const mem = parseMeminfo(sections.get('meminfo')?.text ?? '');
-  const linksSec = sections.get('ip-links') ?? sections.get('links');
+/** Everything one gather script said about `host`, as its HostStatus at time `now`. `memo` (one per host) skips
+ *  the sections whose text is the same as at its last refresh. */
+export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number; memo?: StatusMemo }): HostStatus {
+  const memo: Memo = opts.memo ?? NO_MEMO;
+  const text = (name: string) => sections.get(name)?.text ?? '';
+  const mem = memo.parse('meminfo', text('meminfo'), parseMeminfo);
+  const linksName = sections.has('ip-links') ? 'ip-links' : 'links';
+  const linksSec = sections.get(linksName);
   // `ip link show` always lists lo: no links at all means unreadable output, so bridges are unknown, not missing.
-  const parsedLinks = linksSec && linksSec.rc === 0 ? parseIpLinks(linksSec.text) : [];
+  const parsedLinks = linksSec && linksSec.rc === 0 ? memo.parse(linksName, linksSec.text, parseIpLinks) : [];
   const links = parsedLinks.length ? parsedLinks : null;
-  const zfs = parseZfsGet(sections.get('zfs')?.text ?? '');
-  const snapshots = snapshotsByDataset(zfs);
-  const units = unitRecords(host, sections.get('units'));
-  const runners = runnerLinks(host, sections);
-  const df = parseDf(sections.get('df')?.text ?? '')[0];
+  const zfs = memo.parse('zfs', text('zfs'), parseZfsGet);
+  const snapshots = memo.derive('snapshots', [zfs], () => snapshotsByDataset(zfs));
+  const unitRecs = memo.parse('units', text('units'), parseSystemctlShow);
+  const units = memo.derive('unit-records', [host, unitRecs], () => unitRecords(host, unitRecs));
+  const runners = runnerLinks(host, sections, memo);
+  const df = memo.parse('df', text('df'), parseDf)[0];
   // microvms.target and the storage unit had sections of their own in the earlier layout.
-  const su = units.storage ?? parseSystemctlShow(sections.get('storage-unit')?.text ?? '')[0];
+  const su = units.storage ?? memo.parse('storage-unit', text('storage-unit'), parseSystemctlShow)[0];
   const system = sections.get('system');
-  const autostart = autostartUnits(units.target ?? parseSystemctlShow(sections.get('autostart')?.text ?? '')[0]);
+  const target = units.target ?? memo.parse('autostart', text('autostart'), parseSystemctlShow)[0];
+  const autostart = memo.derive('autostart-units', [target], () => autostartUnits(target));
+  const poolList = memo.parse('zpool-list', text('zpool-list'), parseZpoolList);
+  const poolStatus = memo.parse('zpool-status', text('zpool-status'), parseZpoolStatus);
   return {
     name: host.name,
     reachable: true,
     error: null,
     updatedAt: iso(opts.now),
     system: {
-      state: system ? parseIsSystemRunning(system.text) : 'unknown',
-      failedUnits: parseFailedUnits(sections.get('failed')?.text ?? ''),
-      load: parseLoadavg(sections.get('loadavg')?.text ?? ''),
+      state: system ? memo.parse('system', system.text, parseIsSystemRunning) : 'unknown',
+      failedUnits: memo.parse('failed', text('failed'), parseFailedUnits),
+      load: memo.parse('loadavg', text('loadavg'), parseLoadavg),
       memTotal: mem.MemTotal ?? null,
       memAvailable: mem.MemAvailable ?? null,
     },
-    pools: pools(sections),
+    pools: memo.derive('pools', [poolList, poolStatus], () => pools(poolList, poolStatus)),
     storage: df ? { mountpoint: df.mountpoint, size: df.size, used: df.used, available: df.available } : null,
     storageUnit: su && su.LoadState && su.LoadState !== 'not-found' ? { name: su.Id || host.storageUnit, active: su.ActiveState || 'unknown' } : null,
-    vms: host.vms.map((vm) => vmStatus(host, vm, units.byVm.get(vm.name), runners, links, zfs, snapshots, autostart)),
+    vms: host.vms.map((vm) => {
+      const unit = units.byVm.get(vm.name);
+      return memo.derive(`vm:${vm.name}`, [host, vm, unit, runners, links, zfs, snapshots, autostart], () =>
+        vmStatus(host, vm, unit, runners, links, zfs, snapshots, autostart),
+      );
+    }),
   };
 }

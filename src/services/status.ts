@@ -5,6 +5,7 @@ import { parseProbeOutput, probeFailure } from '../parsers/probe.js';
 import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../ssh/nested-probe.js';
 import type { Transport } from '../ssh/types.js';
 import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
+import type { StatusMemo } from './status-memo.js';
 import { unitDown } from './status-check.js';
 
 // One refresh of one hypervisor: a single exec of the gather script (everything for all its VMs), parsed
@@ -16,6 +17,8 @@ export interface FetchStatusOptions {
   /** Budget of the gather script (default 10 s). */
   timeoutMs?: number;
   now?: () => number;
+  /** The host's parses from its last refresh (see StatusMemo): unchanged sections are not parsed again. */
+  memo?: StatusMemo;
 }
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
@@ -107,7 +110,7 @@ export async function fetchHostStatus(transport: Transport, host: HostConfig, op
       const why = firstLine(res.stderr) || (res.code === null ? `ended by ${res.signal ?? 'a dropped connection'}` : `exit ${res.code} without output`);
       return unreachableHost(host, `${host.name}: status script failed: ${why}`);
     }
-    const hs = hostStatusFromSections(host, sections, { now: now() });
+    const hs = hostStatusFromSections(host, sections, { now: now(), memo: opts.memo });
     if (!opts.probeVms) return hs;
     // After the refresh, so a stopped VM is not waited for (a probe of one can take the whole timeout).
     const probes = await probeRunningVms(transport, hs, host);
