@@ -6,6 +6,7 @@ import type { VmHistory, VmInfo } from '../store/slices/hosts.js';
 import type { Pending } from '../store/slices/ui.js';
 import { CARD_WIDTH } from '../store/layout.js';
 import { formatBytes, since } from './format.js';
+import { Since } from './now.js';
 import { sparkline } from './sparkline.js';
 import { BRIDGE_TEXT, STATE_STYLE } from './theme.js';
 
@@ -21,7 +22,6 @@ export interface VmCardProps {
   pending?: Pending;
   /** The host is unreachable: what is shown is old. */
   stale: boolean;
-  now: number;
 }
 
 function Flags({ s }: { s: VmStatus }) {
@@ -64,7 +64,8 @@ export function cardAges(s: VmStatus | null, now: number): string {
   return s ? `${since(s.since, now)} ${s.newestSnapshot ? since(s.newestSnapshotAt, now) : ''}` : '';
 }
 
-function VmCardView({ info, status: s, history, selected, marked, pending, stale, now }: VmCardProps) {
+/** The ages in it read the grid's clock (NowContext): a tick that moves them re-renders only them. */
+function VmCardView({ info, status: s, history, selected, marked, pending, stale }: VmCardProps) {
   const style = STATE_STYLE[s?.active ?? 'unknown'];
   return (
     <Box
@@ -97,7 +98,7 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
               {style.symbol} {s.active}
               {s.sub ? ` (${s.sub})` : ''}
             </Text>{' '}
-            {since(s.since, now)}
+            <Since at={s.since} />
             {s.restarts ? <Text color={s.restarts > 0 ? 'yellow' : undefined}> ↻{s.restarts} restarts</Text> : null}
           </Text>
           <Flags s={s} />
@@ -108,7 +109,13 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
           </Text>
           <Text wrap="truncate-end">
             {s.snapshots} snap{s.snapshots === 1 ? '' : 's'}
-            {s.newestSnapshot ? `, newest ${since(s.newestSnapshotAt, now)} @${s.newestSnapshot.split('@').pop()}` : ''}
+            {s.newestSnapshot ? (
+              <>
+                , newest <Since at={s.newestSnapshotAt} /> @{s.newestSnapshot.split('@').pop()}
+              </>
+            ) : (
+              ''
+            )}
           </Text>
           <Text wrap="truncate-end">
             mem {formatBytes(s.memoryBytes)} <Text color="blue">{memBars(history)}</Text> cpu {cpuText(history)} <Text color="blue">{cpuBars(history)}</Text>
@@ -121,16 +128,5 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
   );
 }
 
-/** Re-renders on a clock tick only when one of its ages reads differently. */
-export const VmCard = memo(
-  VmCardView,
-  (a, b) =>
-    a.info === b.info &&
-    a.status === b.status &&
-    a.history === b.history &&
-    a.selected === b.selected &&
-    a.marked === b.marked &&
-    a.pending === b.pending &&
-    a.stale === b.stale &&
-    (a.now === b.now || cardAges(a.status, a.now) === cardAges(b.status, b.now)),
-);
+/** Re-renders when what it shows changed; a clock tick re-renders only its ages. */
+export const VmCard = memo(VmCardView);

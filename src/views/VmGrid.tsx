@@ -7,6 +7,7 @@ import type { HostEntry } from '../store/slices/hosts.js';
 import { vmKey } from '../store/slices/ui.js';
 import { gridModelSelector, sameGridModel, type GridRow } from './grid-model.js';
 import { HostHeader, headerAges, hostHeaderHeight } from './HostHeader.js';
+import { NowContext } from './now.js';
 import { CARD_HEIGHT, cardAges, VmCard } from './VmCard.js';
 
 type Block = { kind: 'header'; host: HostEntry; height: number } | { kind: 'row'; cards: GridRow[]; height: number };
@@ -58,34 +59,35 @@ function VmGridView({ width, height }: { width: number; height: number }) {
   // horizontal clip makes Ink slice every line of text in the grid through sliceAnsi on every frame (measured:
   // ~40% of a frame's output time on 20 hosts at 160x50).
   return (
-    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
-      {shown.map((b) =>
-        b.kind === 'header' ? (
-          <HostHeader key={`h-${b.host.name}`} host={b.host} width={width} now={now} />
-        ) : (
-          <Box key={`r-${vmKey(b.cards[0]!.ref)}`} flexDirection="row">
-            {b.cards.map((r) => {
-              const key = vmKey(r.ref);
-              return (
-                <VmCard
-                  key={key}
-                  info={r.info}
-                  status={r.status}
-                  history={r.history}
-                  selected={Boolean(selected && vmKey(selected) === key)}
-                  marked={marked.includes(key)}
-                  pending={pending[key]}
-                  stale={r.stale}
-                  now={now}
-                />
-              );
-            })}
-          </Box>
-        ),
-      )}
-      {!rows.length ? <Text dimColor>{filter ? `no VM matches "${filter}" (esc clears the filter)` : 'no VMs in the inventory'}</Text> : null}
-      {hidden > 0 ? <Text dimColor>{`… ${hidden} more VM${hidden === 1 ? '' : 's'} (move the selection to scroll)`}</Text> : null}
-    </Box>
+    <NowContext.Provider value={now}>
+      <Box flexDirection="column" width={width} height={height} overflowY="hidden">
+        {shown.map((b) =>
+          b.kind === 'header' ? (
+            <HostHeader key={`h-${b.host.name}`} host={b.host} width={width} now={now} />
+          ) : (
+            <Box key={`r-${vmKey(b.cards[0]!.ref)}`} flexDirection="row">
+              {b.cards.map((r) => {
+                const key = vmKey(r.ref);
+                return (
+                  <VmCard
+                    key={key}
+                    info={r.info}
+                    status={r.status}
+                    history={r.history}
+                    selected={Boolean(selected && vmKey(selected) === key)}
+                    marked={marked.includes(key)}
+                    pending={pending[key]}
+                    stale={r.stale}
+                  />
+                );
+              })}
+            </Box>
+          ),
+        )}
+        {!rows.length ? <Text dimColor>{filter ? `no VM matches "${filter}" (esc clears the filter)` : 'no VMs in the inventory'}</Text> : null}
+        {hidden > 0 ? <Text dimColor>{`… ${hidden} more VM${hidden === 1 ? '' : 's'} (move the selection to scroll)`}</Text> : null}
+      </Box>
+    </NowContext.Provider>
   );
 }
 
