@@ -2,8 +2,9 @@
 // The transport is the app's real SSH one, so the demo exercises the same code path as a real host.
 
 import type { GlobalOptions } from '../commands/types.js';
-import { type Runtime, openRuntime } from '../services/runtime.js';
-import { type Demo, type DemoOptions, startDemo } from './server.js';
+import { type Runtime, openRuntime, sshTransport } from '../services/runtime.js';
+import { deferredTransport } from '../ssh/deferred.js';
+import { type Demo, type DemoOptions, listenDemo } from './server.js';
 
 export interface DemoRuntime extends Runtime {
   demo: Demo;
@@ -15,9 +16,18 @@ export const DEMO_NOTICE =
   'To manage a real host, write one with `mvm-tui config init` (or pass --config FILE).';
 
 export async function openDemoRuntime(global: GlobalOptions, opts: DemoOptions = {}): Promise<DemoRuntime> {
-  const demo = await startDemo(opts);
+  const demo = await listenDemo(opts);
   try {
-    const rt = await openRuntime(global, { inventory: demo.inventory });
+    const rt = await openRuntime(global, {
+      inventory: demo.inventory,
+      // The demo's ssh server (ssh2, its keys) starts when the app first connects, as the real transport opens:
+      // after the UI's first frame.
+      transportFactory: (inventory, g) =>
+        deferredTransport(async () => {
+          await demo.start();
+          return sshTransport(inventory, g);
+        }),
+    });
     return {
       ...rt,
       demo,

@@ -4,13 +4,15 @@
 // known_hosts file written here. Nothing leaves the process except that temp directory.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import type { Connection, Server } from 'ssh2';
 import type { Inventory } from '../config/types.js';
 import type { Clock } from './clock.js';
 import { commandTable } from './cmd/index.js';
-import { demoInventory } from './inventory.js';
+import { demoInventory, type DemoFiles } from './inventory.js';
 import { DemoShell } from './shell.js';
 import { DemoHypervisor, type DemoStateOptions } from './state.js';
 
@@ -27,27 +29,128 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
+interface KeyPair {
+  private: string;
+  public: string;
+}
+
+/** A demo whose port and inventory are known; its ssh server answers once `start()` has resolved. */
+export interface ListeningDemo extends Demo {
+  /** Starts the ssh server (once; a connection to the port starts it too). */
+  start(): Promise<void>;
+}
+
+// ssh2 (with Node's crypto, tls, http and zlib) loads when the ssh server starts, not with the demo's module:
+// the UI's first frame needs only the demo's inventory (listenDemo).
+const require = createRequire(import.meta.url);
+const ssh2 = (): typeof import('ssh2') => require('ssh2') as typeof import('ssh2');
+
 /**
  * A fresh ed25519 key pair that ssh2 can read back. ssh2 1.17's generateKeyPairSync writes a malformed
  * OpenSSH key about once in 300 (a 31-byte public key: a leading zero byte dropped), so check and retry.
  */
-export function generateKey(comment: string): { private: string; public: string } {
+export function generateKey(comment: string): KeyPair {
   for (;;) {
-    const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-    if (!(ssh2.utils.parseKey(k.private) instanceof Error) && !(ssh2.utils.parseKey(k.public) instanceof Error)) return k;
+    const { utils } = ssh2();
+    const k = utils.generateKeyPairSync('ed25519', { comment });
+    if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error)) return k;
   }
 }
 
 export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const demo = await listenDemo(opts);
+  try {
+    await demo.start();
+  } catch (e) {
+    await demo.stop();
+    throw e;
+  }
+  return demo;
+}
+
+/**
+ * The demo listening on its port, with its inventory; the ssh server (ssh2, host and client keys, the files the
+ * client reads) starts on start() or on the first connection, which waits for it.
+ */
+export async function listenDemo(opts: DemoOptions = {}): Promise<ListeningDemo> {
   const hv = new DemoHypervisor(opts);
-  const shell = new DemoShell(hv, commandTable);
   const dir = await mkdtemp(join(tmpdir(), 'mvm-tui-demo-'));
+  const tcp = createServer();
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      tcp.on('error', reject);
+      tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as { port: number }).port));
+    });
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const files = {
+    identityFile: join(dir, 'id_ed25519'),
+    knownHostsFile: join(dir, 'known_hosts'),
+    configFile: join(dir, 'ssh_config'),
+    auditLog: join(dir, 'audit.jsonl'),
+  };
+  const clients = new Set<Connection>();
+  const running = new Set<AbortController>();
+  let ssh: Server | undefined;
+  let starting: Promise<void> | undefined;
+  // Started on a later turn: the UI asks right before it renders its first frame (the comin watch's first poll),
+  // and loading ssh2 and making two keys (~50 ms) must not hold that frame back.
+  const start = () =>
+    (starting ??= new Promise<void>((r) => setImmediate(r)).then(async () => {
+      const started = startSsh(hv, clients, running);
+      ssh = started.ssh;
+      await writeFiles(files, port, started.keys);
+    }));
+  const sockets = new Set<Socket>();
+  tcp.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    start().then(
+      () => ssh!.injectSocket(socket),
+      () => socket.destroy(),
+    );
+  });
+
+  let stopped = false;
+  return {
+    inventory: demoInventory(port, files),
+    knownHostsPath: files.knownHostsFile,
+    port,
+    hypervisor: hv,
+    start,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await starting?.catch(() => undefined);
+      hv.dispose();
+      for (const ac of running) ac.abort();
+      for (const c of clients) c.end();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the demo's client reads: the host's key in known_hosts, its own key, an empty ssh config. */
+async function writeFiles(files: DemoFiles, port: number, keys: { host: KeyPair; client: KeyPair }): Promise<void> {
+  const hostPub = keys.host.public.split(' ').slice(0, 2).join(' ');
+  await writeFile(files.knownHostsFile, `[127.0.0.1]:${port} ${hostPub}\n`, { mode: 0o600 });
+  await writeFile(files.identityFile, keys.client.private, { mode: 0o600 });
+  await writeFile(files.identityFile + '.pub', keys.client.public + '\n', { mode: 0o644 });
+  await writeFile(files.configFile, '# mvm-tui demo: no client configuration\n', { mode: 0o600 });
+}
+
+/** The ssh2 server that answers exec requests with the demo shell (connections are injected from listenDemo's port). */
+function startSsh(hv: DemoHypervisor, clients: Set<Connection>, running: Set<AbortController>): { ssh: Server; keys: { host: KeyPair; client: KeyPair } } {
+  const shell = new DemoShell(hv, commandTable);
   const hostKey = generateKey('mvm-tui demo host');
   const clientKey = generateKey('mvm-tui demo client');
-  const clients = new Set<ssh2.Connection>();
-  const running = new Set<AbortController>();
 
-  const server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => {
+  const server = new (ssh2().Server)({ hostKeys: [hostKey.private] }, (client) => {
     clients.add(client);
     // Commands of this connection: a dropped connection ends them, as sshd's SIGHUP would.
     const mine = new Set<AbortController>();
@@ -112,36 +215,5 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     });
   });
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-  });
-  const files = {
-    identityFile: join(dir, 'id_ed25519'),
-    knownHostsFile: join(dir, 'known_hosts'),
-    configFile: join(dir, 'ssh_config'),
-    auditLog: join(dir, 'audit.jsonl'),
-  };
-  const hostPub = hostKey.public.split(' ').slice(0, 2).join(' ');
-  await writeFile(files.knownHostsFile, `[127.0.0.1]:${port} ${hostPub}\n`, { mode: 0o600 });
-  await writeFile(files.identityFile, clientKey.private, { mode: 0o600 });
-  await writeFile(files.identityFile + '.pub', clientKey.public + '\n', { mode: 0o644 });
-  await writeFile(files.configFile, '# mvm-tui demo: no client configuration\n', { mode: 0o600 });
-
-  let stopped = false;
-  return {
-    inventory: demoInventory(port, files),
-    knownHostsPath: files.knownHostsFile,
-    port,
-    hypervisor: hv,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      hv.dispose();
-      for (const ac of running) ac.abort();
-      for (const c of clients) c.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { ssh: server, keys: { host: hostKey, client: clientKey } };
 }

@@ -34,7 +34,8 @@ export function expandHome(p: string, env: NodeJS.ProcessEnv = process.env): str
   return p.startsWith('~/') ? join(env.HOME || homedir(), p.slice(2)) : p;
 }
 
-const sshTransport: TransportFactory = async (inventory, global) => {
+/** The inventory's SSH transport, opened now. */
+export const sshTransport: TransportFactory = async (inventory, global) => {
   // Loaded lazily so subcommands that never connect (config, audit) do not pay for ssh2.
   const { createSshTransport, ttyPassphrasePrompt } = await import('../ssh/index.js');
   return createSshTransport(inventory, { acceptNew: global.acceptNew, askPassphrase: process.stdin.isTTY ? ttyPassphrasePrompt() : undefined });
