@@ -1,5 +1,5 @@
 import type { HostConfig, Inventory } from '../config/types.js';
-import type { HostStatus } from '../model/status.js';
+import type { HostStatus, VmStatus } from '../model/status.js';
 import type { Transport } from '../ssh/types.js';
 import { keepUnchanged } from './status-keep.js';
 import { StatusMemo } from './status-memo.js';
@@ -45,6 +45,8 @@ interface HostState {
   probes: Map<string, VmProbe> | null;
   skipped: number;
   memo: StatusMemo;
+  /** Each VM's last status with its probe merged in, reused while neither changed. */
+  withProbes: Map<string, { vm: VmStatus; probe: VmProbe | undefined; merged: VmStatus }>;
 }
 
 export class StatusPoller {
@@ -76,6 +78,7 @@ export class StatusPoller {
         probes: null,
         skipped: 0,
         memo: new StatusMemo(),
+        withProbes: new Map(),
       });
     }
   }
@@ -192,13 +195,22 @@ export class StatusPoller {
 
   private emit(h: HostState, hs: HostStatus): void {
     const probes = h.probes;
-    const merged = keepUnchanged(h.latest, probes ? { ...hs, vms: hs.vms.map((v) => ({ ...v, ...probes.get(v.name) })) } : hs);
+    const merged = keepUnchanged(h.latest, probes ? { ...hs, vms: hs.vms.map((v) => this.withProbe(h, v, probes.get(v.name))) } : hs);
     h.latest = merged;
     if (this.stopped) return;
     this.pending.set(h.host.name, merged);
     const othersRunning = [...this.hosts.values()].some((o) => o !== h && (o.inFlight || o.probing));
     if (!othersRunning) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  /** `vm` with its probe's outcome; the same object as last time when neither changed (no compare needed). */
+  private withProbe(h: HostState, vm: VmStatus, probe: VmProbe | undefined): VmStatus {
+    const last = h.withProbes.get(vm.name);
+    if (last && last.vm === vm && last.probe === probe) return last.merged;
+    const merged = { ...vm, ...probe };
+    h.withProbes.set(vm.name, { vm, probe, merged });
+    return merged;
   }
 
   /** Sends every held status in one synchronous burst (the store renders once per burst). */

@@ -5,6 +5,7 @@ import { StatusPoller } from '../../src/services/poller.js';
 import { hostStatusFromSections } from '../../src/services/status-assemble.js';
 import { StatusMemo } from '../../src/services/status-memo.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
+import { answerVmProbes, isVmProbe } from '../helpers/vm-probes.js';
 import { labBaseline, labHost, labInventory, labTrouble, withSection } from './status-fixture.js';
 
 const NOW = Date.parse('2026-11-26T13:00:00Z');
@@ -84,6 +85,34 @@ describe('StatusPoller with memos', () => {
       // an unchanged report keeps the last one's VM objects (what the views compare first)
       const labs = seen.filter((h) => h.name === 'lab');
       expect(labs[3]!.vms[0]).toBe(labs[0]!.vms[0]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps the VM objects of an unchanged report once probes are merged in, and a VM whose probe changed is new', async () => {
+    vi.useFakeTimers();
+    try {
+      const t = new ScriptedTransport();
+      t.on((cmd) => cmd.includes('@@mvm system'), { stdout: labBaseline() });
+      let vm2Code = 0;
+      t.on(isVmProbe, answerVmProbes((vm) => (vm === 'vm2' ? vm2Code : 0)));
+      const seen: HostStatus[] = [];
+      const poller = new StatusPoller(t, labInventory(), { intervalMs: 1000, probeEveryMs: 2000, onStatus: (hs) => seen.push(hs) });
+      poller.start();
+      await vi.advanceTimersByTimeAsync(1500);
+      const a = seen[seen.length - 1]!;
+      expect(a.vms[0]!.reachable).toBe(true);
+      await vi.advanceTimersByTimeAsync(1000);
+      const b = seen[seen.length - 1]!;
+      b.vms.forEach((v, i) => expect(v).toBe(a.vms[i]));
+      vm2Code = 124;
+      await vi.advanceTimersByTimeAsync(2000);
+      poller.stop();
+      const c = seen[seen.length - 1]!;
+      expect(c.vms[1]).not.toBe(a.vms[1]);
+      expect(c.vms[1]!.probeError).not.toBeNull();
+      expect(c.vms[0]).toBe(a.vms[0]);
     } finally {
       vi.useRealTimers();
     }
