@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -10,7 +9,7 @@ import { fetchHostStatus, probeVms, VM_PROBE_TIMEOUT_MS } from '../src/services/
 import { INVENTORY, load, OUT } from './lib/env.js';
 import { appCpuShare } from './lib/app-cpu.js';
 import { openLab } from './lib/lab.js';
-import { agedOutput, captureGather, FLEET_DIR, fleetDown, fleetUp, pinApart, replayCpuMs, setReplayMs, setReplayOutput, writeReplayInventory } from './lib/replay-fleet.js';
+import { agedOutput, captureGather, fleetDown, fleetUp, pinApart, replayCpuMs, setReplayMs, setReplayOutput, VARIED, varyReplayOutput, writeReplayInventory } from './lib/replay-fleet.js';
 import { median, ms, p95, ratio, sleep, table, target, timed } from './lib/stats.js';
 
 // 5. Fleet: 20 hypervisors x 10 VMs vs. one, each host with vm1..vm10 (vm1..vm5 are the lab's, vm6..vm10 do
@@ -104,42 +103,6 @@ async function cpuShare(inv: Inventory, rt: Runtime): Promise<{ share: number; s
   return { share, statuses, intervalMs: inv.refreshMs };
 }
 
-/** What changes from one refresh of a real hypervisor to the next: the load average, meminfo, and the running VM
- *  units' memory and CPU counters (the lab has no cgroup accounting: its units say [not set], given numbers here). */
-const VARIED = 'loadavg, meminfo (MemFree, MemAvailable) and the units section (MemoryCurrent, CPUUsageNSec)';
-
-/**
- * Serves `output` with what VARIED names changed every 250 ms (so every refresh reads new text; a unit's memory
- * moves in 16 MiB steps and its CPU by ~10% of a core, give or take, so the cards change as shown too), from a child
- * process: its CPU is not this process's. Other sections stay byte-identical, as on a real host at rest. Returns
- * the undo (the plain output served again).
- */
-function varyReplay(output: string): () => void {
-  const base = join(OUT, 'fleet-gather-varied-base.txt');
-  writeFileSync(base, output);
-  const code = `
-const fs = require('fs');
-const [base, dir] = process.argv.slice(1);
-const out = fs.readFileSync(base, 'utf8');
-let r = 0;
-setInterval(() => {
-  r++;
-  let k = 0;
-  const text = out
-    .replace(/^(\\d+\\.\\d\\d) (\\d+\\.\\d\\d) /m, (_, a, b) => (Number(a) + (r % 50) / 100).toFixed(2) + ' ' + b + ' ')
-    .replace(/^(MemFree|MemAvailable):( +)(\\d+)/gm, (_, f, sp, n) => f + ':' + sp + (Number(n) - (r % 97) * 4))
-    .replace(/MemoryCurrent=\\[not set\\]/g, () => 'MemoryCurrent=' + ((1 << 30) + ((r * 7 + k++) % 64) * (16 << 20)))
-    .replace(/CPUUsageNSec=\\[not set\\]/g, () => 'CPUUsageNSec=' + (r * 25e6 + (r % 3) * 5e6 + k++ * 1e9));
-  fs.writeFileSync(dir + '/gather.out.vary', text);
-  fs.renameSync(dir + '/gather.out.vary', dir + '/gather.out');
-}, 250);`;
-  const child = spawn(process.execPath, ['-e', code, base, FLEET_DIR], { stdio: 'ignore' });
-  return () => {
-    child.kill();
-    setReplayOutput(output);
-  };
-}
-
 const row = (what: string, xs: number[], base: number[]) => [what, ms(median(xs)), ms(p95(xs)), String(xs.length), xs === base ? '1x' : ratio(median(xs), median(base))];
 const header = ['', 'median', 'p95', 'n', 'vs one host'];
 
@@ -197,7 +160,7 @@ async function replayFleet(): Promise<void> {
     const c1 = await cpuShare(one.inventory, one);
     const cf = await cpuShare(fleet.inventory, fleet);
     // The replay serves the same text every time, which a real host does not: its parses would all be reused.
-    const unvary = varyReplay(cap.output);
+    const unvary = varyReplayOutput(cap.output);
     const cv = await cpuShare(fleet.inventory, fleet).finally(unvary);
     console.log(`  CPU of this process with StatusPoller at the default interval (${cf.intervalMs} ms, VM probes every 10 s), ${CPU_MS / 1000} s:`);
     console.log(`    one replay host:  ${(c1.share * 100).toFixed(1)}% of a core (${c1.statuses} statuses)`);
@@ -220,7 +183,7 @@ async function replayFleet(): Promise<void> {
     }
     // As a real fleet: VMs up 2 h, and what VARIED names changes every refresh, so the headers' load and memory
     // and the cards' memory and CPU move: a frame a second whatever the VMs' age.
-    const unvaryAged = varyReplay(agedOutput(cap.output, 7_200));
+    const unvaryAged = varyReplayOutput(agedOutput(cap.output, 7_200));
     const av = await appCpuShare(invF, CPU_MS).finally(unvaryAged);
     shares.push(av.share);
     console.log(`    VMs up 2 h, ${VARIED} changing every refresh: ${HOSTS} replay hosts ${(av.share * 100).toFixed(1)}% (${av.frames} frames)`);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { median } from './stats.js';
 // The replay fleet (test/lab/fleet-up.sh): N real sshd, each in its own network namespace, that answer the
 // gather script with the lab hypervisor's captured output after the lab's measured script time. What it
 // models: N hypervisors that each run their script on their own CPU, in parallel. What it does not: their
-// sshd, fork and `cat` still run on this machine's 2 cores (measured: replayCpuMs), and there is no network
+// sshd and the bash it starts per command still run on this machine's 2 cores (measured: replayCpuMs), and there is no network
 // delay (netem is not in this kernel), so the numbers are a lower bound on a real fleet's time per refresh.
 
 export const FLEET_DIR = '/run/mvm-tui-fleet';
@@ -63,11 +63,49 @@ export function agedOutput(output: string, ageS: number): string {
   return output.replace(/(=@|\tcreation\t)(\d{10})\b/g, (_, pre: string, n: string) => `${pre}${Number(n) + shift}`);
 }
 
-/** Changes what every replay host answers the gather script with (the file is read by every command). */
+/** The file every replay host answers the gather script with (read by every command). */
+const GATHER_OUT = join(FLEET_DIR, 'gather.out');
+
+/** Changes what every replay host answers the gather script with. */
 export function setReplayOutput(output: string): void {
-  const tmp = join(FLEET_DIR, 'gather.out.tmp');
-  writeFileSync(tmp, output);
-  renameSync(tmp, join(FLEET_DIR, 'gather.out')); // a replay reading the old file finishes it
+  writeFileSync(`${GATHER_OUT}.tmp`, output);
+  renameSync(`${GATHER_OUT}.tmp`, GATHER_OUT); // a replay reading the old file finishes it
+}
+
+/** What changes from one refresh of a real hypervisor to the next: the load average, meminfo, and the running VM
+ *  units' memory and CPU counters (the lab has no cgroup accounting: its units say [not set], given numbers here). */
+export const VARIED = 'loadavg, meminfo (MemFree, MemAvailable) and the units section (MemoryCurrent, CPUUsageNSec)';
+
+/**
+ * Serves `output` with what VARIED names changed every 250 ms (so every refresh reads new text; a unit's memory
+ * moves in 16 MiB steps and its CPU by ~10% of a core, give or take, so the cards change as shown too), from a child
+ * process: its CPU is not this process's. Other sections stay byte-identical, as on a real host at rest. Returns
+ * the undo (the plain output served again).
+ */
+export function varyReplayOutput(output: string): () => void {
+  const base = join(OUT, 'fleet-gather-varied-base.txt');
+  writeFileSync(base, output);
+  const code = `
+const fs = require('fs');
+const [base, target] = process.argv.slice(1);
+const out = fs.readFileSync(base, 'utf8');
+let r = 0;
+setInterval(() => {
+  r++;
+  let k = 0;
+  const text = out
+    .replace(/^(\\d+\\.\\d\\d) (\\d+\\.\\d\\d) /m, (_, a, b) => (Number(a) + (r % 50) / 100).toFixed(2) + ' ' + b + ' ')
+    .replace(/^(MemFree|MemAvailable):( +)(\\d+)/gm, (_, f, sp, n) => f + ':' + sp + (Number(n) - (r % 97) * 4))
+    .replace(/MemoryCurrent=\\[not set\\]/g, () => 'MemoryCurrent=' + ((1 << 30) + ((r * 7 + k++) % 64) * (16 << 20)))
+    .replace(/CPUUsageNSec=\\[not set\\]/g, () => 'CPUUsageNSec=' + (r * 25e6 + (r % 3) * 5e6 + k++ * 1e9));
+  fs.writeFileSync(target + '.tmp', text);
+  fs.renameSync(target + '.tmp', target);
+}, 250);`;
+  const child = spawn(process.execPath, ['-e', code, base, GATHER_OUT], { stdio: 'ignore' });
+  return () => {
+    child.kill();
+    setReplayOutput(output);
+  };
 }
 
 export function fleetDown(): void {
