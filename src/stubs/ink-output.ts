@@ -2,7 +2,7 @@ import { styledCharsFromTokens, styledCharsToString, tokenize, type StyledChar }
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 
-// Stands in for Ink's build/output.js in the bundle (tsup.config.ts); same interface, same output, byte for byte
+// Stands in for Ink's build/output.js in the bundle (tsup.plugins.ts); same interface, same output, byte for byte
 // (test/stubs/ink-output.test.ts compares the two on random frames). Ink builds every frame from scratch: a
 // grid of width x height cell objects, every line of text tokenized into one object per character, every row
 // turned back into a string, and its caches thrown away with the frame. On a 160x50 grid of 20 hosts that was

@@ -2,7 +2,7 @@ import { isOneColumn } from './string-width.js';
 
 // Stands in for `new Intl.Segmenter(...)` (graphemes) in three bundled packages that make one when loaded
 // (@alcalzone/ansi-tokenize, which Ink's output runs on every line; slice-ansi; wrap-ansi's string-width): see
-// tsup.config.ts. The first Intl.Segmenter of a process loads ICU's break rules, ~10 ms of start-up. A string made
+// tsup.plugins.ts. The first Intl.Segmenter of a process loads ICU's break rules, ~10 ms of start-up. A string made
 // only of the one-column characters of ./string-width.ts and control characters other than CR (each control is a
 // grapheme of its own; CR LF is one) is one grapheme per code unit, so it is split here; anything else goes to a
 // real Intl.Segmenter, made with the same arguments on first need. test/stubs/segmenter.test.ts checks both

@@ -1,6 +1,6 @@
 import stripAnsi from 'strip-ansi';
 
-// Stands in for string-width (v8, Ink's text measuring) in the bundle; see tsup.config.ts. When loaded,
+// Stands in for string-width (v8, Ink's text measuring) in the bundle; see tsup.plugins.ts. When loaded,
 // string-width builds an Intl.Segmenter and its /^\p{RGI_Emoji}$/v regex, and compiles that regex on the first
 // string that is not plain ASCII: ~35 ms of start-up for the first frame's ● · … and borders. Strings made only
 // of characters listed here, each one column wide and none an emoji, mark or joiner (so no two of them form one

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import InkOutput from '../../node_modules/ink/build/output.js';
 import Output from '../../src/stubs/ink-output.js';
 
-// The bundle composes every frame with src/stubs/ink-output.ts instead of Ink's own Output (tsup.config.ts):
+// The bundle composes every frame with src/stubs/ink-output.ts instead of Ink's own Output (tsup.plugins.ts):
 // a frame that differed by one character would leave a wrong or stale cell on the user's screen. Both are
 // given the same operations and must print the same text, frame after frame, while the stub's caches
 // (which outlive a frame) fill up with what earlier frames drew.

@@ -4,7 +4,7 @@ import { graphemeSegmenter } from '../../src/stubs/segmenter.js';
 import { ONE_COLUMN } from '../../src/stubs/string-width.js';
 
 // The bundle's Ink output, slice-ansi and wrap-ansi split text into graphemes with graphemeSegmenter
-// (tsup.config.ts): a different split would move or merge characters on screen, so it must split as
+// (tsup.plugins.ts): a different split would move or merge characters on screen, so it must split as
 // Intl.Segmenter does, whatever the string.
 
 const plain = (segments: Iterable<{ segment: string; index: number; input: string }>) => [...segments].map(({ segment, index, input }) => ({ segment, index, input }));

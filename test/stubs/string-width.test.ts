@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { fastStringWidth, ONE_COLUMN } from '../../src/stubs/string-width.js';
 
-// The bundle measures Ink's text with fastStringWidth (tsup.config.ts): it must answer exactly as string-width
+// The bundle measures Ink's text with fastStringWidth (tsup.plugins.ts): it must answer exactly as string-width
 // does, or cards and borders would be cut or misaligned.
 
 describe('fastStringWidth', () => {
