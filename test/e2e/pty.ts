@@ -86,15 +86,18 @@ export class PtySession {
   private readonly proc: pty.IPty;
   private written: Promise<void> = Promise.resolve();
   private done = false;
+  private acked = false;
 
   private constructor(opts: SpawnOptions) {
     const cols = opts.cols ?? 120;
     const rows = opts.rows ?? 40;
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
     const command = opts.command ?? [process.execPath, BIN];
-    // "$@" keeps arguments unquoted by us; the markers let exit() find the status and stty's answer.
-    const script = '"$@"; s=$?; printf "\\n@@EXIT %s@@\\n" "$s"; stty -a; printf "@@END@@\\n"';
-    this.proc = pty.spawn('/bin/sh', ['-c', script, 'sh', ...command, ...(opts.args ?? [])], {
+    // "$@" keeps arguments unquoted by us; the markers let exit() find the status and stty's answer. The
+    // wrapper then holds the terminal open until we have read the end marker (we answer it with a newline):
+    // once the last writer closes a pty, what it wrote last can be lost to the reader (a CI run saw no markers).
+    const script = '"$@"; s=$?; printf "\\n@@EXIT %s@@\\n" "$s"; stty -a; printf "@@END@@\\n"; read -r -t 5 _ || true';
+    this.proc = pty.spawn('/bin/bash', ['-c', script, 'bash', ...command, ...(opts.args ?? [])], {
       name: opts.term ?? 'xterm-256color',
       cols,
       rows,
@@ -103,6 +106,10 @@ export class PtySession {
     });
     this.proc.onData((d) => {
       this.raw += d;
+      if (!this.acked && this.raw.includes('@@END@@')) {
+        this.acked = true;
+        this.proc.write('\n');
+      }
       const prev = this.written;
       this.written = prev.then(() => new Promise<void>((r) => this.term.write(d, r)));
     });
@@ -196,7 +203,8 @@ export class PtySession {
     return pid;
   }
 
-  /** Waits for the program and the wrapper to end; kills everything if that takes too long. */
+  /** Waits for the program and the wrapper to end; kills everything if that takes too long. Fails, with the
+   *  last output, when the wrapper's markers never arrived. */
   async exit(timeoutMs = 10_000): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, rej) => {
@@ -206,7 +214,9 @@ export class PtySession {
       }, timeoutMs);
     });
     try {
-      return await Promise.race([this.exited, timeout]);
+      const exit = await Promise.race([this.exited, timeout]);
+      if (exit.code === null) throw new Error(`the wrapper's exit marker never arrived; the last output:\n${JSON.stringify(this.raw.slice(-400))}`);
+      return exit;
     } finally {
       clearTimeout(timer);
     }
