@@ -12,8 +12,8 @@ import { mb, median, ms, p99, ratio, sleep, target } from './lib/stats.js';
 
 // 4. Logs: a flooding unit on the lab (labctl flood) through the real ssh2 transport and the tail service
 // into the store's log pane, drawn by the real <LogPane> with Ink (in-process terminal, 30 fps as the app).
-// The UI's log pane is not wired to keys yet, so a "key" is the store action `f` stands for (logs/follow)
-// and its frame is the first one Ink writes that shows the new state (FOLLOW/PAUSED).
+// A "key" is the store action `f` stands for (logs/follow), dispatched as the key router does (store.expedite()
+// first), and its frame is the first one Ink writes that shows the new state (FOLLOW/PAUSED).
 
 const ID = 'bench';
 const RATE = 25_000;
@@ -56,6 +56,7 @@ async function keyLoop(store: Store, out: FakeStdout, stop: () => boolean, every
     const frame = out.next(willFollow ? 'FOLLOW' : 'PAUSED', 2_000);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
+    store.expedite();
     store.dispatch({ type: 'logs/follow', id: ID });
     const t = await frame;
     const c = process.cpuUsage(c0);

@@ -18,7 +18,9 @@ export function useKeyRouter(): void {
       if (!name) return;
       const scope = selectTopScope(store.getState());
       const spec = keymap.resolve(scope, name);
-      if (spec) void controller.run(spec.id, scope);
+      if (!spec) return;
+      store.expedite();
+      void controller.run(spec.id, scope);
     },
     [store, controller, keymap],
   );

@@ -6,6 +6,9 @@ export interface Store {
   dispatch(action: Action): void;
   /** For useSyncExternalStore: listeners run once per burst of dispatches, not once per dispatch. */
   subscribe(listener: () => void): () => void;
+  /** A key was pressed: the next notification runs as a microtask, not after the I/O the event loop has waiting
+   *  (under a log flood, a backlog of socket reads), so the key's frame is drawn first. */
+  expedite(): void;
 }
 
 export interface StoreOptions {
@@ -17,10 +20,25 @@ export function createStore(preload?: (s: AppState) => AppState, opts: StoreOpti
   let state = preload ? preload(initialState()) : initialState();
   const listeners = new Set<() => void>();
   const schedule = opts.schedule ?? ((fn) => void setImmediate(fn));
+  let dirty = false; // a change the listeners have not heard of
   let scheduled = false;
+  let expedited = false; // by a key: until the next notification
+  let hurried = false; // a microtask notification is queued
   const notify = () => {
-    scheduled = false;
+    hurried = false;
+    if (!dirty) return; // an earlier notification already told them
+    dirty = false;
+    expedited = false;
     for (const l of [...listeners]) l();
+  };
+  const later = () => {
+    scheduled = false;
+    notify();
+  };
+  const hurry = () => {
+    if (hurried) return;
+    hurried = true;
+    queueMicrotask(notify);
   };
   return {
     getState: () => state,
@@ -28,14 +46,20 @@ export function createStore(preload?: (s: AppState) => AppState, opts: StoreOpti
       const next = rootReducer(state, action);
       if (next === state) return;
       state = next;
-      if (!scheduled) {
+      dirty = true;
+      if (expedited) hurry();
+      else if (!scheduled) {
         scheduled = true;
-        schedule(notify);
+        schedule(later);
       }
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    expedite() {
+      // Not notified here: the key's own dispatch (perhaps after an await in the controller) hurries.
+      expedited = true;
     },
   };
 }

@@ -106,6 +106,37 @@ describe('store', () => {
     expect(calls).toBe(1);
     expect(store.getState().ui.status?.text).toBe('n99');
   });
+  it("draws a key's action before I/O already waiting, and without it after (the flood's socket reads)", async () => {
+    const order: string[] = [];
+    const tick = () => new Promise((r) => setImmediate(r));
+    for (const key of [true, false]) {
+      const store = createStore();
+      store.subscribe(() => order.push(`frame ${store.getState().ui.status?.text}`));
+      setImmediate(() => order.push('socket read')); // queued before the key's render would be
+      if (key) store.expedite();
+      store.dispatch({ type: 'ui/status', text: key ? 'key' : 'data', kind: 'info', at: 1 });
+      await tick();
+      await tick();
+    }
+    expect(order).toEqual(['frame key', 'socket read', 'socket read', 'frame data']);
+  });
+  it("a key's frame carries what was pending and is heard once; after it, dispatches wait their turn again", async () => {
+    const store = createStore();
+    const heard: Array<string | undefined> = [];
+    store.subscribe(() => heard.push(store.getState().ui.status?.text));
+    store.dispatch({ type: 'ui/status', text: 'batch', kind: 'info', at: 1 });
+    store.expedite();
+    await Promise.resolve(); // the controller may await before it dispatches
+    store.dispatch({ type: 'ui/toggleMark', ref: { host: 'hv1', vm: 'vm1' } });
+    store.dispatch({ type: 'ui/status', text: 'key', kind: 'info', at: 2 });
+    await Promise.resolve();
+    expect(heard).toEqual(['key']);
+    store.dispatch({ type: 'ui/status', text: 'later', kind: 'info', at: 3 });
+    await Promise.resolve();
+    expect(heard).toEqual(['key']);
+    await new Promise((r) => setImmediate(r));
+    expect(heard).toEqual(['key', 'later']);
+  });
   it('does not notify for an action that changes nothing', async () => {
     const store = createStore();
     let calls = 0;
