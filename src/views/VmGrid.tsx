@@ -5,7 +5,7 @@ import { useShownClock } from '../hooks/useShownClock.js';
 import { gridColumns } from '../store/layout.js';
 import type { HostEntry } from '../store/slices/hosts.js';
 import { vmKey } from '../store/slices/ui.js';
-import { gridModelSelector, sameGridModel, type GridRow } from './grid-model.js';
+import { gridModelSelector, sameGridModelOn, type GridModel, type GridRow, type OnScreen } from './grid-model.js';
 import { HostHeader, headerAges, hostHeaderHeight } from './HostHeader.js';
 import { NowContext } from './now.js';
 import { CARD_HEIGHT, cardAges, VmCard } from './VmCard.js';
@@ -37,7 +37,11 @@ const agesShown = (shown: Block[]) => (now: number) =>
 
 function VmGridView({ width, height }: { width: number; height: number }) {
   const [select] = useState(gridModelSelector);
-  const { hosts, rows, selected, marked, pending, filter } = useStore(select, sameGridModel);
+  // What this render shows, read by the store's comparison of the next model: reports about hosts out of the
+  // window do not render the grid at all.
+  const [screen] = useState<{ current: OnScreen }>(() => ({ current: { cards: new Set(), hosts: new Set() } }));
+  const [same] = useState(() => (a: GridModel, b: GridModel) => sameGridModelOn(a, b, screen.current));
+  const { hosts, rows, selected, marked, pending, filter } = useStore(select, same);
   const columns = gridColumns(width);
   const bl = blocks(hosts, rows, columns);
   const selIdx = Math.max(
@@ -53,6 +57,10 @@ function VmGridView({ width, height }: { width: number; height: number }) {
     shown.push(b);
     used += b.height;
   }
+  screen.current = {
+    cards: new Set(shown.flatMap((b) => (b.kind === 'row' ? b.cards.map((c) => vmKey(c.ref)) : []))),
+    hosts: new Set(shown.flatMap((b) => (b.kind === 'header' ? [b.host.name] : []))),
+  };
   const now = useShownClock(agesShown(shown));
   const hidden = rows.length - shown.reduce((a, b) => a + (b.kind === 'row' ? b.cards.length : 0), 0);
   // Clipped vertically only: rows of cards never exceed the width (gridColumns) and headers truncate, while a

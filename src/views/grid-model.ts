@@ -2,7 +2,7 @@ import { isStale, selectHosts, selectVisibleVms, type VmRow } from '../store/sel
 import type { AppState } from '../store/slices/index.js';
 import type { HostEntry } from '../store/slices/hosts.js';
 import { vmKey, type Pending, type VmRef } from '../store/slices/ui.js';
-import { headerSignature } from './HostHeader.js';
+import { headerSignature, hostHeaderHeight } from './HostHeader.js';
 import { cardSignature } from './VmCard.js';
 
 // What the grid shows, picked from the state so that a status report which changes nothing on screen gives
@@ -55,12 +55,39 @@ export function gridModelSelector(): (s: AppState) => GridModel {
   };
 }
 
-const sameList = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 export function sameGridModel(a: GridModel, b: GridModel): boolean {
+  return sameGridModelOn(a, b, null);
+}
+
+/** What the grid draws: the cards and host headers in the window (set by the view as it draws). */
+export interface OnScreen {
+  cards: ReadonlySet<string>;
+  hosts: ReadonlySet<string>;
+}
+
+/**
+ * sameGridModel for what is on `screen` (null: everything): a report that changes only cards and headers out of
+ * the window draws nothing (20 hosts at 160x50: ~2 of them on screen, each report otherwise a React render, a
+ * layout and a frame composed to find nothing new). Their order, count and headers' heights still count, since
+ * they place the window and the "more" line. A card that scrolls in later shows the data of the last model
+ * handed back; the next report after that brings it up to date.
+ */
+export function sameGridModelOn(a: GridModel, b: GridModel, screen: OnScreen | null): boolean {
+  const sameHost = (x: HostEntry, i: number) => {
+    const y = b.hosts[i]!;
+    return x === y || (screen !== null && x.name === y.name && !screen.hosts.has(x.name) && hostHeaderHeight(x) === hostHeaderHeight(y));
+  };
+  const sameRow = (x: GridRow, i: number) => {
+    const y = b.rows[i]!;
+    if (x === y) return true;
+    if (screen === null || x.ref.host !== y.ref.host || x.ref.vm !== y.ref.vm) return false;
+    return !screen.cards.has(vmKey(x.ref));
+  };
   return (
-    sameList(a.hosts, b.hosts) &&
-    sameList(a.rows, b.rows) &&
+    a.hosts.length === b.hosts.length &&
+    a.hosts.every(sameHost) &&
+    a.rows.length === b.rows.length &&
+    a.rows.every(sameRow) &&
     a.selected?.host === b.selected?.host &&
     a.selected?.vm === b.selected?.vm &&
     a.marked === b.marked &&

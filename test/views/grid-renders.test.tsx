@@ -23,7 +23,7 @@ let r: Rendered | undefined;
 afterEach(() => r?.unmount());
 
 /** The app over a store that has had 8 reports of `hosts()`, its React commits counted. */
-function mountGrid(hosts: () => HostStatus[]) {
+function mountGrid(hosts: () => HostStatus[], size = { cols: 200, rows: 60 }) {
   const store = createStore();
   store.dispatch({ type: 'hosts/init', hosts: hosts().map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
   // the sparklines grow a bar per report up to 6: past that an unchanged VM draws the same
@@ -36,14 +36,14 @@ function mountGrid(hosts: () => HostStatus[]) {
     <Profiler id="app" onRender={() => commits++}>
       <App services={{ store, controller, keymap }} />
     </Profiler>,
-    { cols: 200, rows: 60 },
+    size,
   );
   r = rendered;
   return { store, r: rendered, commits: () => commits };
 }
 
-function start(since = SINCE) {
-  const grid = mountGrid(() => twoHosts({}, since));
+function start(since = SINCE, size?: { cols: number; rows: number }) {
+  const grid = mountGrid(() => twoHosts({}, since), size);
   const report = (over?: Partial<Record<string, number>>) => {
     for (const h of twoHosts(over, since)) grid.store.dispatch({ type: 'hosts/status', status: h, at: Date.now() });
   };
@@ -65,6 +65,26 @@ describe('an idle grid', () => {
     t.report({ 'hv2/vm3': 600 * 2 ** 20 });
     await t.r.waitFor('600M');
     expect(t.commits()).toBeGreaterThan(before);
+  });
+
+  it("does not re-render on reports about cards out of the window; a card scrolled to shows the latest", async () => {
+    const t = start(SINCE, { cols: 100, rows: 24 }); // room for hv1 only
+    await t.r.waitFor('hv1');
+    await t.r.settle();
+    expect(t.r.lastFrame()).not.toContain('hv2');
+    const before = t.commits();
+    for (let i = 0; i < 5; i++) {
+      t.report({ 'hv2/vm3': (600 + i) * 2 ** 20 }); // only hv2's vm3 moves
+      await t.r.settle();
+    }
+    expect(t.commits()).toBe(before);
+    t.report({ 'hv1/vm1': 700 * 2 ** 20, 'hv2/vm3': 604 * 2 ** 20 });
+    await t.r.waitFor('700M');
+    expect(t.commits()).toBeGreaterThan(before);
+    // select hv2's vm3: the window moves there and its card shows the last report's 604M
+    t.store.dispatch({ type: 'ui/select', ref: { host: 'hv2', vm: 'vm3' } });
+    const f = await t.r.waitFor('604M');
+    expect(f).toContain('hv2');
   });
 
   it('does not re-render on the clock when no age it shows has moved', async () => {
