@@ -1,5 +1,5 @@
 import type { HostConfig } from '../config/types.js';
-import { gatherSections, renderGatherScript, splitSections } from '../host/gather.js';
+import { gatherScript, splitSections } from '../host/gather.js';
 import type { HostStatus } from '../model/status.js';
 import { parseProbeOutput, probeFailure } from '../parsers/probe.js';
 import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../ssh/nested-probe.js';
@@ -98,7 +98,7 @@ export async function fetchHostStatus(transport: Transport, host: HostConfig, op
   const timeoutMs = opts.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
   let script: string;
   try {
-    script = renderGatherScript(gatherSections(host));
+    script = gatherScript(host);
   } catch (e) {
     return unreachableHost(host, `${host.name}: ${errorText(e)}`);
   }

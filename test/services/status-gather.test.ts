@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { gatherSections, renderGatherScript, splitSections } from '../../src/host/gather.js';
+import { gatherScript, gatherSections, renderGatherScript, splitSections } from '../../src/host/gather.js';
 import { labBaseline, labHost, labScript } from './status-fixture.js';
 
 describe('gather script', () => {
@@ -20,6 +20,18 @@ describe('gather script', () => {
     const argvLine = script.split('\n').find((l) => l.includes('@@mvm units'))!.replace('systemctl', 'printf "[%s]"');
     expect(execFileSync('sh', ['-c', argvLine]).toString()).toContain('[microvm@x $(id)]');
     expect(() => gatherSections({ ...host, pool: '-oops' })).toThrow(/refusing pool/);
+  });
+
+  it('is built once per host config: the same script while the config is the same, a new one for a new config', () => {
+    const host = labHost();
+    expect(gatherScript(host)).toBe(labScript());
+    const fewer = { ...host, vms: host.vms.slice(0, 1) };
+    expect(gatherScript(fewer)).toBe(renderGatherScript(gatherSections(fewer)));
+    expect(gatherScript(fewer)).not.toBe(gatherScript(host));
+    // a bad config is refused every time, not once
+    const bad = { ...host, pool: '-oops' };
+    expect(() => gatherScript(bad)).toThrow(/refusing pool/);
+    expect(() => gatherScript(bad)).toThrow(/refusing pool/);
   });
 
   it('splits the real output back into sections with exit codes', () => {
