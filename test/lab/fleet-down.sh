@@ -11,5 +11,10 @@ for pidfile in "$FLEET_DIR"/mvmfleet*.pid; do
   # Only our sshd: its command line names its config in $FLEET_DIR.
   grep -qa "$FLEET_DIR/" "/proc/$pid/cmdline" 2>/dev/null && kill "$pid" 2>/dev/null || true
 done
-for ns in $(ip netns list | awk '/^mvmfleet[0-9]+/ {print $1}'); do ip netns del "$ns"; done
+# Their sessions outlive the listener when a client dies mid-refresh, and a session keeps its namespace (and the
+# veth in the lab namespace) alive: end everything still in one before deleting it.
+for ns in $(ip netns list | awk '/^mvmfleet[0-9]+/ {print $1}'); do
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns del "$ns"
+done
 rm -rf "$FLEET_DIR"
