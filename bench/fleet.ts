@@ -25,6 +25,8 @@ const HOSTS = 20;
 const VMS = 10;
 const ROUNDS = 10;
 const CPU_MS = 30_000;
+/** When the UI's CPU is measured a second time (from its spawn). */
+const LATER_MS = 65_000;
 const vms = Array.from({ length: VMS }, (_, i) => ({ name: `vm${i + 1}` }));
 
 function writeLabInventory(name: string, hosts: number): string {
@@ -184,12 +186,16 @@ async function replayFleet(): Promise<void> {
     // As a real fleet: VMs up 2 h, and what VARIED names changes every refresh, so the headers' load and memory
     // and the cards' memory and CPU move: a frame a second whatever the VMs' age.
     const unvaryAged = varyReplayOutput(agedOutput(cap.output, 7_200));
-    const av = await appCpuShare(invF, CPU_MS).finally(unvaryAged);
+    // Then again from a minute after the spawn: V8 is still compiling hot functions in the first window.
+    const av = await appCpuShare(invF, CPU_MS, undefined, undefined, LATER_MS).finally(unvaryAged);
     shares.push(av.share);
     console.log(`    VMs up 2 h, ${VARIED} changing every refresh: ${HOSTS} replay hosts ${(av.share * 100).toFixed(1)}% (${av.frames} frames)`);
+    const later = av.later!;
+    console.log(`      the same UI ${CPU_MS / 1000} s from ${LATER_MS / 1000} s after its start: ${(later.share * 100).toFixed(1)}% (${later.frames} frames)`);
     setReplayOutput(cap.output);
     console.log(target('fleet CPU < 5% of a core (the poller alone, the same output and changing output)', Math.max(cf.share, cv.share) < 0.05));
-    console.log(target('fleet CPU < 5% of a core (the UI as it ships, VMs of either age, output the same or changing)', Math.max(...shares) < 0.05));
+    console.log(target('fleet CPU < 5% of a core (the UI as it ships, first 30 s after start-up: VMs of either age, output the same or changing)', Math.max(...shares) < 0.05));
+    console.log(target('fleet CPU < 5% of a core (the UI as it ships, output changing, from a minute after start-up)', later.share < 0.05));
   } finally {
     await fleet.close();
     await one.close();
