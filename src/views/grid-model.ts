@@ -55,10 +55,6 @@ export function gridModelSelector(): (s: AppState) => GridModel {
   };
 }
 
-export function sameGridModel(a: GridModel, b: GridModel): boolean {
-  return sameGridModelOn(a, b, null);
-}
-
 /** What the grid draws: the cards and host headers in the window (set by the view as it draws). */
 export interface OnScreen {
   cards: ReadonlySet<string>;
@@ -66,21 +62,21 @@ export interface OnScreen {
 }
 
 /**
- * sameGridModel for what is on `screen` (null: everything): a report that changes only cards and headers out of
+ * Whether two models draw the same on `screen`: a report that changes only cards and headers out of
  * the window draws nothing (20 hosts at 160x50: ~2 of them on screen, each report otherwise a React render, a
  * layout and a frame composed to find nothing new). Their order, count and headers' heights still count, since
  * they place the window and the "more" line. A card that scrolls in later shows the data of the last model
  * handed back; the next report after that brings it up to date.
  */
-export function sameGridModelOn(a: GridModel, b: GridModel, screen: OnScreen | null): boolean {
+export function sameGridModelOn(a: GridModel, b: GridModel, screen: OnScreen): boolean {
   const sameHost = (x: HostEntry, i: number) => {
     const y = b.hosts[i]!;
-    return x === y || (screen !== null && x.name === y.name && !screen.hosts.has(x.name) && hostHeaderHeight(x) === hostHeaderHeight(y));
+    return x === y || (x.name === y.name && !screen.hosts.has(x.name) && hostHeaderHeight(x) === hostHeaderHeight(y));
   };
   const sameRow = (x: GridRow, i: number) => {
     const y = b.rows[i]!;
     if (x === y) return true;
-    if (screen === null || x.ref.host !== y.ref.host || x.ref.vm !== y.ref.vm) return false;
+    if (x.ref.host !== y.ref.host || x.ref.vm !== y.ref.vm) return false;
     return !screen.cards.has(vmKey(x.ref));
   };
   return (
