@@ -95,7 +95,8 @@ export class PtySession {
     const command = opts.command ?? [process.execPath, BIN];
     // "$@" keeps arguments unquoted by us; the markers let exit() find the status and stty's answer. The
     // wrapper then holds the terminal open until we have read the end marker (we answer it with a newline):
-    // once the last writer closes a pty, what it wrote last can be lost to the reader (a CI run saw no markers).
+    // a CI run saw the program end but none of the markers, and the likeliest loss is what the wrapper wrote
+    // last as it closed the terminal (not reproduced here).
     const script = '"$@"; s=$?; printf "\\n@@EXIT %s@@\\n" "$s"; stty -a; printf "@@END@@\\n"; read -r -t 5 _ || true';
     this.proc = pty.spawn('/bin/bash', ['-c', script, 'bash', ...command, ...(opts.args ?? [])], {
       name: opts.term ?? 'xterm-256color',
