@@ -1,15 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import type { HostConfig, Inventory } from '../src/config/types.js';
 import type { HostStatus } from '../src/model/status.js';
 import type { Runtime } from '../src/services/runtime.js';
 import { StatusPoller } from '../src/services/poller.js';
 import { fetchHostStatus, probeVms, VM_PROBE_TIMEOUT_MS } from '../src/services/status.js';
-import { INVENTORY, load, OUT } from './lib/env.js';
+import { load } from './lib/env.js';
 import { appCpuShare } from './lib/app-cpu.js';
 import { openLab } from './lib/lab.js';
-import { agedOutput, captureGather, fleetDown, fleetUp, pinApart, replayCpuMs, setReplayMs, setReplayOutput, VARIED, varyReplayOutput, writeReplayInventory } from './lib/replay-fleet.js';
+import { agedOutput, captureGather, fleetDown, fleetUp, pinApart, replayCpuMs, setReplayMs, setReplayOutput, VARIED, varyReplayOutput, writeLabInventory, writeReplayInventory } from './lib/replay-fleet.js';
 import { median, ms, p95, ratio, sleep, table, target, timed } from './lib/stats.js';
 
 // 5. Fleet: 20 hypervisors x 10 VMs vs. one, each host with vm1..vm10 (vm1..vm5 are the lab's, vm6..vm10 do
@@ -28,15 +25,6 @@ const CPU_MS = 30_000;
 /** When the UI's CPU is measured a second time (from its spawn). */
 const LATER_MS = 65_000;
 const vms = Array.from({ length: VMS }, (_, i) => ({ name: `vm${i + 1}` }));
-
-function writeLabInventory(name: string, hosts: number): string {
-  const inv = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown>> };
-  const lab = inv.hosts[0]!;
-  inv.hosts = Array.from({ length: hosts }, (_, i) => ({ ...lab, name: `lab${String(i + 1).padStart(2, '0')}`, vms }));
-  const path = join(OUT, name);
-  writeFileSync(path, `# Written by bench/fleet.ts: the lab hypervisor listed ${hosts} time(s), ${VMS} VMs each.\n${stringify(inv)}`);
-  return path;
-}
 
 const refreshAll = (rt: Runtime) => Promise.all(rt.inventory.hosts.map((h) => fetchHostStatus(rt.transport, h)));
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
@@ -109,7 +97,7 @@ const row = (what: string, xs: number[], base: number[]) => [what, ms(median(xs)
 const header = ['', 'median', 'p95', 'n', 'vs one host'];
 
 async function replayFleet(): Promise<void> {
-  const lab = await openLab(writeLabInventory('fleet-1x10.yaml', 1));
+  const lab = await openLab(writeLabInventory('fleet-1x10.yaml', 1, vms));
   let cap;
   let labShape: string;
   try {
@@ -205,8 +193,8 @@ async function replayFleet(): Promise<void> {
 
 /** The lab hypervisor listed 20 times: 20 scripts on its 2 cores at once (which the client shares too). */
 async function labBox(): Promise<void> {
-  const fleet = await openLab(writeLabInventory('fleet-20x10.yaml', HOSTS));
-  const one = await openLab(writeLabInventory('fleet-1x10.yaml', 1));
+  const fleet = await openLab(writeLabInventory('fleet-20x10.yaml', HOSTS, vms));
+  const one = await openLab(writeLabInventory('fleet-1x10.yaml', 1, vms));
   try {
     await refreshAll(fleet);
     await refreshAll(one);

@@ -1,4 +1,4 @@
-import { gatherSections, renderGatherScript } from '../../src/host/gather.js';
+import { gatherScript } from '../../src/host/gather.js';
 import { StatusPoller } from '../../src/services/poller.js';
 import { fetchHostStatus } from '../../src/services/status.js';
 import { openLab } from './lab.js';
@@ -16,7 +16,7 @@ const rt = await openLab(writeReplayInventory('profile-fleet.yaml', hosts, vms))
 // `exec`: the transport alone, one small command per host (the replay host refuses it at once), no parsing.
 const mode = process.argv[4] ?? 'refresh';
 // `raw`: the gather script's exec without parsing.
-const script = renderGatherScript(gatherSections(rt.inventory.hosts[0]!));
+const script = gatherScript(rt.inventory.hosts[0]!);
 const all = () =>
   mode === 'exec' || mode === 'raw'
     ? Promise.all(rt.inventory.hosts.map((h) => rt.transport.exec({ host: h.name }, mode === 'raw' ? script : 'echo')))

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pty from 'node-pty';
-import { parse, stringify } from 'yaml';
-import { INVENTORY, nodeFlags, OUT, ROOT } from './env.js';
+import { procCpu, uiEnv } from './app-cpu.js';
+import { nodeFlags, ROOT } from './env.js';
 import { openLab } from './lab.js';
-import { agedOutput, captureGather, fleetDown, fleetUp, varyReplayOutput, writeReplayInventory } from './replay-fleet.js';
+import { agedOutput, captureGather, fleetDown, fleetUp, varyReplayOutput, writeLabInventory, writeReplayInventory } from './replay-fleet.js';
 import { sleep } from './stats.js';
 
 // A profiling driver, not a benchmark: the UI as it ships (dist/cli.js, `npm run build` first) on the replay fleet
@@ -19,19 +19,13 @@ const dir = process.argv[4] ?? '/tmp/mvm-tui-profile';
 mkdirSync(dir, { recursive: true });
 const vms = Array.from({ length: 10 }, (_, i) => ({ name: `vm${i + 1}` }));
 // The lab host with vm1..vm10, as bench/fleet.ts captures it.
-const lab = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown>> };
-lab.hosts = [{ ...lab.hosts[0], vms }];
-writeFileSync(join(OUT, 'profile-ui-lab.yaml'), stringify(lab));
-const rt = await openLab(join(OUT, 'profile-ui-lab.yaml'));
+const rt = await openLab(writeLabInventory('profile-ui-lab.yaml', 1, vms));
 const cap = await captureGather(rt, rt.inventory.hosts[0]!);
 await rt.close();
 fleetUp(hosts, cap);
 const unvary = varyReplayOutput(agedOutput(cap.output, 7_200));
 try {
   const inv = writeReplayInventory('profile-ui.yaml', hosts, vms);
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI') env[k] = v;
-  env.NODE_ENV = 'production';
   // MVM_PROFILE=strace: system calls counted (strace -c -f) instead of a CPU profile; =none: neither (user and
   // system CPU from /proc, for perf record -p).
   const strace = process.env.MVM_PROFILE === 'strace';
@@ -43,19 +37,18 @@ try {
   const cli = process.env.MVM_PROFILE_CLI ?? `${ROOT}/dist/cli.js`; // another build to compare
   const args = [...nodeFlags(), ...extra, ...profile, cli, '--config', inv];
   const [cmd, argv] = strace ? ['strace', ['-c', '-f', '-o', join(dir, 'strace.txt'), process.execPath, ...args]] : [process.execPath, args];
-  const p = pty.spawn(cmd, argv, { name: 'xterm-256color', cols: 160, rows: 50, cwd: ROOT, env });
+  const p = pty.spawn(cmd, argv, { name: 'xterm-256color', cols: 160, rows: 50, cwd: ROOT, env: uiEnv() });
   let frames = 0;
   p.onData(() => frames++);
-  const stat = () => readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').map(Number);
   const warm = Number(process.env.MVM_PROFILE_WARM_S ?? 5); // seconds of start-up and warm-up not measured
   await sleep(warm * 1000);
-  const s0 = stat();
+  const c0 = procCpu(p.pid);
   const rec = perf ? spawn('perf', ['record', '-F', '997', '-g', '-o', join(dir, 'perf.data'), '-p', String(p.pid), '--', 'sleep', String(seconds)], { stdio: 'ignore' }) : undefined;
   await sleep(seconds * 1000);
   if (rec) await new Promise((r) => rec.once('exit', r));
-  const s1 = stat();
-  // utime, stime in USER_HZ (100)
-  console.log(`after ${warm} s, ${seconds} s: user ${((s1[11]! - s0[11]!) * 10 / seconds / 10).toFixed(2)}%, system ${((s1[12]! - s0[12]!) * 10 / seconds / 10).toFixed(2)}% of a core`);
+  const c1 = procCpu(p.pid);
+  const pct = (ms: number) => `${((ms / (seconds * 1000)) * 100).toFixed(2)}%`;
+  console.log(`after ${warm} s, ${seconds} s: user ${pct(c1.user - c0.user)}, system ${pct(c1.system - c0.system)} of a core`);
   p.write('q');
   await Promise.race([new Promise<void>((r) => p.onExit(() => r())), sleep(5_000)]);
   console.log(`UI profiled at ${hosts} hosts, ${seconds} s after ${warm} s: ${frames} pty reads; profile in ${dir}`);

@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { HostConfig } from '../../src/config/types.js';
-import { gatherSections, renderGatherScript } from '../../src/host/gather.js';
+import { gatherScript } from '../../src/host/gather.js';
 import { nestedCommand } from '../../src/ssh/nested.js';
 import type { Runtime } from '../../src/services/runtime.js';
 import { INVENTORY, OUT, ROOT } from './env.js';
@@ -32,7 +32,7 @@ export interface Capture {
 
 /** Runs `host`'s gather script on the lab `runs` times, timing it on the lab side. */
 export async function captureGather(rt: Runtime, host: HostConfig, runs = 7): Promise<Capture> {
-  const script = renderGatherScript(gatherSections(host));
+  const script = gatherScript(host);
   const times: number[] = [];
   let output = '';
   for (let i = 0; i < runs; i++) {
@@ -116,6 +116,17 @@ export function fleetDown(): void {
 export function setReplayMs(gatherMs: number, probeMs: number): void {
   const s = (x: number) => (Math.max(0, Math.round(x)) / 1000).toFixed(3);
   writeFileSync(join(FLEET_DIR, 'replay.env'), `GATHER_S=${s(gatherMs)}\nPROBE_S=${s(probeMs)}\n`);
+}
+
+/** The lab hypervisor listed `hosts` times (lab01..labNN), each with `vms`: 20 scripts at once on the lab's 2 cores,
+ *  or (hosts 1) the host whose output the replay serves. */
+export function writeLabInventory(name: string, hosts: number, vms: Array<{ name: string }>): string {
+  const inv = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown>> };
+  const lab = inv.hosts[0]!;
+  inv.hosts = Array.from({ length: hosts }, (_, i) => ({ ...lab, name: `lab${String(i + 1).padStart(2, '0')}`, vms }));
+  const path = join(OUT, name);
+  writeFileSync(path, `# Written by the benches: the lab hypervisor listed ${hosts} time(s), ${vms.length} VMs each.\n${stringify(inv)}`);
+  return path;
 }
 
 /** An inventory of replay hosts fleet01..fleetN (hosts `from`..`from+n-1`), each with `vms` as the lab's. */
