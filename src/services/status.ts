@@ -103,7 +103,7 @@ export async function fetchHostStatus(transport: Transport, host: HostConfig, op
     return unreachableHost(host, `${host.name}: ${errorText(e)}`);
   }
   try {
-    const res = await transport.exec({ host: host.name }, script, { timeoutMs });
+    const res = await transport.exec({ host: host.name }, script, { timeoutMs, reuse: true });
     if (res.timedOut) return unreachableHost(host, `${host.name}: status refresh timed out after ${Math.round(timeoutMs / 100) / 10} s`);
     const sections = splitSections(res.stdout);
     if (res.code === null || sections.size === 0) {

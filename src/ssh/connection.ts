@@ -35,10 +35,14 @@ export interface ChannelIo {
   onStdout(chunk: Buffer): void;
   onStderr(chunk: Buffer): void;
   stdin?: string;
+  /** Keep the channel's stdin open for RunHandle.write (a long-lived remote shell, see rounds.ts). */
+  keepStdinOpen?: boolean;
 }
 
 export interface RunHandle {
   cancel(): void;
+  /** Writes to the command's stdin when io.keepStdinOpen (held until the channel is open); ignored once it closed. */
+  write(data: string): void;
   /** Rejects (SshError) when the command could not be started; resolves with code null on a drop or cancel. */
   done: Promise<Omit<ExecResult, 'stdout' | 'stderr'> & { dropped?: string; cancelled?: boolean }>;
 }
@@ -228,6 +232,8 @@ export class Connection {
   run(command: string, io: ChannelIo): RunHandle {
     let ch: ClientChannel | undefined;
     let cancelled = false;
+    let closedCh = false;
+    let unsent = '';
     let settle!: (r: Awaited<RunHandle['done']>) => void;
     let fail!: (e: unknown) => void;
     let settled = false;
@@ -288,11 +294,15 @@ export class Connection {
       ch.on('close', (c?: number | null, s?: string) => {
         if (typeof c === 'number') code = c;
         if (typeof s === 'string' && s) signal = s;
+        closedCh = true;
         release();
         this.live.delete(abort);
         settle({ code: cancelled || signal ? null : code, ...(signal ? { signal } : {}), ...(cancelled ? { cancelled } : {}) });
       });
-      if (io.stdin !== undefined) ch.end(io.stdin);
+      if (io.keepStdinOpen) {
+        if (unsent) ch.write(unsent);
+        unsent = '';
+      } else if (io.stdin !== undefined) ch.end(io.stdin);
       else ch.end();
       if (cancelled) {
         cancelled = false;
@@ -300,7 +310,12 @@ export class Connection {
       }
     })().catch((e: unknown) => fail(toSshError(e, this.spec.label, this.spec.address)));
 
-    return { cancel, done };
+    const write = (data: string) => {
+      if (!io.keepStdinOpen || closedCh || cancelled || settled) return;
+      if (ch) ch.write(data);
+      else unsent += data;
+    };
+    return { cancel, write, done };
   }
 
   private async openChannel(client: Client, command: string): Promise<ClientChannel> {

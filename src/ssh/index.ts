@@ -8,6 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { killGroupCommand, PgidSniffer, withPgidReport } from './kill.js';
 import { LineSplitter } from './lines.js';
 import { nestedCommand } from './nested.js';
+import { ScriptRounds } from './rounds.js';
 import { SshError, type ConnState, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';
 
 // The real Transport: one ssh2 connection per hypervisor, VMs reached through it (ProxyJump over a
@@ -39,6 +40,8 @@ interface HostRt {
   overflow: Connection[];
   /** Open streams per connection. */
   streams: Map<Connection, number>;
+  /** The kept shell of the command exec'd with `reuse` (the status script). */
+  rounds?: ScriptRounds;
 }
 
 /** Channels of the main connection kept free of long-lived streams, so status refreshes and actions always
@@ -131,6 +134,25 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
     }
   }
 
+  /** The host's kept shell for `script`: a new one when the script changed (another config). Its channel counts as a
+   *  stream, so log panes still leave EXEC_RESERVE channels free. */
+  function roundsFor(host: string, script: string): ScriptRounds {
+    const rt = hostRt(host);
+    if (rt.rounds?.script === script) return rt.rounds;
+    rt.rounds?.close();
+    return (rt.rounds = new ScriptRounds(script, {
+      open: (command, io) => {
+        const conn = hostConn(rt);
+        const h = conn.run(withPgidReport(command), io);
+        rt.streams.set(conn, (rt.streams.get(conn) ?? 0) + 1);
+        const finished = () => void rt.streams.set(conn, (rt.streams.get(conn) ?? 1) - 1);
+        h.done.then(finished, finished);
+        return h;
+      },
+      kill: (pgid) => killRemote({ host }, pgid),
+    }));
+  }
+
   /** The connection and the command to run on it for a target. */
   function route(target: Target, command: string): { conn: Connection; command: string } {
     const rt = hostRt(target.host);
@@ -143,6 +165,10 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
 
   return {
     async exec(target: Target, command: string, o: ExecOptions = {}): Promise<ExecResult> {
+      if (o.reuse && !target.vm && o.stdin === undefined && !o.signal) {
+        const kept = await roundsFor(target.host, command).run(o.timeoutMs);
+        if (kept) return kept;
+      }
       const r = route(target, withPgidReport(command));
       o.signal?.throwIfAborted();
       const out: Buffer[] = [];
@@ -233,6 +259,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
       closed = true;
       const all: Connection[] = [];
       for (const rt of hosts.values()) {
+        rt.rounds?.close();
         all.push(...rt.vms.values());
         all.push(...rt.overflow);
         if (rt.conn) all.push(rt.conn);

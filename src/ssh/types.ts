@@ -12,6 +12,9 @@ export interface ExecOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   stdin?: string;
+  /** The same command runs again and again (the status refresh): the transport may keep one remote shell for it and
+   *  run it there each time (src/ssh/rounds.ts). Hypervisor targets only; ignored with stdin or signal. */
+  reuse?: boolean;
 }
 
 export interface ExecResult {

@@ -1,8 +1,8 @@
 # ForceCommand of a replay hypervisor (fleet-up.sh), sourced by the session's own bash (`. replay.sh`): the 20
 # replay hosts share the client's 2 cores, and CPU they spend is an artefact a real fleet does not have, so a
 # gather forks nothing (no sh, sleep or cat: the 20 hosts' CPU per fleet refresh 135 -> 81 ms). Like mvm-tui's real
-# commands it first reports its process group on stderr (src/ssh/kill.ts), then answers: the gather script with
-# the lab's captured output after the lab's measured script time, a nested VM probe (`ssh ... -- true`) with
+# commands it first reports its process group on stderr (src/ssh/kill.ts), then answers: the gather script (in its
+# kept shell, src/ssh/rounds.ts, or on its own) with the lab's captured output after the lab's measured script time, a nested VM probe (`ssh ... -- true`) with
 # success after the probe time, and a batched probe (src/ssh/nested-probe.ts) with success for each VM it names,
 # once after the probe time: a real hypervisor runs those probes in parallel.
 . /run/mvm-tui-fleet/replay.env
@@ -20,6 +20,17 @@ batch_answers() {
 }
 
 case $SSH_ORIGINAL_COMMAND in
+  # The status script kept running in one shell (src/ssh/rounds.ts): a run per line read, each ending with the
+  # marker that repeats the line. The output and the script time are read again for every run (the bench changes
+  # them on the fly).
+  *'while IFS= read -r mvm_round; do'*'@@mvm system'*)
+    while IFS= read -r round; do
+      . /run/mvm-tui-fleet/replay.env
+      IFS= read -r -d '' out </run/mvm-tui-fleet/gather.out
+      nap "$GATHER_S"
+      printf '%s@@mvm-end %s\n' "$out" "$round"
+    done
+    exit 0 ;;
   *'@@mvm system'*)
     # read -d '' takes the whole file, trailing newlines included (it ends at EOF with status 1).
     IFS= read -r -d '' out </run/mvm-tui-fleet/gather.out

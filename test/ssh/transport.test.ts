@@ -343,3 +343,47 @@ describe('ssh transport: ~/.ssh/config alias with ProxyJump for the hypervisor',
     await expect(t.exec({ host: 'lab' }, 'true')).rejects.toMatchObject({ kind: 'config', message: 'lab: ProxyJump with more than one hop is not supported (a,b)' });
   });
 });
+
+describe('kept shell for a reused command (loopback ssh2 server)', () => {
+  const isLoop = (c: string) => c.startsWith('while IFS= read -r mvm_round');
+
+  it('runs a reused command again and again on one remote shell, each run with its own output', async () => {
+    const srv = await server();
+    const t = transport(srv);
+    const outs = [];
+    for (let i = 0; i < 3; i++) outs.push(await t.exec({ host: 'lab' }, 'count', { reuse: true, timeoutMs: 2000 }));
+    expect(outs).toEqual([1, 2, 3].map((n) => ({ stdout: `run ${n}\n`, stderr: '', code: 0 })));
+    expect(srv.commands.filter(isLoop)).toHaveLength(1);
+    expect(srv.loopRuns).toBe(3);
+    // The kept shell is one of the connection's channels; a plain command still gets its own.
+    expect((await t.exec({ host: 'lab' }, 'echo plain')).stdout).toBe('plain\n');
+  });
+
+  it('a run that times out reports it and ends the shell; the next run starts another', async () => {
+    const srv = await server();
+    const t = transport(srv);
+    expect(await t.exec({ host: 'lab' }, 'slow 400', { reuse: true, timeoutMs: 100 })).toMatchObject({ code: null, timedOut: true });
+    expect((await t.exec({ host: 'lab' }, 'slow 400', { reuse: true, timeoutMs: 2000 })).stdout).toBe('done\n');
+    expect(srv.commands.filter(isLoop)).toHaveLength(2);
+  });
+
+  it('a server that cannot run the loop gets one plain exec per run, and is not asked again', async () => {
+    const srv = await server({ noLoops: true });
+    const t = transport(srv);
+    for (let i = 0; i < 3; i++) expect(await t.exec({ host: 'lab' }, 'echo hi', { reuse: true })).toEqual({ stdout: 'hi\n', stderr: '', code: 0 });
+    expect(srv.commands.filter(isLoop)).toHaveLength(1);
+    expect(srv.commands.filter((c) => c === 'echo hi')).toHaveLength(3);
+  });
+
+  it('after a dropped connection the run fails as a plain command would, and a new shell serves once it is back', async () => {
+    const srv = await server();
+    const t = transport(srv);
+    expect((await t.exec({ host: 'lab' }, 'echo one', { reuse: true })).stdout).toBe('one\n');
+    srv.dropAll();
+    await waitState(t, 'down');
+    await expect(t.exec({ host: 'lab' }, 'echo one', { reuse: true })).rejects.toBeInstanceOf(SshError);
+    await waitState(t, 'up');
+    expect((await t.exec({ host: 'lab' }, 'echo one', { reuse: true })).stdout).toBe('one\n');
+    expect(srv.commands.filter(isLoop)).toHaveLength(2);
+  });
+});

@@ -7,6 +7,8 @@ import type { Connection as ServerConn, ServerChannel } from 'ssh2';
 // scripted commands (ssh2's server ends a command when its channel is closed, unlike sshd, so cancel is
 // observed as a channel closed while its command ran; the lab test checks the real sshd and the kill). Commands: `echo TEXT`, `fail N` (exit N with stderr), `chunks` (lines split across
 // writes), `forever` (runs until a signal or close), `hostname`. Tracks connections, sessions and signals.
+// The kept shell of src/ssh/rounds.ts is answered too (unless `noLoops`, as a server without a POSIX shell): each
+// line read runs the script's one command: `echo TEXT`, `count` (the runs so far), `slow MS`, `exit` (the shell ends).
 
 export interface FakeSshd {
   port: number;
@@ -21,6 +23,8 @@ export interface FakeSshd {
   closedWhileRunning: number;
   /** Refuse sessions beyond this many concurrent ones (sshd's MaxSessions). */
   maxSessions: number;
+  /** Runs served by kept shells. */
+  loopRuns: number;
   dropAll(): void;
   close(): Promise<void>;
 }
@@ -32,6 +36,8 @@ export interface FakeSshdOptions {
   forwardTo?: () => number | undefined;
   maxSessions?: number;
   port?: number;
+  /** Answer the kept shell's loop as an unknown command. */
+  noLoops?: boolean;
 }
 
 export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
@@ -49,6 +55,7 @@ export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
     commands: [],
     sessionsPeak: 0,
     closedWhileRunning: 0,
+    loopRuns: 0,
     maxSessions: opts.maxSessions ?? 10,
     dropAll: () => {
       for (const s of state.liveSockets) s.destroy();
@@ -106,7 +113,9 @@ export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
             command = m[1]!;
           }
           state.commands.push(command);
-          run(command, ch, opts.name ?? 'fake', () => (running = true));
+          const loop = opts.noLoops ? null : LOOP.exec(command);
+          if (loop) runLoop(loop[1]!, ch, state, () => (running = true));
+          else run(command, ch, opts.name ?? 'fake', () => (running = true));
         });
       });
     });
@@ -119,6 +128,36 @@ export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
   await new Promise<void>((r) => tcp.listen(opts.port ?? 0, '127.0.0.1', r));
   state.port = (tcp.address() as AddressInfo).port;
   return state;
+}
+
+const LOOP = /^while IFS= read -r mvm_round; do\n\{\n([\s\S]*)\n\} <\/dev\/null\necho "@@mvm-end \$mvm_round"\ndone$/;
+
+function runLoop(script: string, ch: ServerChannel, state: FakeSshd, setRunning: () => void): void {
+  setRunning();
+  const [verb, ...rest] = script.split(' ');
+  let buf = '';
+  let runs = 0;
+  let queue = Promise.resolve();
+  ch.on('data', (b: Buffer) => {
+    buf += b.toString();
+    for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      queue = queue.then(async () => {
+        runs++;
+        state.loopRuns++;
+        if (verb === 'exit') {
+          ch.exit(0);
+          ch.end();
+          return;
+        }
+        if (verb === 'slow') await new Promise((r) => setTimeout(r, Number(rest[0] ?? 50)));
+        if (!ch.writable) return;
+        ch.write(verb === 'count' ? `run ${runs}\n` : verb === 'slow' ? 'done\n' : `${rest.join(' ')}\n`);
+        ch.write(`@@mvm-end ${line}\n`);
+      });
+    }
+  });
 }
 
 function run(command: string, ch: ServerChannel, name: string, setRunning: () => void): void {
