@@ -36,10 +36,10 @@ const agesShown = (shown: Block[]) => (now: number) =>
   shown.map((b) => (b.kind === 'header' ? headerAges(b.host, now) : b.cards.map((c) => cardAges(c.status, now)).join(' '))).join('\n');
 
 function VmGridView({ width, height }: { width: number; height: number }) {
-  const [select] = useState(gridModelSelector);
   // What this render shows, read by the store's comparison of the next model: reports about hosts out of the
-  // window do not render the grid at all.
+  // window do not render the grid at all (and the selector compares only the cards shown).
   const [screen] = useState<{ current: OnScreen }>(() => ({ current: { cards: new Set(), hosts: new Set() } }));
+  const [select] = useState(() => gridModelSelector(() => screen.current));
   const [same] = useState(() => (a: GridModel, b: GridModel) => sameGridModelOn(a, b, screen.current));
   const { hosts, rows, selected, marked, pending, filter } = useStore(select, same);
   const columns = gridColumns(width);

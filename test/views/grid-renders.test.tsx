@@ -177,4 +177,18 @@ describe('the grid model', () => {
     expect(changed).toEqual(['hv1/vm2']);
     expect(b.hosts.every((h, i) => h === a.hosts[i])).toBe(true);
   });
+
+  it('with only some cards on screen, keeps those that did not change and carries the latest data for all', () => {
+    const store = createStore();
+    store.dispatch({ type: 'hosts/init', hosts: twoHosts().map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
+    for (let i = 0; i < 8; i++) for (const h of twoHosts()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
+    const select = gridModelSelector(() => ({ cards: new Set(FIVE.map((n) => `hv1/${n}`)), hosts: new Set(['hv1']) }));
+    const a = select(store.getState());
+    for (const h of twoHosts({ 'hv1/vm2': 3 * 2 ** 30, 'hv2/vm3': 2 * 2 ** 30 })) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + 10 });
+    const b = select(store.getState());
+    const keptOnScreen = b.rows.filter((row, i) => row.ref.host === 'hv1' && row === a.rows[i]).map((row) => row.ref.vm);
+    expect(keptOnScreen).toEqual(FIVE.filter((n) => n !== 'vm2'));
+    const mem = (m: typeof b, h: string, v: string) => m.rows.find((row) => row.ref.host === h && row.ref.vm === v)?.status?.memoryBytes;
+    expect([mem(b, 'hv1', 'vm2'), mem(b, 'hv2', 'vm3')]).toEqual([3 * 2 ** 30, 2 * 2 ** 30]);
+  });
 });
