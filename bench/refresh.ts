@@ -38,7 +38,7 @@ export async function benchRefresh(): Promise<void> {
     console.log(
       table([
         ['', 'median', 'p95', 'n', 'vs mvm-tui'],
-        ['mvm-tui fetchHostStatus (warm ssh2)', ms(a), ms(p95(app)), String(app.length), '1x'],
+        ['mvm-tui fetchHostStatus (warm ssh2, kept shell)', ms(a), ms(p95(app)), String(app.length), '1x'],
         ['OpenSSH, warm ControlMaster', ms(median(cmRuns)), ms(p95(cmRuns)), String(cmRuns.length), ratio(median(cmRuns), a)],
         ['OpenSSH, new connection each', ms(median(coldRuns)), ms(p95(coldRuns)), String(coldRuns.length), ratio(median(coldRuns), a)],
       ]),
@@ -55,6 +55,13 @@ export async function benchRefresh(): Promise<void> {
       const r = await rt.transport.exec({ host: host.name }, `s=$(date +%s%N)\n{\n${script}} >/dev/null 2>&1\ne=$(date +%s%N)\necho $(( (e - s) / 1000 ))`);
       remote.push(Number(r.stdout.trim()) / 1000);
     }
+    // The refresh's script in its kept shell (src/ssh/rounds.ts) vs. as an exec of its own, alternating.
+    const kept: number[] = [];
+    const own: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      kept.push((await timed(() => rt.transport.exec({ host: host.name }, script, { reuse: true }))).ms);
+      own.push((await timed(() => rt.transport.exec({ host: host.name }, script))).ms);
+    }
     const raw = (await rt.transport.exec({ host: host.name }, script)).stdout;
     const parse: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -65,6 +72,7 @@ export async function benchRefresh(): Promise<void> {
     console.log('  where one refresh spends its time:');
     console.log(`    exec of \`true\` over the warm connection (ssh channel + network): ${summary(rtt)}`);
     console.log(`    the gather script on the host (timed there): ${summary(remote)}`);
+    console.log(`    the script in the kept shell: ${summary(kept)}; as an exec of its own: ${summary(own)} (${ratio(median(own), median(kept))})`);
     console.log(`    parsing ${(raw.length / 1024).toFixed(0)} KiB of output into HostStatus: ${summary(parse)}`);
 
     // Each command of the script timed on the host (median of 5): which questions cost the most.
