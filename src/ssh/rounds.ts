@@ -6,7 +6,7 @@ import type { ExecResult } from './types.js';
 
 // A script run again and again (the status refresh: every second, per hypervisor) on one long-lived remote shell
 // instead of one exec each time. Per run that saves this process a channel open, exec request and close (~0.4 ms of
-// CPU, most of what a refresh costs before parsing), and the hypervisor an sshd session and a login shell. The shell
+// CPU, most of what a refresh costs before parsing), and the hypervisor a session and a shell (with its ~/.bashrc). The shell
 // reads one line per run, runs the script with stdin from /dev/null, and ends the run's output with a marker that
 // repeats the line (a random token per shell, so no output can end a run early):
 //   while IFS= read -r mvm_round; do { SCRIPT } </dev/null; echo "@@mvm-end $mvm_round"; done
@@ -96,28 +96,31 @@ export class ScriptRounds {
   private start(): Shell | undefined {
     const dec = new StringDecoder('utf8');
     const errDec = new StringDecoder('utf8');
-    const sniff = new PgidSniffer((text) => (this.err += text));
+    // Output counts only while this is the current shell: one ended after a timeout may still deliver some.
+    let sh: Shell | undefined;
+    const current = () => sh !== undefined && this.shell === sh;
+    const sniff = new PgidSniffer((text) => void (current() && (this.err += text)));
     let handle: RunHandle;
     try {
       handle = this.deps.open(roundsCommand(this.script), {
-        onStdout: (b) => this.stdout(dec.write(b)),
+        onStdout: (b) => current() && this.stdout(dec.write(b)),
         onStderr: (b) => sniff.push(errDec.write(b)),
         keepStdinOpen: true,
       });
     } catch {
       return undefined;
     }
-    const sh: Shell = { handle, sniff, nonce: randomBytes(6).toString('hex'), completed: 0 };
-    this.shell = sh;
+    const shell: Shell = (sh = { handle, sniff, nonce: randomBytes(6).toString('hex'), completed: 0 });
+    this.shell = shell;
     handle.done.then(
       (res) => {
         // Ended on its own before any run completed, with the connection up: this server cannot run the loop.
-        if (!res.cancelled && !res.dropped && sh.completed === 0) this.unsupported = true;
-        this.ended(sh);
+        if (!res.cancelled && !res.dropped && shell.completed === 0) this.unsupported = true;
+        this.ended(shell);
       },
-      () => this.ended(sh),
+      () => this.ended(shell),
     );
-    return sh;
+    return shell;
   }
 
   private stdout(text: string): void {

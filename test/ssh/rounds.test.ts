@@ -90,6 +90,17 @@ describe('ScriptRounds', () => {
     expect((await next)?.stdout).toBe('fresh\n');
   });
 
+  it('output a timed-out shell still delivers does not reach the next run on the new shell', async () => {
+    const { rounds, shells } = harness();
+    const p = rounds.run(30);
+    expect((await p)?.timedOut).toBe(true);
+    const next = rounds.run(1000);
+    shells[0]!.out(`@@mvm units\nstale\n@@mvm-end ${shells[0]!.lines[0]}\n`);
+    shells[0]!.io.onStderr(Buffer.from('old shell\n'));
+    shells[1]!.out(`@@mvm units\nfresh\n@@mvm-end ${shells[1]!.lines[0]}\n`);
+    expect(await next).toEqual({ stdout: '@@mvm units\nfresh\n', stderr: '', code: 0 });
+  });
+
   it('a server whose shell ends before its first run completes is never asked again: the caller execs', async () => {
     const { rounds, shells } = harness();
     const p = rounds.run(1000);
