@@ -232,7 +232,6 @@ export class Connection {
   run(command: string, io: ChannelIo): RunHandle {
     let ch: ClientChannel | undefined;
     let cancelled = false;
-    let closedCh = false;
     let unsent = '';
     let settle!: (r: Awaited<RunHandle['done']>) => void;
     let fail!: (e: unknown) => void;
@@ -294,7 +293,6 @@ export class Connection {
       ch.on('close', (c?: number | null, s?: string) => {
         if (typeof c === 'number') code = c;
         if (typeof s === 'string' && s) signal = s;
-        closedCh = true;
         release();
         this.live.delete(abort);
         settle({ code: cancelled || signal ? null : code, ...(signal ? { signal } : {}), ...(cancelled ? { cancelled } : {}) });
@@ -311,7 +309,7 @@ export class Connection {
     })().catch((e: unknown) => fail(toSshError(e, this.spec.label, this.spec.address)));
 
     const write = (data: string) => {
-      if (!io.keepStdinOpen || closedCh || cancelled || settled) return;
+      if (!io.keepStdinOpen || cancelled || settled) return;
       if (ch) ch.write(data);
       else unsent += data;
     };

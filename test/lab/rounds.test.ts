@@ -26,6 +26,12 @@ const open = () => {
 /** Kept shells running on the hypervisor (`[m]`: the pattern does not match the shell that runs pgrep). */
 const shells = async () => Number((await admin.exec({ host: 'lab' }, "pgrep -fc 'read -r [m]vm_round' || true", { timeoutMs: 10_000 })).stdout.trim());
 
+/** Closes the program's transport and waits for its kept shell to end on the hypervisor. */
+async function closeAndGone(t: Transport): Promise<void> {
+  await t.close();
+  await until('the kept shell to end', async () => (await shells()) === 0);
+}
+
 async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await ok())) {
@@ -55,8 +61,7 @@ describe('kept status shell on the lab hypervisor', () => {
       expect(hs.vms.find((v) => v.name === 'vm1')?.active).toBeTruthy();
     }
     expect(await shells()).toBe(1);
-    await t.close();
-    await until('the kept shell to end', async () => (await shells()) === 0);
+    await closeAndGone(t);
   });
 
   it('a shell killed on the hypervisor costs no refresh: the next one is served, and a new shell takes over', async () => {
@@ -66,8 +71,7 @@ describe('kept status shell on the lab hypervisor', () => {
     await admin.exec({ host: 'lab' }, "pkill -KILL -f 'read -r [m]vm_round'", { timeoutMs: 10_000 });
     for (let i = 0; i < 3; i++) expect((await fetchHostStatus(t, host)).reachable).toBe(true);
     expect(await shells()).toBe(1);
-    await t.close();
-    await until('the kept shell to end', async () => (await shells()) === 0);
+    await closeAndGone(t);
   });
 
   it('a refresh that outlives its budget is reported, and its shell is ended on the hypervisor', async () => {
