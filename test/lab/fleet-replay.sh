@@ -2,9 +2,10 @@
 # replay hosts share the client's 2 cores, and CPU they spend is an artefact a real fleet does not have, so a
 # gather forks nothing (no sh, sleep or cat: the 20 hosts' CPU per fleet refresh 135 -> 81 ms). Like mvm-tui's real
 # commands it first reports its process group on stderr (src/ssh/kill.ts), then answers: the gather script (in its
-# kept shell, src/ssh/rounds.ts, or on its own) with the lab's captured output after the lab's measured script time, a nested VM probe (`ssh ... -- true`) with
-# success after the probe time, and a batched probe (src/ssh/nested-probe.ts) with success for each VM it names,
-# once after the probe time: a real hypervisor runs those probes in parallel.
+# kept shell, src/ssh/rounds.ts, or on its own) with the lab's captured output after the lab's measured script
+# time, a nested VM probe (`ssh ... -- true`) with success after the probe time, and a batched probe
+# (src/ssh/nested-probe.ts) with success for each VM it names, once after the probe time: a real hypervisor runs
+# those probes in parallel.
 . /run/mvm-tui-fleet/replay.env
 printf 'mvm-tui-pgid %s\n' "$$" >&2
 refuse() { echo "replay host: not replayed: $SSH_ORIGINAL_COMMAND" >&2; exit 127; }
