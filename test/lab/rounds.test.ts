@@ -84,5 +84,6 @@ describe('kept status shell on the lab hypervisor', () => {
     await until('the timed-out shell to end', async () => (await shells()) === 0);
     expect((await fetchHostStatus(t, host)).reachable).toBe(true);
     expect(await shells()).toBe(1);
+    await closeAndGone(t);
   });
 });

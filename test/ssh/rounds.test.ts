@@ -14,6 +14,8 @@ interface FakeShell {
   end(res: Awaited<RunHandle['done']>): void;
   fail(e: Error): void;
   out(text: string): void;
+  /** `text`, then the end marker of the last run written to this shell. */
+  answer(text: string): void;
 }
 
 function harness() {
@@ -24,7 +26,8 @@ function harness() {
       let end!: FakeShell['end'];
       let fail!: FakeShell['fail'];
       const done = new Promise<Awaited<RunHandle['done']>>((res, rej) => ((end = res), (fail = rej)));
-      const sh: FakeShell = { command, io, lines: [], cancelled: false, end, fail, out: (t) => io.onStdout(Buffer.from(t)) };
+      const out = (t: string) => io.onStdout(Buffer.from(t));
+      const sh: FakeShell = { command, io, lines: [], cancelled: false, end, fail, out, answer: (t) => out(`${t}@@mvm-end ${sh.lines[sh.lines.length - 1]}\n`) };
       shells.push(sh);
       io.onStderr(Buffer.from(`mvm-tui-pgid ${4000 + shells.length}\n`));
       return {
@@ -86,7 +89,7 @@ describe('ScriptRounds', () => {
     expect(killed).toEqual([4001]);
     const next = rounds.run(1000);
     expect(shells).toHaveLength(2);
-    shells[1]!.out(`fresh\n@@mvm-end ${shells[1]!.lines[0]}\n`);
+    shells[1]!.answer(`fresh\n`);
     expect((await next)?.stdout).toBe('fresh\n');
   });
 
@@ -95,9 +98,9 @@ describe('ScriptRounds', () => {
     const p = rounds.run(30);
     expect((await p)?.timedOut).toBe(true);
     const next = rounds.run(1000);
-    shells[0]!.out(`@@mvm units\nstale\n@@mvm-end ${shells[0]!.lines[0]}\n`);
+    shells[0]!.answer(`@@mvm units\nstale\n`);
     shells[0]!.io.onStderr(Buffer.from('old shell\n'));
-    shells[1]!.out(`@@mvm units\nfresh\n@@mvm-end ${shells[1]!.lines[0]}\n`);
+    shells[1]!.answer(`@@mvm units\nfresh\n`);
     expect(await next).toEqual({ stdout: '@@mvm units\nfresh\n', stderr: '', code: 0 });
   });
 
@@ -120,7 +123,7 @@ describe('ScriptRounds', () => {
     expect(await q).toBeNull();
     const r = rounds.run(1000);
     expect(shells).toHaveLength(3);
-    shells[2]!.out(`ok\n@@mvm-end ${shells[2]!.lines[0]}\n`);
+    shells[2]!.answer(`ok\n`);
     expect((await r)?.stdout).toBe('ok\n');
   });
 
@@ -129,7 +132,7 @@ describe('ScriptRounds', () => {
     const p = rounds.run(1000);
     expect(await rounds.run(1000)).toBeNull();
     shells[0]!.io.onStderr(Buffer.from('zpool: warning\n'));
-    shells[0]!.out(`x\n@@mvm-end ${shells[0]!.lines[0]}\n`);
+    shells[0]!.answer(`x\n`);
     expect(await p).toEqual({ stdout: 'x\n', stderr: 'zpool: warning\n', code: 0 });
   });
 });
