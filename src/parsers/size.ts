@@ -10,12 +10,12 @@ export function parseHumanSize(s: string): number | null {
   return Math.round(Number(m[1]) * 1024 ** exp);
 }
 
-/** Error counters in `zpool status`: `1.32K` -> 1320 (as the project's API reads them). */
+/** Error counters in `zpool status`, which ZFS shortens 1024-based (zfs_nicenum): `2.04K` -> 2089. */
 export function parseCount(s: string): number | null {
   const m = /^(\d+(?:\.\d+)?)([KMGTPE]?)$/.exec(s);
   if (!m) return null;
   const exp = POW[m[2] ?? ''] ?? 0;
-  return Math.round(Number(m[1]) * 1000 ** exp);
+  return Math.round(Number(m[1]) * 1024 ** exp);
 }
 
 /** A decimal integer (systemd, /proc, zfs -p); null for anything else, including `[not set]` and u64 max. */

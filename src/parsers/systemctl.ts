@@ -52,9 +52,27 @@ export function parseFailedUnits(text: string, issues?: ParseIssues): string[] {
   return units;
 }
 
+/** Zone abbreviations systemd prints (strftime %Z) that name one offset wherever they are used, in minutes.
+ *  Ambiguous ones (CST, IST, BST...) are left out: a wrong offset would be worse than no time. */
+const ZONES: Record<string, number> = {
+  UTC: 0, GMT: 0, WET: 0, WEST: 60, CET: 60, CEST: 120, MET: 60, MEST: 120, EET: 120, EEST: 180, MSK: 180,
+  EST: -300, EDT: -240, MDT: -360, PST: -480, PDT: -420, AKST: -540, AKDT: -480, HST: -600,
+  JST: 540, KST: 540, HKT: 480, AWST: 480, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
+};
+
+/** A zone as systemd prints it: an abbreviation from ZONES, or a numeric offset (`+01`, `+0530`, `-03:00`). */
+function zoneOffset(z: string): number | null {
+  const known = ZONES[z];
+  if (known !== undefined) return known;
+  const m = /^([+-])(\d\d):?(\d\d)?$/.exec(z);
+  if (!m) return null;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
 /**
  * A systemd timestamp -> ms epoch. `--timestamp=unix` prints `@1795694378`; without it
- * `Thu 2026-11-26 12:20:07 UTC` (only UTC and numeric zones can be read reliably). Empty/n/a -> null.
+ * `Thu 2026-11-26 12:20:07 UTC`, the zone as the host names it (`CEST`, or `+01` where it has no name).
+ * Empty/n/a, or a zone that does not name one offset -> null.
  */
 export function parseSystemdTimestamp(s: string | undefined): number | null {
   if (!s) return null;
@@ -63,9 +81,10 @@ export function parseSystemdTimestamp(s: string | undefined): number | null {
     const sec = Number(unix[1]);
     return sec > 0 ? sec * 1000 + Math.floor(Number(`0.${unix[2] ?? '0'}`) * 1000) : null;
   }
-  const m = /^(?:[A-Za-z]{3} )?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.\d+)? (UTC|GMT|[+-]\d{4})$/.exec(s.trim());
+  const m = /^(?:[A-Za-z]{3} )?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.\d+)? ([A-Z]{2,5}|[+-]\d\d(?::?\d\d)?)$/.exec(s.trim());
   if (!m) return null;
-  const zone = m[3] === 'UTC' || m[3] === 'GMT' ? 'Z' : `${m[3]?.slice(0, 3)}:${m[3]?.slice(3)}`;
-  const t = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  const offset = zoneOffset(m[3] ?? '');
+  if (offset === null) return null;
+  const t = Date.parse(`${m[1]}T${m[2]}Z`) - offset * 60_000;
   return Number.isFinite(t) && t > 0 ? t : null;
 }

@@ -32,7 +32,9 @@ export interface ZpoolStatus {
   see?: string;
   scan: ZpoolScan;
   vdevs: ZpoolVdev[];
-  errors: { count: number | null; text: string };
+  /** `count`: data errors (files listed under permanent errors); null when the output gives no number.
+   *  `found`: errors were reported (true even when the list is missing); null when the line was not understood. */
+  errors: { count: number | null; found: boolean | null; text: string };
   /** Any other `key:` section (remove, checkpoint, expand, ...), continuation lines joined. */
   other: Record<string, string>;
 }
@@ -50,7 +52,7 @@ function indentOf(line: string): number {
 }
 
 function newPool(name: string): ZpoolStatus {
-  return { name, state: '', scan: { kind: 'unknown', inProgress: false, text: '' }, vdevs: [], errors: { count: null, text: '' }, other: {} };
+  return { name, state: '', scan: { kind: 'unknown', inProgress: false, text: '' }, vdevs: [], errors: { count: null, found: null, text: '' }, other: {} };
 }
 
 function scanOf(text: string): ZpoolScan {
@@ -61,14 +63,23 @@ function scanOf(text: string): ZpoolScan {
   return { kind: 'unknown', inProgress, text: t };
 }
 
-function errorsOf(text: string, extra: string[]): { count: number | null; text: string } {
+function errorsOf(text: string, files: string[]): ZpoolStatus['errors'] {
   const t = text.trim();
-  if (/^No known data errors/i.test(t)) return { count: 0, text: t };
+  if (/^No known data errors/i.test(t)) return { count: 0, found: false, text: t };
   const n = /^(\d+) data errors?/i.exec(t);
-  if (n) return { count: Number(n[1]), text: t };
-  // `-v`: "Permanent errors have been detected in the following files:" then one path per line.
-  if (/following files/i.test(t)) return { count: extra.length, text: [t, ...extra].join('\n') };
-  return { count: null, text: [t, ...extra].join('\n') };
+  if (n) return { count: Number(n[1]), found: Number(n[1]) > 0, text: t };
+  // `-v`: "Permanent errors have been detected in the following files:" then one path per line, indented by
+  // 8 spaces (OpenZFS, zfs-fuse) or not (Solaris). OpenZFS 2.3 can print the heading with no list under it.
+  if (/following files/i.test(t)) return { count: files.length || null, found: true, text: [t, ...files].join('\n') };
+  return { count: null, found: null, text: [t, ...files].join('\n') };
+}
+
+/** Several `errors:` lines in one pool: every text kept; the larger count (one error can be reported twice). */
+function mergeErrors(a: ZpoolStatus['errors'], b: ZpoolStatus['errors']): ZpoolStatus['errors'] {
+  if (!a.text) return b;
+  const found = a.found === true || b.found === true ? true : a.found === false && b.found === false ? false : null;
+  const count = a.count !== null && b.count !== null ? Math.max(a.count, b.count) : found === true ? (a.count ?? b.count) : null;
+  return { count, found, text: `${a.text}\n${b.text}` };
 }
 
 /** One `config:` tree line: NAME STATE [READ WRITE CKSUM] [note]; or a bare class heading (`spares`, `logs`). */
@@ -118,7 +129,7 @@ export function parseZpoolStatus(text: string, issues?: ParseIssues): ZpoolStatu
         pool.scan = scanOf(joined);
         break;
       case 'errors':
-        pool.errors = errorsOf(joined, errorFiles);
+        pool.errors = mergeErrors(pool.errors, errorsOf(joined, errorFiles));
         break;
       case 'config':
         break;
@@ -173,7 +184,7 @@ export function parseZpoolStatus(text: string, issues?: ParseIssues): ZpoolStatu
       stack.push({ indent, vdev });
       continue;
     }
-    if (key === 'errors' && !/^\s/.test(raw)) {
+    if (key === 'errors' && (!/^\s/.test(raw) || /following files/i.test(value[0] ?? ''))) {
       errorFiles.push(line.trim());
       continue;
     }
@@ -182,6 +193,8 @@ export function parseZpoolStatus(text: string, issues?: ParseIssues): ZpoolStatu
   }
   flush();
   for (const p of pools) {
+    // OpenZFS 2.x prints no `scan:` line for a pool never scrubbed nor resilvered (older ones said "none requested")
+    if (!p.scan.text && p.vdevs.length) p.scan = { kind: 'none', inProgress: false, text: '' };
     if (!p.state) note(issues, `zpool status ${p.name}: no state line`);
     if (!p.vdevs.length) note(issues, `zpool status ${p.name}: no config tree`);
   }

@@ -50,6 +50,17 @@ describe('systemd one-liners', () => {
     expect(parseSystemdTimestamp('')).toBeNull();
     expect(parseSystemdTimestamp('n/a')).toBeNull();
     expect(parseSystemdTimestamp('@0')).toBeNull();
-    expect(parseSystemdTimestamp('Tue 2022-08-16 18:19:40 AEST')).toBeNull();
+  });
+
+  it('reads the zone a host names (abbreviation or a bare offset), and refuses an ambiguous one', () => {
+    // the real docker unit's time (Australian Eastern Standard Time, UTC+10)
+    const [docker] = parseSystemctlShow(fixture('systemctl/show-all-docker-service-running.txt'));
+    expect(parseSystemdTimestamp(docker?.ActiveEnterTimestamp)).toBe(Date.parse('2022-08-16T08:19:40Z'));
+    expect(parseSystemdTimestamp('Sat 2026-06-06 14:00:00 CEST')).toBe(Date.parse('2026-06-06T12:00:00Z'));
+    // systemd prints %Z, which is a bare offset where the zone has no abbreviation (e.g. Africa/Lagos: +01)
+    expect(parseSystemdTimestamp('Sun 2026-12-06 13:00:00 +01')).toBe(Date.parse('2026-12-06T12:00:00Z'));
+    expect(parseSystemdTimestamp('Sun 2026-12-06 17:30:00 +0530')).toBe(Date.parse('2026-12-06T12:00:00Z'));
+    expect(parseSystemdTimestamp('Sun 2026-12-06 09:00:00 -03')).toBe(Date.parse('2026-12-06T12:00:00Z'));
+    expect(parseSystemdTimestamp('Sun 2026-12-06 12:00:00 CST')).toBeNull(); // China or US Central
   });
 });

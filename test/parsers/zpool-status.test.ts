@@ -25,7 +25,7 @@ describe('parseZpoolStatus on real output', () => {
     expect(names(p?.vdevs ?? [])).toEqual(['pool1']);
     expect(names(p?.vdevs[0]?.children ?? [])).toEqual(['mirror-0', 'mirror-1']);
     expect(names(p?.vdevs[0]?.children[1]?.children ?? [])).toEqual(['wwn-0x5000c500e39e8af6', 'wwn-0x5000c500e3b3a41e']);
-    expect(p?.errors).toEqual({ count: 0, text: 'No known data errors' });
+    expect(p?.errors).toEqual({ count: 0, found: false, text: 'No known data errors' });
   });
 
   it('reads the legacy Solaris layout (spaces, " scrub:" line) with an UNAVAIL leaf and its note', () => {
@@ -91,9 +91,41 @@ describe('parseZpoolStatus on real output', () => {
     expect(issues).toEqual([]);
   });
 
-  it('reads 1.32K error counters as 1320', () => {
-    const text = fixture('zpool/status-degraded-unavail-legacy-solaris.txt').replace('UNAVAIL      0     0     0', 'UNAVAIL      0  1.32K     7');
-    expect(find(parseZpoolStatus(text)[0]?.vdevs ?? [], 'c1t1d0')).toMatchObject({ read: 0, write: 1320, cksum: 7 });
+  it('reads shortened counters 1024-based, as zfs_nicenum prints them', () => {
+    // 686 checksum errors on the pool, 1.37K on the leaf: 1.37 * 1024 = 1403 (1000-based would say 1370)
+    const [p] = parseZpoolStatus(fixture('zpool/status-v-permanent-errors-indented-1.37K-illumos.txt'));
+    expect(find(p?.vdevs ?? [], '/tmp/tank/vdev3')).toMatchObject({ read: 0, write: 0, cksum: 1403, note: 'too many errors' });
+    const text = fixture('zpool/status-degraded-unavail-legacy-solaris.txt').replace('UNAVAIL      0     0     0', 'UNAVAIL      0  2.04K     7');
+    expect(find(parseZpoolStatus(text)[0]?.vdevs ?? [], 'c1t1d0')).toMatchObject({ read: 0, write: 2089, cksum: 7 });
+  });
+
+  it('counts permanent errors whose file list is indented by 8 spaces (OpenZFS, illumos)', () => {
+    const [p] = parseZpoolStatus(fixture('zpool/status-v-permanent-errors-indented-1.37K-illumos.txt'));
+    expect(p?.errors).toEqual({ count: 1, found: true, text: 'Permanent errors have been detected in the following files:\n/tank/file' });
+  });
+
+  it('says errors were found when OpenZFS 2.3 prints the permanent-errors heading with no list', () => {
+    const [p] = parseZpoolStatus(fixture('zpool/status-v-permanent-errors-no-list-openzfs-2.3.txt'));
+    expect(p?.errors.found).toBe(true);
+    expect(p?.errors.count).not.toBe(0);
+  });
+
+  it('reads a never-scrubbed pool (OpenZFS 2.x prints no scan: line) as scan "none", and "N data errors"', () => {
+    const [recv, send] = parseZpoolStatus(fixture('zpool/status-no-scan-data-errors-openzfs-2.3.txt'));
+    expect(recv?.scan.kind).toBe('none');
+    expect(recv?.errors).toMatchObject({ count: 0, found: false });
+    expect(send?.scan.kind).toBe('none');
+    expect(send?.errors).toMatchObject({ count: 3, found: true, text: "3 data errors, use '-v' for a list" });
+    // cut before the config tree: not known to be unscrubbed
+    expect(parseZpoolStatus(fixture('zpool/status-no-scan-data-errors-openzfs-2.3.txt').split('config:')[0]!)[0]?.scan.kind).toBe('unknown');
+  });
+
+  it('keeps both errors: lines of one pool', () => {
+    // constructed: the count line followed by the -v heading and list of the real OpenZFS 2.3 / illumos outputs
+    const text = `${fixture('zpool/status-no-scan-data-errors-openzfs-2.3.txt').split('  pool: send')[1]!.replace(/^/, '  pool: send')}\nerrors: Permanent errors have been detected in the following files:\n\n        /tank/file\n`;
+    const [p] = parseZpoolStatus(text);
+    expect(p?.errors.text).toBe("3 data errors, use '-v' for a list\nPermanent errors have been detected in the following files:\n/tank/file");
+    expect(p?.errors).toMatchObject({ count: 3, found: true });
   });
 });
 
@@ -109,7 +141,8 @@ describe('parseZpoolStatus on odd input', () => {
       fc.property(fc.constantFrom(...all), fc.nat(), (text, n) => {
         const cut = text.slice(0, n % (text.length + 1));
         const pools = parseZpoolStatus(cut);
-        return cut.includes('pool: ') && /pool: \S+\n/.test(cut) ? pools.length === 1 && pools[0]!.name.length > 0 : pools.length <= 1;
+        const named = cut.match(/pool: \S+\n/g)?.length ?? 0;
+        return pools.length >= named && pools.length <= named + 1 && pools.slice(0, named).every((p) => p.name.length > 0);
       }),
     );
   });
