@@ -8,7 +8,9 @@ import { CommandPalette } from './views/CommandPalette.js';
 import { ConfirmDialog } from './views/ConfirmDialog.js';
 import { FilterBar } from './views/FilterBar.js';
 import { HelpOverlay } from './views/HelpOverlay.js';
+import { MessagesOverlay } from './views/MessagesOverlay.js';
 import { PaneArea } from './views/panes.js';
+import { statusLayoutOf, type StatusLayout } from './views/screen-rows.js';
 import { StatusLine } from './views/StatusLine.js';
 import { TooSmall } from './views/TooSmall.js';
 import { VmGrid } from './views/VmGrid.js';
@@ -16,11 +18,15 @@ import { VmGrid } from './views/VmGrid.js';
 // Providers and layout only. The screen is rows-1 tall: a root as tall as the terminal makes Ink
 // clear the screen on most frames.
 
+const sameLayout = (a: StatusLayout, b: StatusLayout) => JSON.stringify(a) === JSON.stringify(b);
+
 function Screen() {
   useKeyRouter();
-  const { store } = useServices();
+  const { store, keymap } = useServices();
   const size = useTerminalSize();
   const ui = useStore((s) => s.ui); // not the hosts: a status report does not re-render the layout
+  const messagesOpen = useStore((s) => s.messages.open);
+  const status = useStore((s) => statusLayoutOf(s, keymap), sameLayout);
   useEffect(() => {
     store.dispatch({ type: 'ui/resize', cols: size.cols, rows: size.rows });
   }, [store, size.cols, size.rows]);
@@ -38,11 +44,12 @@ function Screen() {
   const width = size.cols;
   const height = size.rows - 1;
   const filterRows = ui.filter.editing || ui.filter.text ? 1 : 0;
-  const body = height - 1 - filterRows;
+  const body = height - status.rows - filterRows;
   const layout = computeLayout(size, ui.panes.length, ui.zoomed);
 
   let main;
-  if (ui.help.open) main = <HelpOverlay width={width} height={body} />;
+  if (messagesOpen) main = <MessagesOverlay width={width} height={body} />;
+  else if (ui.help.open) main = <HelpOverlay width={width} height={body} />;
   else if (ui.palette) main = <CommandPalette width={width} height={body} />;
   else if (layout.mode === 'zoomed') {
     const active = ui.panes.find((p) => p.id === ui.activePane) ?? ui.panes[0]!;
@@ -73,7 +80,7 @@ function Screen() {
       ) : (
         main
       )}
-      <StatusLine width={width} />
+      <StatusLine width={width} layout={status} />
     </Box>
   );
 }

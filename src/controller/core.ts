@@ -1,6 +1,9 @@
-import { paletteMatches } from '../keymap/visible.js';
+import { helpSections, paletteMatches } from '../keymap/visible.js';
 import { filterProblem } from '../store/filter.js';
 import { moveSelection, selectReadOnly, selectSelected, type Move } from '../store/selectors.js';
+import type { AppState } from '../store/slices/index.js';
+import { messageLines, overlayInner } from '../views/MessagesOverlay.js';
+import { overlayRoom } from '../views/screen-rows.js';
 import type { Controller } from './controller.js';
 
 // Handlers of the UI's own commands: navigation, marks, filter, help, palette, dialogs, panes, quit.
@@ -64,8 +67,16 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
   c.register('filter.cancel', () => d({ type: 'ui/filterCancel' }));
 
   c.register('help.close', () => d({ type: 'ui/helpClose' }));
-  c.register('help.down', () => d({ type: 'ui/helpScroll', delta: 3 }));
-  c.register('help.up', () => d({ type: 'ui/helpScroll', delta: -3 }));
+  c.register('app.messages', () => {
+    d({ type: 'messages/open', top: 0 });
+    d({ type: 'messages/open', top: overlayPosition(c, 'messages', 'end') });
+  });
+  c.register('messages.close', () => d({ type: 'messages/close' }));
+  // help and the history scroll alike: a line, a page (what fits on screen), to either end
+  for (const how of SCROLLS) {
+    c.register(`help.${how}`, () => d({ type: 'ui/helpScroll', delta: overlayPosition(c, 'help', how) - store.getState().ui.help.scroll }));
+    c.register(`messages.${how}`, () => d({ type: 'messages/scroll', top: overlayPosition(c, 'messages', how) }));
+  }
 
   c.register('dialog.confirm', () => c.answerDialog(true));
   // enter confirms, except in a y/N question, where only y does (an enter typed by habit must not cancel a deploy)
@@ -104,6 +115,24 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
 
   // tab cycles grid -> panes in every pane scope (a pane's own handler may replace its scope's one)
   for (const id of ['pane.next', 'log.next', 'snapshot.next', 'deploy.next']) c.register(id, () => focusNextPane(c));
+}
+
+type Scroll = 'down' | 'up' | 'pageDown' | 'pageUp' | 'top' | 'end';
+const SCROLLS: Scroll[] = ['down', 'up', 'pageDown', 'pageUp', 'top', 'end'];
+
+function overlayLines(c: Controller, s: AppState, kind: 'help' | 'messages'): number {
+  if (kind === 'messages') return messageLines(s.messages.log, overlayInner(s.ui.size.cols)).length;
+  return helpSections(c.keymap, { available: s.ui.available, readOnly: selectReadOnly(s) }).reduce((n, sec) => n + 1 + sec.rows.length, 0);
+}
+
+/** The first line a full-screen overlay shows after a scroll: a page is what fits on screen, g/G go to the ends. */
+function overlayPosition(c: Controller, kind: 'help' | 'messages', how: Scroll): number {
+  const s = c.store.getState();
+  const room = overlayRoom(s, c.keymap);
+  const max = Math.max(0, overlayLines(c, s, kind) - room);
+  const cur = Math.min(kind === 'help' ? s.ui.help.scroll : s.messages.top, max);
+  const step = { down: 1, up: -1, pageDown: room, pageUp: -room, top: -Infinity, end: Infinity }[how];
+  return Math.max(0, Math.min(max, cur + step));
 }
 
 /** Moves the focus grid -> pane 1 -> pane 2 -> ... -> grid. Pane work registers its own `*.next` with it. */

@@ -10,6 +10,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'app.help', keys: ['?'], description: 'Show the keys of every view', scope: 'global', hint: 'help' },
   { id: 'app.palette', keys: [':'], description: 'Command palette: run any command by name', scope: 'global', hint: 'cmd' },
   { id: 'app.interrupt', keys: ['ctrl-c'], description: 'Cancel what runs in front (dialog, deploy), or quit', scope: 'global' },
+  { id: 'app.messages', keys: ['M'], description: 'Show every message so far, whole (like vim :messages)', scope: 'global' },
   { id: 'app.refresh', keys: ['ctrl-r'], description: 'Refresh the status of every host now', scope: 'global' },
 
   // the VM grid
@@ -58,8 +59,21 @@ export const COMMANDS: readonly CommandSpec[] = [
 
   // help overlay
   { id: 'help.close', keys: ['escape', '?', 'q'], description: 'Close help', scope: 'help', hint: 'close' },
-  { id: 'help.down', keys: ['down', 'j', 'pagedown'], description: 'Scroll help down', scope: 'help' },
-  { id: 'help.up', keys: ['up', 'k', 'pageup'], description: 'Scroll help up', scope: 'help' },
+  { id: 'help.down', keys: ['down', 'j'], description: 'Scroll help down one line', scope: 'help' },
+  { id: 'help.up', keys: ['up', 'k'], description: 'Scroll help up one line', scope: 'help' },
+  { id: 'help.pageDown', keys: ['pagedown', 'ctrl-f', 'space'], description: 'Scroll help down one page', scope: 'help' },
+  { id: 'help.pageUp', keys: ['pageup', 'ctrl-b'], description: 'Scroll help up one page', scope: 'help' },
+  { id: 'help.top', keys: ['g', 'home'], description: 'Jump to the top of help', scope: 'help' },
+  { id: 'help.end', keys: ['G', 'end'], description: 'Jump to the end of help', scope: 'help' },
+
+  // message history
+  { id: 'messages.close', keys: ['escape', 'q', 'M'], description: 'Close the message history', scope: 'messages', hint: 'close' },
+  { id: 'messages.down', keys: ['down', 'j'], description: 'Scroll down one line', scope: 'messages' },
+  { id: 'messages.up', keys: ['up', 'k'], description: 'Scroll up one line', scope: 'messages' },
+  { id: 'messages.pageDown', keys: ['pagedown', 'ctrl-f', 'space'], description: 'Scroll down one page', scope: 'messages' },
+  { id: 'messages.pageUp', keys: ['pageup', 'ctrl-b'], description: 'Scroll up one page', scope: 'messages' },
+  { id: 'messages.top', keys: ['g', 'home'], description: 'Jump to the oldest message', scope: 'messages' },
+  { id: 'messages.end', keys: ['G', 'end'], description: 'Jump to the newest message', scope: 'messages' },
 
   // log panes (handlers come with the log pane work)
   { id: 'log.close', keys: ['escape'], description: 'Close the log pane', scope: 'logs', hint: 'close' },

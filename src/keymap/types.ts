@@ -9,6 +9,7 @@ export type Scope =
   | 'palette'
   | 'filter'
   | 'help'
+  | 'messages'
   | 'logs'
   | 'snapshots'
   | 'deploy'
@@ -28,7 +29,7 @@ export interface CommandSpec {
 }
 
 /** Modal scopes own the keyboard: only their own commands and the ALWAYS set resolve there. */
-export const MODAL_SCOPES: ReadonlySet<Scope> = new Set(['dialog', 'prompt', 'palette', 'filter', 'help']);
+export const MODAL_SCOPES: ReadonlySet<Scope> = new Set(['dialog', 'prompt', 'palette', 'filter', 'help', 'messages']);
 
 /** Text-entry scopes: printable characters go to the text field, never to a command. */
 export const TEXT_SCOPES: ReadonlySet<Scope> = new Set(['prompt', 'palette', 'filter']);

@@ -44,6 +44,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   palette: 'Command palette',
   filter: 'Filter',
   help: 'Help',
+  messages: 'Message history',
 };
 
 export interface HelpSection {

@@ -68,6 +68,7 @@ export function selectFocusStack(s: AppState): Scope[] {
   if (pane) stack.push(pane.scope);
   if (s.ui.filter.editing || (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots)) || (pane?.kind === 'logs' && logsTyping(s.logs.byId[pane.id]))) stack.push('filter');
   if (s.ui.help.open) stack.push('help');
+  if (s.messages.open) stack.push('messages');
   if (s.ui.palette) stack.push('palette');
   if (s.ui.dialog) stack.push(s.ui.dialog.typeToConfirm || s.ui.dialog.secret ? 'prompt' : 'dialog');
   return stack;

@@ -29,7 +29,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold>
         Help{vis.readOnly ? <Text color="yellow"> · read-only: changes are disabled</Text> : null}
-        <Text dimColor> · esc closes · j/k scroll</Text>
+        <Text dimColor> · esc closes · j/k pgup/pgdn g/G scroll</Text>
       </Text>
       {lines.slice(top, top + room).map((l) => (
         <Box key={l.key}>{l.node}</Box>

@@ -1,50 +1,48 @@
-import { Text } from 'ink';
-import { useServices, useStore, useVisibility } from '../hooks/context.js';
-import { hintsFor } from '../keymap/visible.js';
-import { selectTopScope } from '../store/selectors.js';
+import { Box, Text } from 'ink';
+import { useStore } from '../hooks/context.js';
+import type { StatusLayout } from './screen-rows.js';
 import { STATUS_COLOR } from './theme.js';
-
-/** Cuts at the last whole hint that fits (hints are separated by two spaces). */
-function fitHints(hints: string[], max: number): string {
-  let out = '';
-  for (const h of hints) {
-    const next = out ? `${out}  ${h}` : h;
-    if (next.length > max) break;
-    out = next;
-  }
-  return out;
-}
-
-function cut(text: string, max: number): string {
-  if (max <= 0) return '';
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
+import { textWidth } from './wrap.js';
 
 /**
- * The bottom line: the last outcome on the left, the focused scope's keys on the right. Widths are computed
- * here, not by flex: a status line that wraps pushes the whole screen up one row.
+ * The bottom line: the last outcome on the left, the focused scope's keys on the right. A message too long for
+ * one row wraps onto rows of its own (statusLayout); widths are computed there, not by flex: a row that wraps by
+ * itself pushes the whole screen up.
  */
-export function StatusLine({ width }: { width: number }) {
-  const { keymap } = useServices();
-  const scope = useStore(selectTopScope);
+export function StatusLine({ width, layout }: { width: number; layout: StatusLayout }) {
   const msg = useStore((s) => s.ui.status);
-  const vis = useVisibility();
-  const hints = hintsFor(keymap, scope, vis).map((h) => `${h.keys} ${h.label}`);
-  const ro = vis.readOnly ? 'READ-ONLY ' : '';
-  const avail = Math.max(0, width - ro.length);
-  const hintText = fitHints(hints, msg ? Math.floor(avail / 2) : avail);
-  const msgText = msg ? cut(msg.text, avail - hintText.length - 1) : '';
-  const gap = ' '.repeat(Math.max(0, avail - msgText.length - hintText.length));
+  const color = msg ? STATUS_COLOR[msg.kind] : undefined;
+  const avail = Math.max(0, width - layout.ro.length);
+  const pad = ' '.repeat(layout.ro.length);
+  const rows = layout.message.length ? layout.message : [''];
   return (
-    <Text wrap="truncate-end">
-      {ro ? (
-        <Text color="yellow" bold>
-          {ro}
+    <Box flexDirection="column" width={width} height={layout.rows}>
+      {rows.map((line, i) => {
+        const last = i === rows.length - 1;
+        const hints = last && layout.hintsOnLast ? layout.hints : '';
+        const gap = ' '.repeat(Math.max(0, avail - textWidth(line) - hints.length));
+        return (
+          <Text key={i} wrap="truncate-end">
+            {i === 0 && layout.ro ? (
+              <Text color="yellow" bold>
+                {layout.ro}
+              </Text>
+            ) : (
+              pad
+            )}
+            <Text color={color}>{line}</Text>
+            {hints ? gap : null}
+            {hints ? <Text dimColor>{hints}</Text> : null}
+          </Text>
+        );
+      })}
+      {layout.hintsOnLast ? null : (
+        <Text wrap="truncate-end">
+          {pad}
+          {' '.repeat(Math.max(0, avail - layout.hints.length))}
+          <Text dimColor>{layout.hints}</Text>
         </Text>
-      ) : null}
-      <Text color={msg ? STATUS_COLOR[msg.kind] : undefined}>{msgText}</Text>
-      {gap}
-      <Text dimColor>{hintText}</Text>
-    </Text>
+      )}
+    </Box>
   );
 }

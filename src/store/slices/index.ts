@@ -2,6 +2,7 @@ import { deployReducer, type DeployAction } from './deploy.js';
 import { doctorReducer, type DoctorAction } from './doctor.js';
 import { hostsReducer, type HostsAction } from './hosts.js';
 import { logsReducer, type LogsAction } from './logs.js';
+import { messagesReducer, type MessagesAction } from './messages.js';
 import { snapshotsReducer, type SnapshotsAction } from './snapshots.js';
 import { uiReducer, type UiAction } from './ui.js';
 
@@ -14,6 +15,7 @@ export const reducers = {
   logs: logsReducer,
   doctor: doctorReducer,
   deploy: deployReducer,
+  messages: messagesReducer,
 };
 
 export type Action =
@@ -22,6 +24,7 @@ export type Action =
   | SnapshotsAction
   | LogsAction
   | DoctorAction
-  | DeployAction;
+  | DeployAction
+  | MessagesAction;
 
 export type AppState = { [K in keyof typeof reducers]: ReturnType<(typeof reducers)[K]> };
