@@ -97,7 +97,7 @@ describe('help scrolling', () => {
     await r.waitFor('vm1');
     await r.press('?');
     const first = await r.waitFor('Quit mvm-tui');
-    const firstLines = first.split('\n').filter((l) => /^\│\s+\S/.test(l));
+    const firstLines = first.split('\n').filter((l) => /^│\s+\S/.test(l));
     await r.press('j');
     const afterJ = r.lastFrame();
     expect(afterJ).not.toBe(first);
