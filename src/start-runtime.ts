@@ -47,8 +47,8 @@ export function openRealDeferred(global: GlobalOptions): Promise<Runtime> {
 
 async function openDemo(global: GlobalOptions): Promise<Runtime> {
   // Loaded lazily: the demo server (key generation, the simulated host) costs nothing on a real run.
-  const { openDemoRuntime } = await import('./demo/index.js');
-  return openDemoRuntime(global);
+  const { openDemoRuntime, floodFromEnv } = await import('./demo/index.js');
+  return openDemoRuntime(global, { flood: floodFromEnv(process.env.MVM_DEMO_FLOOD) });
 }
 
 /**

@@ -28,6 +28,14 @@ export interface DemoStateOptions {
   heartbeatMs?: number;
   /** Scale of every action's duration (0.01 in tests that don't care). */
   speed?: number;
+  /** A log flood into one VM's journal (`flood N` lines), for trying log panes under load: MVM_DEMO_FLOOD=vm1:2000. */
+  flood?: { vm: string; perSec: number } | false;
+}
+
+/** MVM_DEMO_FLOOD=VM:LINES_PER_SECOND, or nothing. */
+export function floodFromEnv(value: string | undefined): { vm: string; perSec: number } | false {
+  const m = /^(\w[\w-]*):(\d+)$/.exec(value ?? '');
+  return m ? { vm: m[1]!, perSec: Math.min(50_000, Number(m[2])) } : false;
 }
 
 export const DEMO_VMS: DemoVmSpec[] = [
@@ -91,6 +99,7 @@ export class DemoHypervisor {
       crashEveryMs: options.crashEveryMs ?? 150_000,
       heartbeatMs: options.heartbeatMs ?? 5_000,
       speed: options.speed ?? 1,
+      flood: options.flood ?? false,
     };
     this.speed = this.opts.speed;
     const now = this.clock.now();
@@ -103,6 +112,16 @@ export class DemoHypervisor {
     for (const spec of DEMO_VMS) this.addVm(spec, now);
     this.seedJournal(now);
     this.globalTimers.push(this.every(30_000, () => this.background()));
+    const flood = this.opts.flood;
+    if (flood && flood.perSec > 0) {
+      let n = 0;
+      this.globalTimers.push(
+        this.every(50, () => {
+          const vm = this.vms.get(flood.vm);
+          if (vm) for (let i = Math.ceil(flood.perSec / 20); i > 0; i--) this.log(vm, `[${vm.name}] flood ${++n}`);
+        }),
+      );
+    }
     // The first crash comes soon, so a new user sees one (and the restart) within a minute.
     if (this.opts.crashy) this.scheduleCrash(this.opts.crashy, Math.min(this.opts.crashEveryMs, 25_000 + this.rnd() * 20_000));
   }

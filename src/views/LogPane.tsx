@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { LogPaneState } from '../store/slices/logs.js';
+import { shownLines, type LogPaneState } from '../store/slices/logs.js';
 import { LogHeader } from './log/LogHeader.js';
 import { LogLine } from './log/LogLine.js';
 import { visibleRows } from './log/rows.js';
@@ -22,7 +22,7 @@ export function LogPane({ pane, width, height, focused }: LogPaneProps) {
   const footer = pane.prompt !== null || pane.filter.editing || pane.filter.error || pane.notice ? 1 : 0;
   const bodyRows = Math.max(0, height - LOG_PANE_CHROME - footer);
   const rows = visibleRows({
-    buffer: pane.buffer,
+    buffer: shownLines(pane),
     filter: pane.buffer.filter,
     scroll: pane.scroll,
     rows: bodyRows,
@@ -43,6 +43,7 @@ export function LogPane({ pane, width, height, focused }: LogPaneProps) {
 
 function emptyText(p: LogPaneState): string {
   if (p.prompt !== null) return 'type a unit name (e.g. comin, sshd, ebs-volume-microvm-storage)';
+  if (p.still) return p.arrivedSincePause ? `paused with no lines; ${p.arrivedSincePause.toLocaleString('en-US')} new (G follows)` : 'paused with no lines (G follows)';
   if (p.buffer.held && !p.buffer.visibleCount) return `no line matches /${p.filter.text}/`;
   return p.conn.status === 'streaming' ? 'waiting for lines…' : 'no lines yet';
 }

@@ -75,8 +75,19 @@ describe('LogPane', () => {
     const f = render(<LogPane pane={p} width={80} height={12} focused />).lastFrame()!;
     expect(spy.mock.calls.every(([a, b]) => b - a <= 8)).toBe(true);
     expect(f).toContain('[vm1] heartbeat 49999');
-    expect(f).toContain('40,000 dropped (full)');
+    expect(f).toContain('40,000 older left the window');
     expect(f.split('\n')).toHaveLength(12);
+  });
+
+  it('paused under a flood: the rows it was paused on stay, the header counts what arrived and what left the window', () => {
+    let s = run([{ type: 'logs/open', id: 'p', host: 'lab', unit: 'u' }, { type: 'logs/append', id: 'p', entries: flood(10_000) }, { type: 'logs/scroll', id: 'p', delta: 3 }]);
+    const rows = (f: string) => f.split('\n').filter((l) => /heartbeat \d+/.test(l)).map((l) => /heartbeat (\d+)/.exec(l)![1]);
+    const before = rows(render(<LogPane pane={s.byId.p!} width={100} height={14} focused />).lastFrame()!);
+    expect(before).toEqual(['9987', '9988', '9989', '9990', '9991', '9992', '9993', '9994', '9995', '9996']);
+    for (let i = 0; i < 40; i++) s = run([{ type: 'logs/append', id: 'p', entries: flood(10_000).map((e) => ({ ...e, cursor: `${i}:${e.cursor}`, message: `${e.message}-${i}` })) }], s);
+    const f = render(<LogPane pane={s.byId.p!} width={120} height={14} focused />).lastFrame()!;
+    expect(rows(f)).toEqual(before);
+    expect(f).toContain('PAUSED -3 · 400,000 new · 10,000 held · 400,000 older left the window');
   });
 
   it('shows the filter being typed and a clear message for an invalid regex', () => {

@@ -1,6 +1,7 @@
 import { compileFilter } from '../../services/logs/filter.js';
 import type { LogEntry } from '../../services/logs/format.js';
 import { PaneBuffer, DEFAULT_CAPACITY } from '../../services/logs/pane-buffer.js';
+import { Still } from '../../services/logs/still.js';
 import type { TailState } from '../../services/logs/tail.js';
 import type { Action } from './index.js';
 
@@ -46,8 +47,12 @@ export interface LogPaneState {
   wrap: boolean;
   timestamps: boolean;
   filter: { text: string; editing: boolean; error?: string };
-  /** Visible entries between the newest and the bottom of the view (0 while following). */
+  /** Visible entries between the newest and the bottom of the view (0 while following); counted in `still` while paused. */
   scroll: number;
+  /** While paused (follow off): the lines the pane showed when it was paused, which the view keeps showing. */
+  still: Still | null;
+  /** Lines that passed the filter since the pause (the live buffer has them; follow shows them). */
+  arrivedSincePause: number;
   conn: TailState;
   buffer: PaneBuffer;
   version: number;
@@ -102,6 +107,8 @@ function newPane(a: Extract<LogsAction, { type: 'logs/open' }>): LogPaneState {
     timestamps: true,
     filter: { text: '', editing: false },
     scroll: 0,
+    still: null,
+    arrivedSincePause: 0,
     conn: { status: 'connecting', drops: 0 },
     buffer: new PaneBuffer(a.capacity ?? DEFAULT_CAPACITY),
     version: 0,
@@ -109,12 +116,21 @@ function newPane(a: Extract<LogsAction, { type: 'logs/open' }>): LogPaneState {
   };
 }
 
-const clampScroll = (p: LogPaneState, scroll: number) => Math.max(0, Math.min(scroll, p.buffer.visibleCount - 1));
+/** What the view draws from: the still picture while paused, the live buffer while following. */
+export const shownLines = (p: LogPaneState) => p.still ?? p.buffer;
+
+const clampScroll = (p: LogPaneState, scroll: number) => Math.max(0, Math.min(scroll, shownLines(p).visibleCount - 1));
+
+/** Follow on: back to the live buffer. */
+const following = (p: LogPaneState): LogPaneState => ({ ...p, follow: true, scroll: 0, still: null, arrivedSincePause: 0 });
+
+/** Follow off: the view keeps what it shows now, whatever arrives (or leaves the buffer) after. */
+const paused = (p: LogPaneState): LogPaneState => (p.still ? { ...p, follow: false } : { ...p, follow: false, still: Still.of(p.buffer), arrivedSincePause: 0 });
 
 function applyFilter(p: LogPaneState, text: string): LogPaneState {
   const f = compileFilter(text);
   p.buffer.setFilter(f);
-  return { ...p, filter: { text, editing: p.filter.editing, error: f.error }, scroll: 0, follow: true, version: p.version + 1 };
+  return { ...following(p), filter: { text, editing: p.filter.editing, error: f.error }, version: p.version + 1 };
 }
 
 function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
@@ -122,29 +138,29 @@ function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
     case 'logs/append': {
       if (!a.entries.length) return p;
       const passed = p.buffer.append(a.entries);
-      // A paused view stays on the lines the user is reading.
-      const scroll = p.follow ? 0 : clampScroll(p, p.scroll + passed);
-      return { ...p, scroll, version: p.version + 1 };
+      // A paused view stays on its still picture; the new lines are only counted.
+      return { ...p, arrivedSincePause: p.still ? p.arrivedSincePause + passed : 0, version: p.version + 1 };
     }
     case 'logs/conn':
       return { ...p, conn: a.state };
-    case 'logs/follow': {
-      const on = a.on ?? !p.follow;
-      return { ...p, follow: on, scroll: on ? 0 : p.scroll };
-    }
+    case 'logs/follow':
+      return (a.on ?? !p.follow) ? following(p) : paused(p);
     case 'logs/toggle':
       return { ...p, [a.what]: !p[a.what] };
     case 'logs/range':
       p.buffer.clear();
-      return { ...p, range: a.range, scroll: 0, follow: true, version: p.version + 1, notice: undefined };
+      return { ...following(p), range: a.range, version: p.version + 1, notice: undefined };
     case 'logs/scroll': {
-      const scroll = clampScroll(p, p.scroll + a.delta);
-      return { ...p, scroll, follow: scroll === 0 && a.delta < 0 ? p.follow : false };
+      if (a.delta <= 0 && !p.still) return p; // following: already at the newest
+      const q = paused(p);
+      return { ...q, scroll: clampScroll(q, p.scroll + a.delta) };
     }
-    case 'logs/top':
-      return { ...p, scroll: clampScroll(p, Number.MAX_SAFE_INTEGER), follow: false };
+    case 'logs/top': {
+      const q = paused(p);
+      return { ...q, scroll: clampScroll(q, Number.MAX_SAFE_INTEGER) };
+    }
     case 'logs/end':
-      return { ...p, scroll: 0, follow: true };
+      return following(p);
     case 'logs/filterOpen':
       return { ...p, filter: { ...p.filter, editing: true } };
     case 'logs/filterText':
@@ -159,7 +175,7 @@ function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
       return { ...p, prompt: a.text };
     case 'logs/setUnit':
       p.buffer.clear();
-      return { ...p, unit: a.unit, prompt: null, scroll: 0, follow: true, version: p.version + 1 };
+      return { ...following(p), unit: a.unit, prompt: null, version: p.version + 1 };
     default:
       return p;
   }

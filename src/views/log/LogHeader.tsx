@@ -29,9 +29,11 @@ export function LogHeader({ pane, focused, width }: { pane: LogPaneState; focuse
   const title = pane.vm ? `${pane.vm} ${pane.unit}` : pane.unit || '(no unit yet)';
   const stats = [
     pane.follow ? 'FOLLOW' : `PAUSED${pane.scroll ? ` -${n(pane.scroll)}` : ''}`,
+    pane.still && pane.arrivedSincePause ? `${n(pane.arrivedSincePause)} new` : '',
     `${n(b.held)} held`,
     b.droppedByFilter ? `${n(b.droppedByFilter)} filtered out` : '',
-    b.droppedByCapacity ? `${n(b.droppedByCapacity)} dropped (full)` : '',
+    // The buffer keeps the newest lines; older ones leave it (the journal still has them), nothing is lost.
+    b.droppedByCapacity ? `${n(b.droppedByCapacity)} older left the window` : '',
     rangeLabel(pane.range),
     pane.wrap ? 'wrap' : '',
     pane.timestamps ? 'UTC' : '',

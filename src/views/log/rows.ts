@@ -1,6 +1,6 @@
 import { segments, type LogFilter, type Segment } from '../../services/logs/filter.js';
 import { severity, shortTime, type LogEntry } from '../../services/logs/format.js';
-import type { PaneBuffer } from '../../services/logs/pane-buffer.js';
+import type { LineSource } from '../../services/logs/still.js';
 
 // Which screen rows a log pane draws: only the visible slice of the buffer is read, never the whole.
 // Pure, so the view stays render-only and this is tested without a terminal.
@@ -17,7 +17,8 @@ export interface LogRow {
 }
 
 export interface RowQuery {
-  buffer: PaneBuffer;
+  /** The live buffer while following, the still picture while paused. */
+  buffer: LineSource;
   filter: LogFilter;
   /** Visible entries below the view (0 = the newest is at the bottom). */
   scroll: number;

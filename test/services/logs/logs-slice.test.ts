@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/store/slices/index.js';
-import { logsReducer, nextRange, rangeLabel, rangeQuery, type LogsAction, type LogsState } from '../../../src/store/slices/logs.js';
+import { logsReducer, shownLines, nextRange, rangeLabel, rangeQuery, type LogsAction, type LogsState } from '../../../src/store/slices/logs.js';
 
 const entry = (i: number, message = `[vm1] heartbeat ${i}`) => ({ cursor: `c${i}`, realtimeUs: BigInt(i) * 1_000_000n, message });
 const batch = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => entry(a + k));
@@ -19,13 +19,30 @@ describe('logs slice', () => {
     let s = run([open, { type: 'logs/append', id: 'p1', entries: batch(0, 50) }, { type: 'logs/scroll', id: 'p1', delta: 5 }]);
     expect(s.byId.p1).toMatchObject({ follow: false, scroll: 5 });
     s = run([{ type: 'logs/append', id: 'p1', entries: batch(50, 60) }], s);
-    expect(s.byId.p1!.scroll).toBe(15);
+    expect(s.byId.p1).toMatchObject({ scroll: 5, arrivedSincePause: 10 });
+    expect(shownLines(s.byId.p1!).visibleSlice(44, 45)[0]!.message).toBe('[vm1] heartbeat 44');
     s = run([{ type: 'logs/scroll', id: 'p1', delta: -100 }], s);
     expect(s.byId.p1).toMatchObject({ scroll: 0, follow: false });
     s = run([{ type: 'logs/top', id: 'p1' }], s);
-    expect(s.byId.p1!.scroll).toBe(59);
+    expect(s.byId.p1!.scroll).toBe(49);
     s = run([{ type: 'logs/end', id: 'p1' }, { type: 'logs/append', id: 'p1', entries: batch(60, 70) }], s);
-    expect(s.byId.p1).toMatchObject({ scroll: 0, follow: true });
+    expect(s.byId.p1).toMatchObject({ scroll: 0, follow: true, still: null, arrivedSincePause: 0 });
+    expect(shownLines(s.byId.p1!).visibleCount).toBe(70);
+  });
+
+  it('a paused pane keeps the lines it was paused on while a flood pushes them out of the live window', () => {
+    const cap: LogsAction = { ...open, capacity: 1000 } as LogsAction;
+    let s = run([cap, { type: 'logs/append', id: 'p1', entries: batch(0, 1000) }, { type: 'logs/follow', id: 'p1', on: false }]);
+    const before = shownLines(s.byId.p1!).visibleSlice(980, 1000).map((e) => e.message);
+    for (let i = 1000; i < 30_000; i += 500) s = run([{ type: 'logs/append', id: 'p1', entries: batch(i, i + 500) }], s);
+    const p = s.byId.p1!;
+    expect(p.buffer.droppedByCapacity).toBe(29_000); // the live window moved on...
+    expect(p).toMatchObject({ follow: false, scroll: 0, arrivedSincePause: 29_000 });
+    expect(shownLines(p).visibleSlice(980, 1000).map((e) => e.message)).toEqual(before); // ...the view did not
+    s = run([{ type: 'logs/scroll', id: 'p1', delta: 999 }], s);
+    expect(shownLines(s.byId.p1!).visibleSlice(0, 1)[0]!.message).toBe('[vm1] heartbeat 0');
+    s = run([{ type: 'logs/follow', id: 'p1' }], s);
+    expect(shownLines(s.byId.p1!).visibleSlice(999, 1000)[0]!.message).toBe('[vm1] heartbeat 29999');
   });
 
   it('filters as the user types, reports an invalid regex, and cancel shows everything again', () => {

@@ -1,0 +1,43 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PtySession, type SpawnOptions } from './pty.js';
+import { cardText, tempHome } from './screen.js';
+
+// Issue 23's operator hour, the parts a terminal shows: log panes side by side, a paused pane under a flood,
+// editing a filter, quitting the demo and its dialogs. The built binary against the demo (`npm run build`).
+
+const home = tempHome();
+let session: PtySession | undefined;
+
+async function start(opts: SpawnOptions = {}): Promise<PtySession> {
+  session = await PtySession.start({ args: ['--demo'], cols: 160, rows: 40, ...opts, env: { ...home.env, ...opts.env } });
+  await session.waitFor('the grid', (scr) => (cardText(scr, 'vm5')?.includes('active') ? true : undefined), 30_000);
+  return session;
+}
+
+/** The `flood N` numbers on screen, top to bottom. */
+const floodRows = (scr: string) => [...scr.matchAll(/\] flood (\d+)/g)].map((m) => Number(m[1]));
+
+beforeAll(() => () => home.cleanup());
+afterEach(() => {
+  session?.kill();
+  session = undefined;
+});
+
+describe('an operator hour in a real terminal (issue 23)', () => {
+  it('a pane paused under a log flood keeps showing the lines it was paused on', async () => {
+    const s = await start({ env: { MVM_DEMO_FLOOD: 'vm1:2500' } });
+    s.press('l');
+    await s.waitFor('flood lines in the pane', (scr) => (floodRows(scr).length >= 10 ? true : undefined), 20_000);
+    s.press('k');
+    const paused = await s.waitFor('the pane paused', (scr) => (/PAUSED -1/.test(scr) ? scr : undefined));
+    const before = floodRows(paused);
+    // Until the 10,000-line window has moved well past what the pane showed (the old view then slid to its top).
+    const t0 = performance.now();
+    const after = await s.waitForText(/PAUSED -1 · [\d,]+ new · 10,000 held · \d+,\d{3} older left the window/, 45_000);
+    const header = after.split('\n').find((l) => l.includes('PAUSED'))!;
+    console.log(`paused on flood ${before[0]}..${before.at(-1)}; ${Math.round((performance.now() - t0) / 1000)} s later: ${header.slice(header.indexOf('PAUSED')).trim()}`);
+    expect(floodRows(after)).toEqual(before);
+    s.press('G');
+    await s.waitFor('following again, on newer lines', (scr) => (/FOLLOW/.test(scr) && floodRows(scr).every((n) => n > before.at(-1)! + 10_000) ? true : undefined));
+  }, 90_000);
+});
