@@ -140,6 +140,16 @@ export function zfsUnmountCmd(dataset: string): string {
   return shJoin(['zfs', 'umount', assertDataset(dataset)]);
 }
 
+/**
+ * PID and command name of each process whose working directory or an open file is at or below `path`: who keeps
+ * a dataset busy. One `find` over /proc (fuser is not on every host); the path travels as an argument.
+ */
+export function holdersCmd(path: string): string {
+  const script = 'find /proc/[0-9]*/cwd /proc/[0-9]*/fd -maxdepth 1 \\( -lname "$1" -o -lname "$1/*" \\) 2>/dev/null'
+    + ' | cut -d/ -f3 | sort -un | while read -r p; do echo "$p $(cat /proc/$p/comm 2>/dev/null)"; done';
+  return shJoin(['sh', '-c', script, 'holders', path]);
+}
+
 export function zfsMountCmd(dataset: string): string {
   return shJoin(['zfs', 'mount', assertDataset(dataset)]);
 }

@@ -1,5 +1,6 @@
 import { shJoin } from '../host/quote.js';
 import {
+  holdersCmd,
   preservedDatasetName,
   snapshotFull,
   zfsCloneCmd,
@@ -50,8 +51,8 @@ function rollbackSteps(plan: RollbackPlan, keepRunning: boolean) {
   const local = plan.mountpointLocal;
   return {
     stop: stop ? shJoin(['systemctl', 'stop', plan.unit]) : undefined,
-    // zfs-fuse refuses to rename a mounted dataset ("dataset is busy"); unmounting also fails, harmlessly,
-    // while something (a running VM) still holds files there.
+    // zfs-fuse refuses to rename a mounted dataset ("dataset is busy"); the unmount fails, and nothing
+    // changes, while something (a running VM with keepRunning) still holds files there.
     unmount: zfsUnmountCmd(plan.dataset),
     rename: zfsRenameCmd(plan.dataset, plan.preserved),
     // A local mountpoint travels with the rename: move it aside so the clone can take the original path.
@@ -100,23 +101,35 @@ export async function planRollback(svc: SnapshotService, hostName: string, vmNam
 }
 
 const BUSY_TRIES = 5;
-const BUSY_WAIT_MS = 300;
+const BUSY_FIRST_WAIT_MS = 150;
 
 /**
- * The rename, tried again while ZFS says the dataset is busy: right after the unit stopped and the dataset was
- * unmounted, zfs-fuse can still say so for a moment (seen once in ~10 lab runs). A refused rename changed nothing,
- * so trying again is safe; after ~1.2 s the error stands.
+ * A step tried again while ZFS says the dataset is busy: right after the unit stopped, its processes can hold
+ * files for a moment (zfs-fuse also releases them asynchronously: "dataset is busy" after an unmount, in 2 of 4
+ * rollbacks that followed another one). A refused umount or rename changed nothing, so trying again is safe;
+ * waits double from 150 ms, and after ~2.3 s the error stands, naming the processes that still hold the path.
  */
-async function renameWhenFree(rename: () => Promise<unknown>): Promise<void> {
-  for (let i = 1; ; i++) {
+async function whileBusy(attempt: () => Promise<unknown>, holders: () => Promise<string>): Promise<void> {
+  for (let i = 1, wait = BUSY_FIRST_WAIT_MS; ; i++, wait *= 2) {
     try {
-      await rename();
+      await attempt();
       return;
     } catch (e) {
-      if (i >= BUSY_TRIES || !/dataset is busy/i.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
+      const msg = (e as Error).message;
+      if (!/\bbusy\b/i.test(msg)) throw e;
+      if (i >= BUSY_TRIES) {
+        const who = (await holders().catch(() => '')).trim().split('\n').filter(Boolean);
+        throw new Error(who.length ? `${msg.trim()} (held by ${who.map(holder).join(', ')})` : msg);
+      }
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
+}
+
+/** "1234 sshd" -> "sshd (pid 1234)" */
+function holder(line: string): string {
+  const [pid, ...comm] = line.trim().split(' ');
+  return comm.length ? `${comm.join(' ')} (pid ${pid})` : `pid ${pid}`;
 }
 
 /** Carries out a plan through the guard (read-only refused, audited). Undoes the rename if the clone fails. */
@@ -155,13 +168,14 @@ export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, 
         const undone = result.warnings.length ? `; ${result.warnings.join('; ')}` : '; nothing changed';
         return new Error(`rollback failed: ${(e as Error).message}${undone}`);
       };
+      const holders = () => run(holdersCmd(plan.mountpoint));
       try {
-        await run(step.unmount);
+        await whileBusy(() => run(step.unmount), holders);
       } catch (e) {
         throw await fail(e, []);
       }
       try {
-        await renameWhenFree(() => run(step.rename));
+        await whileBusy(() => run(step.rename), holders);
       } catch (e) {
         throw await fail(e, [zfsMountCmd(plan.dataset)]);
       }
