@@ -8,12 +8,13 @@ import { ActionService } from '../../src/services/actions.js';
 import type { AuditEntry } from '../../src/services/audit.js';
 import type { LineInfo } from '../../src/services/deploy.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
+import { labRun } from './paths.js';
 
 // Actions against the lab hypervisor (real sshd + systemd 252, microvm@ units modelled on microvm.nix, lab
 // stand-ins for nixos-rebuild and the runner build). Run: npx tsup && npm run test:lab (after npm run lab:up).
 // vm2 and vm3 are left running on the runner generation they had.
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 const BIN = fileURLToPath(new URL('../../bin/mvm-tui', import.meta.url));
 const HOST = 'lab';
 const run = promisify(execFile);

@@ -2,19 +2,19 @@ import './netns-guard.js';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PtySession } from '../e2e/pty.js';
 import { cardText, tempHome } from '../e2e/screen.js';
+import { labRun } from './paths.js';
 
 // Quitting the real UI while a deploy runs on the lab hypervisor in the background: q asks y/N, enter keeps
 // it running, y cancels it on the hypervisor (the remote command is gone), the audit log says cancelled, and
 // mvm-tui exits 0. lab-deploy --slow takes ~15 s, time enough to ask twice.
 // Build first: npx tsup. Run: npm run lab:run -- npx vitest run --project lab test/lab/deploy-quit.test.ts
 
-const LAB_INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
-const SSH_CONFIG = fileURLToPath(new URL('./run/ssh_config', import.meta.url));
+const LAB_INVENTORY = labRun('inventory.yaml');
+const SSH_CONFIG = labRun('ssh_config');
 const run = promisify(execFile);
 const home = tempHome();
 const inventory = join(home.env.HOME!, 'inventory.yaml');

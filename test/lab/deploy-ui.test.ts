@@ -1,11 +1,11 @@
 import './netns-guard.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PtySession, selectedVm } from '../e2e/pty.js';
 import { cardText, tempHome } from '../e2e/screen.js';
+import { labRun } from './paths.js';
 
 // The built binary in a real pseudo-terminal against the lab hypervisor, whose inventory points deploy at
 // /usr/local/sbin/lab-deploy (remote mode) and the runner update at lab-update-runner: D streams the
@@ -13,8 +13,8 @@ import { cardText, tempHome } from '../e2e/screen.js';
 // restart offered in the pane clears it (checked in the hypervisor's own links over OpenSSH).
 // Build first: npx tsup. Run: npm run lab:run -- npx vitest run --project lab test/lab/deploy-ui.test.ts
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
-const SSH_CONFIG = fileURLToPath(new URL('./run/ssh_config', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
+const SSH_CONFIG = labRun('ssh_config');
 const run = promisify(execFile);
 const home = tempHome();
 let session: PtySession | undefined;

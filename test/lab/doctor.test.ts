@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { ActionService } from '../../src/services/actions.js';
 import { applyFix, diagnoseHost, diagnoseVm, type DoctorReport } from '../../src/services/doctor.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
+import { labRun } from './paths.js';
 
 // The doctor against the lab hypervisor: break each thing for real, see the doctor name the cause, and
 // (where the runbook has one) see its fix repair it. Everything is put back afterwards.
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 let rt: Runtime;
 let actions: ActionService;
 const sh = async (command: string) => rt.transport.exec({ host: 'lab' }, command, { timeoutMs: 30_000 });

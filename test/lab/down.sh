@@ -5,6 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_root
+[ "$LAB_KIND" = vm ] && exec "$LAB_DIR/vm/down.sh" "$@"
 quiet=0; [ "${1:-}" = --quiet ] && quiet=1
 say() { [ "$quiet" = 1 ] || log "$@"; }
 start=$(date +%s%N)

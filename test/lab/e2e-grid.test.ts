@@ -1,17 +1,17 @@
 import './netns-guard.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PtySession } from '../e2e/pty.js';
 import { cardText, tempHome } from '../e2e/screen.js';
+import { labRun } from './paths.js';
 
 // The grid of the built binary, in a real pseudo-terminal against the lab: break things on the host by
 // hand (over OpenSSH, not the app) and see each on its card without pressing a key. Build first: npx tsup.
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
-const SSH_CONFIG = fileURLToPath(new URL('./run/ssh_config', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
+const SSH_CONFIG = labRun('ssh_config');
 const run = promisify(execFile);
 const home = tempHome();
 let s: PtySession;

@@ -2,18 +2,18 @@ import './netns-guard.js';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PtySession } from '../e2e/pty.js';
 import { tempHome } from '../e2e/screen.js';
+import { labRun } from './paths.js';
 
 // The built binary in a real pseudo-terminal against the lab hypervisor, with the lab's key encrypted and no
 // ssh-agent: the UI draws first, asks the passphrase in its own dialog when the first refresh connects, never
 // shows what is typed, and connects with it. Build first: npx tsup.
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
-const KEY = fileURLToPath(new URL('./run/id_ed25519', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
+const KEY = labRun('id_ed25519');
 const run = promisify(execFile);
 const home = tempHome();
 const PASS = 'lab passphrase q!';

@@ -6,6 +6,7 @@ import { loadInventory } from '../../src/config/load.js';
 import type { Inventory } from '../../src/config/types.js';
 import { createSshTransport, type SshTransportOptions } from '../../src/ssh/index.js';
 import type { Transport } from '../../src/ssh/types.js';
+import { LAB_RUN, LAB_LINK } from './paths.js';
 
 // Fault injection on the shared lab without disturbing other engineers: the tests talk to a second sshd of
 // their own (port 2222, a transient unit in the lab container) and only its traffic is faulted.
@@ -16,11 +17,11 @@ import type { Transport } from '../../src/ssh/types.js';
 // - connection cut: the session's sshd process killed (`ss -K` needs CONFIG_INET_DIAG_DESTROY, which this
 //   kernel lacks: "RTNETLINK answers: Invalid argument").
 
-export const RUN = join(import.meta.dirname, 'run');
+export const RUN = LAB_RUN;
 export const LAB_HOST = '192.168.77.2';
 export const FAULT_PORT = 2222;
 export const FAULT_UNIT = 'mvm-faults-sshd';
-const VETH = 've-mvmlab';
+const VETH = LAB_LINK;
 
 export const home = mkdtempSync(join(tmpdir(), 'mvm-faults-'));
 

@@ -6,6 +6,8 @@ need_root
 # command -> Debian package that provides it
 declare -A want=([systemd-nspawn]=systemd-container [debootstrap]=debootstrap [ip]=iproute2 [ssh]=openssh-client
   [ssh-keygen]=openssh-client [zstd]=zstd [nsenter]=util-linux [findmnt]=util-linux [ps]=procps [flock]=util-linux)
+# The VM lab (MVM_LAB=vm) boots qemu and makes its disk with mkfs.ext4 -d; it needs no nspawn or fuse.
+[ "$LAB_KIND" = vm ] && want+=([qemu-system-x86_64]=qemu-system-x86 [qemu-img]=qemu-utils [mkfs.ext4]=e2fsprogs)
 missing=()
 for cmd in "${!want[@]}"; do command -v "$cmd" >/dev/null || missing+=("${want[$cmd]}"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -15,6 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[ "$LAB_KIND" = vm ] && exit 0
 # zfs-fuse in the container needs /dev/fuse bound in.
 [ -e /dev/fuse ] || modprobe fuse 2>/dev/null || true
 [ -e /dev/fuse ] || die "/dev/fuse is missing (the lab's zfs-fuse needs it): load the fuse kernel module"

@@ -7,13 +7,14 @@ import { loadInventory } from '../../src/config/load.js';
 import type { Inventory } from '../../src/config/types.js';
 import { createSshTransport, type SshTransportOptions } from '../../src/ssh/index.js';
 import type { Transport } from '../../src/ssh/types.js';
+import { LAB_RUN } from './paths.js';
 
 // Host keys against the lab's real sshds, for the hypervisor and for a VM reached by ProxyJump: unknown,
 // changed and @revoked keys are refused under strict checking with a message that says which; accept-new
 // records an unknown key once, hashed, and still refuses a changed one. test/lab/ssh.test.ts already
 // covers the hypervisor's unknown key (strict and accept-new) and its changed key under accept-new.
 
-const RUN = join(import.meta.dirname, 'run');
+const RUN = LAB_RUN;
 const home = mkdtempSync(join(tmpdir(), 'mvm-hostkeys-'));
 const HV = '192.168.77.2';
 const VM1 = '10.1.0.2';

@@ -4,11 +4,12 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import './netns-guard.js';
+import { LAB_RUN } from './paths.js';
 
 // The lab is what it claims: checked with plain OpenSSH and the files lab:up wrote, not with the app's code,
 // so a broken lab and a broken app cannot hide each other. Run inside the lab netns: npm run test:lab.
 
-const RUN = fileURLToPath(new URL('./run/', import.meta.url));
+const RUN = `${LAB_RUN}/`;
 const SSH_CONFIG = `${RUN}ssh_config`;
 const EXEC = fileURLToPath(new URL('./exec.sh', import.meta.url));
 

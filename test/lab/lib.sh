@@ -21,6 +21,24 @@ LAB_PACKAGES=systemd,systemd-sysv,dbus,openssh-server,openssh-client,iproute2,zf
 # Cgroups the nspawn is placed in, so teardown knows exactly what to remove.
 LAB_CGROUPS="/sys/fs/cgroup/systemd/$LAB_MACHINE /sys/fs/cgroup/unified/$LAB_MACHINE"
 
+# MVM_LAB=vm selects lab v2 (test/lab/vm/): the hypervisor as a qemu (TCG) VM with its own kernel and OpenZFS 2.3,
+# in its own netns, state, run dir and cache keys, so it runs beside the nspawn lab with the same addresses.
+LAB_KIND=${MVM_LAB:-nspawn}
+case $LAB_KIND in
+nspawn) ;;
+vm)
+  LAB_NETNS=mvmlab2
+  LAB_VETH=ve-mvmlab2                   # the VM's TAP (host end) in $LAB_NETNS
+  LAB_RUN_DIR="$LAB_DIR/run-vm"
+  LAB_STATE=/run/mvm-tui-lab-vm
+  LAB_ROOT=$LAB_STATE/keys              # the host keys run-files.sh reads (the tree itself is in the disk image)
+  LAB_CGROUPS=""
+  LAB_VM_PACKAGES=systemd,systemd-sysv,dbus,udev,kmod,openssh-server,openssh-client,iproute2,procps,iputils-ping,psmisc,lsof,e2fsprogs,initramfs-tools,linux-image-cloud-amd64
+  LAB_VM_MAC=52:54:00:77:00:02
+  ;;
+*) echo "lab: MVM_LAB must be nspawn or vm, not '$LAB_KIND'" >&2; exit 1 ;;
+esac
+
 log() { printf 'lab: [%3ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces and nspawn need it); try sudo"; }
@@ -29,12 +47,23 @@ need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces an
 image_hash() {
   (cd "$LAB_DIR" && { printf '%s\n' "$LAB_SUITE" "$LAB_PACKAGES"; find image -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -c1-16)
 }
+# VM lab: the base (kernel + OpenZFS, slow) and the disk (base + image/ + vm/files + live/, seconds).
+vm_base_hash() { { printf '%s\n' "$LAB_SUITE" "$LAB_VM_PACKAGES"; cat "$LAB_DIR/vm/build-base.sh"; } | sha256sum | cut -c1-16; }
+vm_disk_hash() {
+  (cd "$LAB_DIR" && { vm_base_hash; find image vm live -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -c1-16)
+}
 base_hash() { printf '%s %s\n' "$LAB_SUITE" "$LAB_PACKAGES" | sha256sum | cut -c1-16; }
 
 nspawn_pid() {
   local pid
   pid=$(cat "$LAB_STATE/nspawn.pid" 2>/dev/null) || return 1
   [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -qa "systemd-nspawn" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+vm_pid() {
+  local pid
+  pid=$(cat "$LAB_STATE/qemu.pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -qa "qemu-system" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
 }
 
 in_netns() { nsenter --net="/run/netns/$LAB_NETNS" -- "$@"; }

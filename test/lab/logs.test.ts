@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logsCommand } from '../../src/commands/logs.js';
 import type { JournalEntry } from '../../src/parsers/index.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { tailLogs, type TailState } from '../../src/services/logs/tail.js';
 import { checkAgainstJournal, heartbeat } from './heartbeats.js';
+import { labRun } from './paths.js';
 
 // Against the lab hypervisor: follow vm1's numbered heartbeats through the real transport while the
 // connection is dropped in three ways, and check that every heartbeat arrived exactly once, in order,
 // and that what arrived is exactly what the journal holds. Run: npm run test:lab (after npm run lab:up).
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 const HOST = 'lab';
 const UNIT = 'microvm@vm1';
 const DROPS = 3;

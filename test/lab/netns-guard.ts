@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
+import { LAB_NETNS } from './paths.js';
 
 // Lab tests dial 192.168.77.2 and 10.X.0.2. Outside the lab's network namespace those addresses would go
 // out through the machine's default route, so refuse to run there. Importing this module is the check;
 // it also works as a vitest setupFile for the lab project.
-export const LAB_NETNS = '/run/netns/mvmlab';
+export { LAB_NETNS };
 
 export function inLabNetns(): boolean {
   try {

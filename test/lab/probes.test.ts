@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostConfig } from '../../src/config/types.js';
 import { shq } from '../../src/host/quote.js';
@@ -8,12 +7,13 @@ import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { probeVms, VM_PROBE_TIMEOUT_MS } from '../../src/services/status.js';
 import { nestedProbeCommand } from '../../src/ssh/nested-probe.js';
 import type { Target, Transport } from '../../src/ssh/types.js';
+import { labRun } from './paths.js';
 
 // The batched VM probe against the lab hypervisor: its real bash, coreutils `timeout` and OpenSSH run the
 // nested probes of several VMs in one exec; a running VM answers, a stopped one does not, and one that never
 // answers is ended by the hypervisor's `timeout` at the probe timeout.
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 let rt: Runtime;
 const sh = (command: string) => rt.transport.exec({ host: 'lab' }, command, { timeoutMs: 30_000 });
 const host = () => rt.inventory.hosts[0]!;

@@ -7,12 +7,13 @@ import type { Inventory } from '../../src/config/types.js';
 import { fetchHostStatus } from '../../src/services/status.js';
 import { createSshTransport } from '../../src/ssh/index.js';
 import type { Transport } from '../../src/ssh/types.js';
+import { LAB_RUN } from './paths.js';
 
 // The status refresh's kept shell (src/ssh/rounds.ts) on the lab hypervisor's real sshd and bash: one shell serves
 // every refresh, a killed shell costs no refresh, and closing the program leaves no process behind.
 // Run: npm run lab:run -- npx vitest run --project lab test/lab/rounds.test.ts (after npm run lab:up).
 
-const RUN = join(import.meta.dirname, 'run');
+const RUN = LAB_RUN;
 const home = mkdtempSync(join(tmpdir(), 'mvm-labrounds-'));
 const opened: Transport[] = [];
 let inv: Inventory;

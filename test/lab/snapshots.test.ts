@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shJoin } from '../../src/host/quote.js';
 import { describeRollback, executeRollback, planRollback, type RollbackResult } from '../../src/services/rollback.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { SnapshotService } from '../../src/services/snapshots.js';
+import { labRun } from './paths.js';
 
 // Against the lab hypervisor (real sshd, systemd, zfs-fuse): create, list, rollback that keeps the old state
 // and stops/starts the VM, destroy, a hostile name refused. Run: npm run test:lab (after npm run lab:up).
 // Everything made here is removed again, and vm4 is left running or stopped as it was found.
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 const HOST = 'lab';
 const VM = 'vm4';
 const D = 'microvms/storage/vm4';

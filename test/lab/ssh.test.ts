@@ -7,11 +7,12 @@ import { loadInventory } from '../../src/config/load.js';
 import type { Inventory } from '../../src/config/types.js';
 import { createSshTransport, type SshTransportOptions } from '../../src/ssh/index.js';
 import { SshError, type ConnState, type Transport } from '../../src/ssh/types.js';
+import { LAB_RUN } from './paths.js';
 
 // The real transport against the lab hypervisor (real OpenSSH, systemd, journald). Run inside the lab's
 // network namespace: npm run lab:run -- npx vitest run --project lab test/lab/ssh.test.ts
 
-const RUN = join(import.meta.dirname, 'run');
+const RUN = LAB_RUN;
 const home = mkdtempSync(join(tmpdir(), 'mvm-labssh-'));
 const opened: Transport[] = [];
 let inv: Inventory;

@@ -8,13 +8,14 @@ import { statusReportSchema, type HostStatus, type StatusReport, type VmStatus }
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { fetchHostStatus } from '../../src/services/status.js';
 import { vmProblems } from '../../src/services/status-check.js';
+import { labRun } from './paths.js';
 
 // The status refresh against the lab hypervisor (real sshd, systemd 252, zfs-fuse, bridges). Stops vm2,
 // crashes vm1, flips vm3's runner and removes vm5's runner link, and sees each in fetchHostStatus and in
 // `mvm-tui status --json`; puts everything back afterwards. Run: npx tsup && npm run lab:run -- npx vitest run
 // --project lab test/lab/status.test.ts (after npm run lab:up).
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 const BIN = fileURLToPath(new URL('../../bin/mvm-tui', import.meta.url));
 const HOST = 'lab';
 const run = promisify(execFile);

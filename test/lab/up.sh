@@ -3,6 +3,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_root
+[ "$LAB_KIND" = vm ] && exec "$LAB_DIR/vm/up.sh" "$@"
 start=$(date +%s%N)
 elapsed() { echo "$(( ($(date +%s%N) - start) / 1000000 )) ms"; }
 mkdir -p "$LAB_STATE"
