@@ -2,5 +2,4 @@ export { AppProvider, useServices, useAppState, useStore, useVisibility, type Ap
 export { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
 export { useNow } from './useNow.js';
 export { useKeyRouter } from './useKeyRouter.js';
-export { useTextInput } from './useTextInput.js';
 export { useShownClock } from './useShownClock.js';

@@ -1,28 +1,57 @@
-import { useCallback } from 'react';
-import { useInput, useStdin, type Key } from 'ink';
-import { keyFromInk } from '../keymap/keys.js';
+import { useEffect } from 'react';
+import { useStdin } from 'ink';
+import type { KeyEvent } from '../input/keys.js';
+import { readKeys } from '../input/reader.js';
 import { selectTopScope } from '../store/selectors.js';
-import { useServices } from './context.js';
+import { selectTextField } from '../store/text-field.js';
+import { useServices, type AppServices } from './context.js';
+
+/** Typed or pasted text without the control characters a paste may carry (newlines, tabs, escapes). */
+function printable(text: string): string {
+  return [...text].filter((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127 && !(ch.charCodeAt(0) >= 0x80 && ch.charCodeAt(0) < 0xa0)).join('');
+}
 
 /**
- * The one key router, mounted at the root: each key is resolved against the top of the focus stack
- * (a dialog above a palette above a pane above the grid) and the command id goes to the controller.
- * Inactive without a TTY (useInput would throw).
+ * One key, routed against the state as it is now (the keys before it in the same read have already acted):
+ * typed text and backspace edit the focused text field; the key's name is resolved against the top of the
+ * focus stack (a dialog above a palette above a pane above the grid) and the command goes to the controller.
+ * A paste edits a text field and is ignored anywhere else: pasted text is never taken as commands.
+ */
+export function routeKey({ store, controller, keymap }: AppServices, key: KeyEvent): void {
+  const state = store.getState();
+  const field = selectTextField(state);
+  if (key.paste !== undefined) {
+    const text = printable(key.paste);
+    if (field && text) {
+      store.expedite();
+      store.dispatch(field.set(field.value + text));
+    }
+    return;
+  }
+  const edit = !field ? null : key.name === 'backspace' || key.name === 'delete' ? [...field.value].slice(0, -1).join('') : key.text ? field.value + printable(key.text) : null;
+  if (field && edit !== null && edit !== field.value) {
+    store.expedite();
+    store.dispatch(field.set(edit));
+  }
+  if (!key.name) return;
+  const scope = selectTopScope(state);
+  const spec = keymap.resolve(scope, key.name);
+  if (!spec) return;
+  store.expedite();
+  void controller.run(spec.id, scope);
+}
+
+/**
+ * The one key router, mounted at the root. Keys are read from the terminal here (not through Ink's useInput,
+ * which hands a read of several keys over as one input): each key of a read is routed alone, in order.
+ * Inactive without a TTY.
  */
 export function useKeyRouter(): void {
-  const { store, controller, keymap } = useServices();
-  const { isRawModeSupported } = useStdin();
-  const onKey = useCallback(
-    (input: string, key: Key) => {
-      const name = keyFromInk(input, key);
-      if (!name) return;
-      const scope = selectTopScope(store.getState());
-      const spec = keymap.resolve(scope, name);
-      if (!spec) return;
-      store.expedite();
-      void controller.run(spec.id, scope);
-    },
-    [store, controller, keymap],
-  );
-  useInput(onKey, { isActive: Boolean(isRawModeSupported) });
+  const services = useServices();
+  const { stdin, isRawModeSupported } = useStdin();
+  useEffect(() => {
+    if (!isRawModeSupported) return;
+    stdin.setRawMode(true);
+    return readKeys(stdin, (key) => routeKey(services, key));
+  }, [stdin, isRawModeSupported, services]);
 }

@@ -1,5 +1,3 @@
-import type { Key } from 'ink';
-
 // Key names: a printable character stands for itself ('j', 'G', '?'); named keys are lower-case words;
 // control combinations are 'ctrl-x'. Config files may use the common spellings below.
 
@@ -26,28 +24,6 @@ export function normalizeKey(raw: string): string | null {
   if (ctrl) return `ctrl-${ctrl[1]}`;
   const named = ALIASES[lower] ?? lower;
   return NAMED.has(named) ? named : null;
-}
-
-/** The key name of one ink keypress, or null for input no command can be bound to (a paste, a meta combo). */
-export function keyFromInk(input: string, key: Key): string | null {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.pageUp) return 'pageup';
-  if (key.pageDown) return 'pagedown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  if (key.return) return 'return';
-  if (key.escape) return 'escape';
-  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
-  if (key.backspace) return 'backspace';
-  if (key.delete) return 'delete';
-  if (key.ctrl && input.length === 1 && /[a-z]/i.test(input)) return `ctrl-${input.toLowerCase()}`;
-  if (key.meta) return null;
-  if (input === ' ') return 'space';
-  if (input.length === 1 && input.charCodeAt(0) > 32) return input;
-  return null;
 }
 
 const LABELS: Record<string, string> = { up: '↑', down: '↓', left: '←', right: '→', return: 'enter', escape: 'esc', pageup: 'pgup', pagedown: 'pgdn' };

@@ -1,19 +1,13 @@
 import { Box, Text } from 'ink';
 import { useServices, useStore, useVisibility } from '../hooks/context.js';
-import { useTextInput } from '../hooks/useTextInput.js';
 import { keyLabel } from '../keymap/keys.js';
 import { paletteMatches } from '../keymap/visible.js';
 
 /** `:` k9s-style: type part of a command's id or description, enter runs the selected match. */
 export function CommandPalette({ width, height }: { width: number; height: number }) {
-  const { store, keymap } = useServices();
+  const { keymap } = useServices();
   const vis = useVisibility();
   const palette = useStore((s) => s.ui.palette);
-  useTextInput(
-    () => store.getState().ui.palette?.query ?? '',
-    (query) => store.dispatch({ type: 'ui/paletteQuery', query }),
-    Boolean(palette),
-  );
   if (!palette) return null;
   const matches = paletteMatches(keymap, vis, palette.query);
   const room = Math.max(1, height - 4);
@@ -29,6 +23,7 @@ export function CommandPalette({ width, height }: { width: number; height: numbe
       {matches.length ? (
         matches.slice(top, top + room).map((c, i) => (
           <Text key={c.id} inverse={top + i === index} wrap="truncate-end">
+            {top + i === index ? '> ' : '  '}
             {c.id.padEnd(26)} <Text dimColor>{(c.keys[0] ? keyLabel(c.keys[0]) : '').padEnd(7)}</Text> {c.description}
           </Text>
         ))

@@ -1,17 +1,9 @@
 import { Box, Text } from 'ink';
-import { useServices } from '../hooks/context.js';
-import { useTextInput } from '../hooks/useTextInput.js';
 import type { DialogState } from '../store/slices/ui.js';
 
 /** Confirmation of a dangerous action: y/n, or typing a name for the most destructive ones. */
 export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: number }) {
-  const { store } = useServices();
   const typed = dialog.typeToConfirm !== undefined || Boolean(dialog.secret);
-  useTextInput(
-    () => store.getState().ui.dialog?.input ?? '',
-    (input) => store.dispatch({ type: 'ui/dialogInput', input }),
-    typed,
-  );
   return (
     <Box flexDirection="column" width={Math.min(width, 76)} borderStyle="double" borderColor={dialog.danger ? 'red' : 'yellow'} paddingX={1}>
       <Text bold color={dialog.danger ? 'red' : 'yellow'}>

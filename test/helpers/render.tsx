@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
+import { ESCAPE_WAIT_MS } from '../../src/input/reader.js';
 
 // A render wrapper for view tests: a fake terminal of a chosen size, keys by name, and waiting for the
 // frame a key leads to (the store coalesces dispatches on setImmediate, Ink renders after that).
@@ -111,6 +112,8 @@ export function renderTui(node: ReactElement, size: { cols?: number; rows?: numb
     async press(...keys) {
       for (const k of keys) {
         stdin.write(keySequence(k));
+        // a lone ESC is the escape key only once nothing follows it in time (else ESC r is alt-r)
+        if (k === 'escape') await sleep(ESCAPE_WAIT_MS + 10);
         await settle();
       }
     },

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Key } from 'ink';
 import {
   COMMANDS,
   KeymapError,
@@ -7,7 +6,6 @@ import {
   conflicts,
   helpSections,
   hintsFor,
-  keyFromInk,
   normalizeKey,
   paletteMatches,
   visibleCommands,
@@ -153,23 +151,5 @@ describe('what is shown', () => {
     expect(paletteMatches(km, all(), 'restart')[0]?.id).toBe('vm.restart');
     expect(paletteMatches(km, all(), 'quit')[0]?.id).toBe('app.quit');
     expect(paletteMatches(km, all(), 'zzz-nothing')).toEqual([]);
-  });
-});
-
-describe('keys from ink', () => {
-  const k = (over: Partial<Key>): Key => ({
-    upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-    return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-    super: false, hyper: false, capsLock: false, numLock: false, ...over,
-  });
-  it('names arrows, letters, shifted letters, ctrl combos and space', () => {
-    expect(keyFromInk('', k({ downArrow: true }))).toBe('down');
-    expect(keyFromInk('j', k({}))).toBe('j');
-    expect(keyFromInk('G', k({ shift: true }))).toBe('G');
-    expect(keyFromInk('c', k({ ctrl: true }))).toBe('ctrl-c');
-    expect(keyFromInk(' ', k({}))).toBe('space');
-    expect(keyFromInk('', k({ escape: true, meta: true }))).toBe('escape');
-    expect(keyFromInk('', k({ tab: true, shift: true }))).toBe('shift-tab');
-    expect(keyFromInk('pasted text', k({}))).toBeNull();
   });
 });
