@@ -27,7 +27,10 @@ export function formatReport(r: DoctorReport): string {
   for (const c of r.checks) {
     out.push(`  [${mark(c)}] ${c.title}`);
     for (const l of c.evidence.split('\n')) out.push(`         ${l}`);
-    if (c.ok === false && c.fix) out.push(`         fix: ${c.fix.label}${c.fix.action ? ` (mvm-tui doctor --fix)` : ''}  $ ${c.fix.command}`);
+    if (c.ok === false && c.fix) {
+      out.push(`         fix: ${c.fix.label}${c.fix.action ? ` (mvm-tui doctor --fix)` : ''}`);
+      for (const cmd of c.fix.commands) out.push(`           $ ${cmd}`);
+    }
   }
   return out.join('\n') + '\n';
 }
@@ -77,7 +80,7 @@ export function makeDoctorCommand(deps: DoctorCommandDeps = defaultDeps): Subcom
             if (!/^\s*y(es)?\s*$/i.test(await deps.ask(`${fix.label}? [y/N] `))) continue;
           }
           const r = await applyFix({ transport: rt.transport, guard: rt.guard, actions }, host, vmName, fix);
-          (r.ok ? ctx.stdout : ctx.stderr).write(`${r.message}\n`);
+          (r.ok ? ctx.stdout : ctx.stderr).write(`${r.message}\n${r.output.map((l) => `  ${l}\n`).join('')}`);
           allOk &&= r.ok;
         }
         return allOk ? EXIT.ok : EXIT.attention;

@@ -25,6 +25,8 @@ export type Handler = (ctx: HandlerContext) => void | Promise<void>;
 export interface ConfirmOptions {
   title: string;
   lines?: string[];
+  /** The exact command lines that will run (the ones the audit log records), shown in full. */
+  commands?: string[];
   danger?: boolean;
   /** The user must type exactly this (e.g. the VM name) for the most destructive actions. */
   typeToConfirm?: string;
@@ -94,7 +96,7 @@ export function createController({ store, keymap, now = Date.now }: ControllerOp
       const id = ++dialogSeq;
       store.dispatch({
         type: 'ui/dialogOpen',
-        dialog: { id, title: opts.title, lines: opts.lines ?? [], danger: opts.danger ?? true, typeToConfirm: opts.typeToConfirm },
+        dialog: { id, title: opts.title, lines: opts.lines ?? [], commands: opts.commands, danger: opts.danger ?? true, typeToConfirm: opts.typeToConfirm },
       });
       return new Promise<boolean>((resolve) => {
         openDialog = { id, resolve: (ok) => resolve(ok) };

@@ -8,6 +8,15 @@ import type { PluginContext } from './plugins.js';
 // The doctor pane's commands: run it for the selected VM (d) or for the host (from the palette: doctor.host),
 // move between checks, apply the selected check's fix (confirmed, guarded and audited), run it again, close.
 
+/** Lines of a failed fix's output the pane shows under its outcome. */
+const OUTPUT_SHOWN = 3;
+
+/** A one-line message followed by a command's output, whole, for the status line and the message history. */
+export function withOutput(message: string, output: string[]): string {
+  const extra = output.filter((l) => l.trim() && !message.includes(l.trim()));
+  return extra.length ? `${message} | ${extra.join(' | ')}` : message;
+}
+
 export interface DoctorDeps {
   run: { vm: typeof diagnoseVm; host: typeof diagnoseHost; fix: typeof applyFix };
   refresh?: (host: string) => void;
@@ -63,13 +72,14 @@ export function registerDoctorHandlers(c: Controller, ctx: Pick<PluginContext, '
     if (!t || !host || !check) return;
     if (check.ok !== false || !check.fix) return c.status(check.ok === false ? 'no fix for this check' : 'this check passes', 'info');
     if (!check.fix.action) return c.status(`by hand: ${check.fix.label}`, 'info');
-    const ok = await c.confirm({ title: `Fix: ${check.fix.label}?`, lines: [`on ${t.host}${t.vm ? ` for ${t.vm}` : ''}`, `$ ${check.fix.command}`], danger: true });
+    const ok = await c.confirm({ title: `Fix: ${check.fix.label}?`, lines: [`on ${t.host}${t.vm ? ` for ${t.vm}` : ''}`], commands: check.fix.commands, danger: true });
     if (!ok) return;
     d({ type: 'doctor/notice', notice: `fixing: ${check.fix.label}...` });
     try {
       const r = await deps.run.fix({ transport: rt.transport, guard: rt.guard, actions }, host, t.vm, check.fix);
-      d({ type: 'doctor/notice', notice: r.message });
-      c.status(r.message, r.ok ? 'ok' : 'error');
+      // the pane keeps the output's last lines under the outcome; the status line (and the message history) get it whole
+      d({ type: 'doctor/notice', notice: r.message, output: r.output.slice(-OUTPUT_SHOWN) });
+      c.status(withOutput(r.message, r.output), r.ok ? 'ok' : 'error');
     } catch (e) {
       const msg = e instanceof ReadOnlyError ? `read-only: ${e.message}` : (e as Error).message;
       d({ type: 'doctor/notice', notice: msg });

@@ -36,6 +36,14 @@ export function describeTargets(targets: VmRef[]): string {
   return [...byHost].map(([h, vms]) => `${vms.join(', ')} on ${h}`).join('; ');
 }
 
+/** A warning for each VM whose card says RUNNER MISSING: systemd skips its unit (ConditionPathExists), nothing starts. */
+function runnerMissing(c: Controller, targets: VmRef[]): string[] {
+  const hosts = c.store.getState().hosts.byName;
+  const missing = targets.filter((t) => hosts[t.host]?.status?.vms.find((v) => v.name === t.vm)?.runner === 'missing').map((t) => t.vm);
+  if (!missing.length) return [];
+  return [`⚠ RUNNER MISSING on ${missing.join(', ')}: systemd skips the unit, nothing starts (u rebuilds the runner)`];
+}
+
 export function registerVmActions(c: Controller, deps: VmActionDeps): void {
   const now = deps.now ?? Date.now;
   const unitOf = deps.unitOf ?? ((t: VmRef) => `microvm@${t.vm}`);
@@ -43,9 +51,11 @@ export function registerVmActions(c: Controller, deps: VmActionDeps): void {
     c.register(`vm.${verb}`, async ({ targets }) => {
       if (!targets.length) return c.status('no VM selected', 'warn');
       const what = describeTargets(targets);
+      const hosts = new Set(targets.map((t) => t.host));
       const ok = await c.confirm({
         title: `${verb[0]!.toUpperCase()}${verb.slice(1)} ${what}?`,
-        lines: [...targets.map((t) => `${t.host}: systemctl ${verb} ${unitOf(t)}`), ...(WARN[verb] ? [WARN[verb]] : [])],
+        commands: targets.map((t) => `${hosts.size > 1 ? `${t.host}: ` : ''}systemctl ${verb} ${unitOf(t)}`),
+        lines: [...(hosts.size === 1 ? [`on ${[...hosts][0]}`] : []), ...(verb === 'stop' ? [] : runnerMissing(c, targets)), ...(WARN[verb] ? [WARN[verb]] : [])],
         danger: true,
       });
       if (!ok) return c.status(`${verb} cancelled`);

@@ -21,7 +21,10 @@ export function unitSettleCmd(unit: string): string {
 }
 
 /** The unit's last error-priority journal lines (shown when an action fails). */
-export function unitErrorsCmd(unit: string, lines = 5): string {
+export function unitErrorsCmd(unit: string, lines = 5, sinceSeconds?: number): string {
   if (!Number.isInteger(lines) || lines < 1 || lines > 1000) throw new Error(`bad line count ${lines}`);
-  return shJoin(['journalctl', '-u', validateUnit(unit), '-p', 'err', '-n', String(lines), '-o', 'cat', '--no-pager']);
+  if (sinceSeconds !== undefined && (!Number.isInteger(sinceSeconds) || sinceSeconds < 1)) throw new Error(`bad age ${sinceSeconds}`);
+  // --since -Ns counts on the host's own clock, so a skew between the two machines does not matter
+  const since = sinceSeconds === undefined ? [] : ['--since', `-${sinceSeconds}s`];
+  return shJoin(['journalctl', '-u', validateUnit(unit), '-p', 'err', ...since, '-n', String(lines), '-o', 'cat', '--no-pager']);
 }

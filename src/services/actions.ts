@@ -38,8 +38,10 @@ export interface UnitOutcome {
   /** One line for a status bar: "vm1: restarted (active/running)". */
   message: string;
   state?: UnitState;
-  /** The journal's last error lines, on failure. */
+  /** The journal's last error lines of this attempt (logged since it started), on failure. */
   journal: string[];
+  /** What `systemctl VERB` wrote on stderr, on failure. */
+  stderr: string[];
   durationMs: number;
 }
 
@@ -123,7 +125,7 @@ export class ActionService {
     return settled.map((s, i) => {
       if (s.status === 'fulfilled') return s.value;
       const vm = vms[i]!;
-      const o: UnitOutcome = { host: host.name, vm: vm.name, unit: vm.unit, verb, ok: false, message: `${vm.name}: ${verb} failed: ${(s.reason as Error).message}`, journal: [], durationMs: 0 };
+      const o: UnitOutcome = { host: host.name, vm: vm.name, unit: vm.unit, verb, ok: false, message: `${vm.name}: ${verb} failed: ${(s.reason as Error).message}`, journal: [], stderr: [], durationMs: 0 };
       opts.onOutcome?.(o);
       return o;
     });
@@ -141,10 +143,11 @@ export class ActionService {
         const r = await this.deps.transport.exec({ host: host.name }, command, { timeoutMs: 120_000 });
         const state = await this.settle(host, vm, opts);
         const ok = r.code === 0 && state !== undefined && stateOk(verb, state);
-        const journal = ok ? [] : await this.journalErrors(host, vm);
+        const journal = ok ? [] : await this.journalErrors(host, vm, this.now() - started);
         const why = r.code !== 0 ? `systemctl ${verb} exited ${r.code ?? r.signal ?? 'abnormally'}${firstLine(r.stderr) ? `: ${firstLine(r.stderr)}` : ''}` : '';
         const message = ok ? `${vm.name}: ${PAST[verb]} (${fmtState(state)})` : `${vm.name}: ${verb} failed: ${why || describeState(host, vm, state)}`;
-        return { host: host.name, vm: vm.name, unit: vm.unit, verb, ok, message, state, journal, durationMs: this.now() - started } satisfies UnitOutcome;
+        const stderr = ok ? [] : r.stderr.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+        return { host: host.name, vm: vm.name, unit: vm.unit, verb, ok, message, state, journal, stderr, durationMs: this.now() - started } satisfies UnitOutcome;
       },
       ok: (o) => o.ok,
       detail: (o) => (o.ok ? fmtState(o.state) : [o.message, ...o.journal].join(' | ')),
@@ -168,9 +171,10 @@ export class ActionService {
     }
   }
 
-  private async journalErrors(host: HostConfig, vm: VmConfig): Promise<string[]> {
+  /** The unit's error lines logged within the attempt (its last `elapsedMs`, and a second for the clocks' rounding). */
+  private async journalErrors(host: HostConfig, vm: VmConfig, elapsedMs: number): Promise<string[]> {
     try {
-      const r = await this.deps.transport.exec({ host: host.name }, unitErrorsCmd(vm.unit), { timeoutMs: 15_000 });
+      const r = await this.deps.transport.exec({ host: host.name }, unitErrorsCmd(vm.unit, 5, Math.ceil(elapsedMs / 1000) + 1), { timeoutMs: 15_000 });
       return r.stdout.split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-5);
     } catch {
       return []; // the journal is a courtesy; the failure itself is already known

@@ -4,6 +4,7 @@ import { parseCominStatus } from '../parsers/comin.js';
 import { parseIpLinks } from '../parsers/ip.js';
 import { parseSystemctlShow } from '../parsers/systemctl.js';
 import { parseZfsGet } from '../parsers/zfs-get.js';
+import { shJoin } from '../host/quote.js';
 
 // The seed's troubleshooting runbook ("VM won't start", "Can't SSH to VM", "ZFS issues") as pure verdicts:
 // evidence in, checks out. Running the commands and applying fixes lives in doctor.ts.
@@ -16,9 +17,14 @@ export interface Fix {
   label: string;
   /** An action mvm-tui can run, or undefined when the fix is advice only. */
   action?: FixAction;
-  /** The remote command the fix amounts to (shown, and audited when run). */
-  command: string;
+  /** The exact remote command lines the fix runs, in order (each one audited as it runs), or the one to run by hand. */
+  commands: string[];
 }
+
+/** Each fix's exact command lines, built by the same functions the actions run them with (see doctor.ts). */
+export type FixCommands = Record<FixAction, string[]>;
+
+const fix = (cmds: FixCommands, label: string, action: FixAction): Fix => ({ label, action, commands: cmds[action] });
 
 export interface Check {
   id: string;
@@ -52,11 +58,13 @@ export interface VmEvidence {
   microvmsDir: string;
   pool: string;
   tap: string;
+  bridge: string;
   storageUnit: string;
+  commands: FixCommands;
 }
 
 export function vmChecks(e: VmEvidence): Check[] {
-  const { vm, host, sections } = e;
+  const { vm, host, sections, commands: cmds } = e;
   const checks: Check[] = [];
   const unit = parseSystemctlShow(section(sections, 'unit')?.text ?? '')[0] ?? {};
   const active = unit.ActiveState ?? vm.active;
@@ -75,8 +83,8 @@ export function vmChecks(e: VmEvidence): Check[] {
     fix: running
       ? undefined
       : vm.runner === 'missing'
-        ? { label: `rebuild the runner of ${vm.name}, then start it`, action: 'vm.update', command: `nix build ... -o ${current}` }
-        : { label: `${active === 'failed' ? 'restart' : 'start'} ${vm.unit}`, action: active === 'failed' ? 'vm.restart' : 'vm.start', command: `systemctl ${active === 'failed' ? 'restart' : 'start'} ${vm.unit}` },
+        ? fix(cmds, `rebuild the runner of ${vm.name}, then start it`, 'vm.update')
+        : fix(cmds, `${active === 'failed' ? 'restart' : 'start'} ${vm.unit}`, active === 'failed' ? 'vm.restart' : 'vm.start'),
   });
 
   // 2. The runner link exists and resolves (a missing one skips the unit by its ConditionPathExists).
@@ -93,7 +101,7 @@ export function vmChecks(e: VmEvidence): Check[] {
         : resolves === false
           ? `${current} -> ${vm.current ?? '?'} does not resolve: ${lastLines(runnerSec?.text ?? '', 1)}`
           : `${current} -> ${vm.current ?? '?'}`,
-    fix: runnerOk === false ? { label: `rebuild the runner of ${vm.name}`, action: 'vm.update', command: `nix build .#nixosConfigurations.${vm.name}.config.microvm.declaredRunner -o ${current}` } : undefined,
+    fix: runnerOk === false ? fix(cmds, `rebuild the runner of ${vm.name}, then start it`, 'vm.update') : undefined,
   });
 
   // 3. booted vs current.
@@ -102,7 +110,7 @@ export function vmChecks(e: VmEvidence): Check[] {
     title: 'Running the current runner',
     ok: vm.runner === 'missing' ? null : !vm.outdated,
     evidence: vm.outdated ? `booted ${vm.booted ?? '?'} but current is ${vm.current ?? '?'}: restart needed` : `booted = current (${vm.booted ?? 'not booted'})`,
-    fix: vm.outdated ? { label: `restart ${vm.name} onto the new runner`, action: 'vm.restart', command: `systemctl restart ${vm.unit}` } : undefined,
+    fix: vm.outdated ? fix(cmds, `restart ${vm.name} onto the new runner`, 'vm.restart') : undefined,
   });
 
   // 4. TAP and bridge.
@@ -114,15 +122,15 @@ export function vmChecks(e: VmEvidence): Check[] {
     title: 'TAP interface exists with carrier',
     ok: tapOk,
     evidence: tap ? `${e.tap}: ${tap.operstate}${tap.carrier ? '' : ', no carrier'}${tap.master ? `, on ${tap.master}` : ''}` : `${e.tap}: ${tapSec ? lastLines(tapSec.text, 1) || 'missing' : 'not checked'}`,
-    fix: tapOk === false && running ? { label: `restart ${vm.name} (recreates its TAP)`, action: 'vm.restart', command: `systemctl restart ${vm.unit}` } : undefined,
+    fix: tapOk === false && running ? fix(cmds, `restart ${vm.name} (recreates its TAP)`, 'vm.restart') : undefined,
   });
   const bridgeOk = vm.bridge === 'unknown' ? null : vm.bridge === 'up' || (vm.bridge === 'no-carrier' && !running);
   checks.push({
     id: 'net.bridge',
     title: 'Bridge is up',
     ok: bridgeOk,
-    evidence: `br: ${vm.bridge}${vm.bridge === 'no-carrier' ? (running ? ' while the VM runs (its TAP is not attached)' : ' (expected: the VM is down)') : ''}`,
-    fix: bridgeOk === false ? { label: 'bring the bridge up (or check systemd-networkd on the hypervisor)', command: `ip link set dev BRIDGE up` } : undefined,
+    evidence: `${e.bridge}: ${vm.bridge}${vm.bridge === 'no-carrier' ? (running ? ' while the VM runs (its TAP is not attached)' : ' (expected: the VM is down)') : ''}`,
+    fix: bridgeOk === false ? { label: `bring ${e.bridge} up (or check systemd-networkd on the hypervisor)`, commands: [shJoin(['ip', 'link', 'set', 'dev', e.bridge, 'up'])] } : undefined,
   });
 
   // 5. SSH through the hypervisor.
@@ -131,7 +139,7 @@ export function vmChecks(e: VmEvidence): Check[] {
     title: 'VM answers over SSH through the hypervisor',
     ok: e.ssh === null ? null : e.ssh === true,
     evidence: e.ssh === true ? `ssh ${vm.name} true: ok` : e.ssh === 'timeout' ? `ssh ${vm.name}: timed out` : e.ssh === false ? `ssh ${vm.name}: failed` : 'not checked',
-    fix: e.ssh === true || e.ssh === null ? undefined : running ? { label: `restart ${vm.name}`, action: 'vm.restart', command: `systemctl restart ${vm.unit}` } : undefined,
+    fix: e.ssh === true || e.ssh === null ? undefined : running ? fix(cmds, `restart ${vm.name}`, 'vm.restart') : undefined,
   });
 
   // 6. The guest's network lines in the unit's journal (the seed's `journalctl -u ... | grep -i network`).
@@ -155,29 +163,29 @@ export function vmChecks(e: VmEvidence): Check[] {
     evidence: mounted ? `${vm.dataset}: mounted=${mounted.mounted ?? '?'} at ${mounted.mountpoint ?? '?'}` : `${vm.dataset}: ${lastLines(section(sections, 'mounted')?.text ?? '', 1) || 'not found'}`,
     fix:
       mounted?.mounted === 'no'
-        ? { label: `mount ${vm.dataset}`, action: 'dataset.mount', command: `zfs mount ${vm.dataset}` }
+        ? fix(cmds, `mount ${vm.dataset}`, 'dataset.mount')
         : !poolRow && host.reachable
-          ? { label: `import the pool ${e.pool}`, action: 'pool.import', command: `zpool import ${e.pool}` }
+          ? fix(cmds, `import the pool ${e.pool}`, 'pool.import')
           : undefined,
   });
-  checks.push(poolCheck(host, e.pool));
-  checks.push(storageUnitCheck(host, e.storageUnit));
+  checks.push(poolCheck(host, e.pool, cmds));
+  checks.push(storageUnitCheck(host, e.storageUnit, cmds));
   checks.push(failedUnitsCheck(host));
   return checks;
 }
 
-function poolCheck(host: HostStatus, pool: string): Check {
+function poolCheck(host: HostStatus, pool: string, cmds: FixCommands): Check {
   const row = host.pools.find((p) => p.name === pool);
   return {
     id: 'zfs.pool',
     title: `Pool ${pool} is healthy`,
     ok: !host.reachable ? null : row ? row.health === 'ONLINE' : false,
     evidence: row ? `${pool}: ${row.health}` : host.reachable ? `${pool}: not imported` : 'host unreachable',
-    fix: host.reachable && !row ? { label: `import the pool ${pool}`, action: 'pool.import', command: `zpool import ${pool}` } : row && row.health !== 'ONLINE' ? { label: 'see `zpool status -v`; online or replace the faulted device', command: `zpool status -v ${pool}` } : undefined,
+    fix: host.reachable && !row ? fix(cmds, `import the pool ${pool}`, 'pool.import') : row && row.health !== 'ONLINE' ? { label: 'see `zpool status -v`; online or replace the faulted device', commands: [shJoin(['zpool', 'status', '-v', pool])] } : undefined,
   };
 }
 
-function storageUnitCheck(host: HostStatus, name: string): Check {
+function storageUnitCheck(host: HostStatus, name: string, cmds: FixCommands): Check {
   const u = host.storageUnit;
   const ok = !host.reachable ? null : !u ? null : u.active === 'active';
   return {
@@ -185,7 +193,7 @@ function storageUnitCheck(host: HostStatus, name: string): Check {
     title: `Storage unit ${name} is active`,
     ok,
     evidence: u ? `${u.name}: ${u.active}` : `${name}: not present on this host`,
-    fix: ok === false ? { label: `restart ${name}`, action: 'storage.restart', command: `systemctl restart ${name}` } : undefined,
+    fix: ok === false ? fix(cmds, `restart ${name}`, 'storage.restart') : undefined,
   };
 }
 
@@ -196,7 +204,7 @@ function failedUnitsCheck(host: HostStatus): Check {
     title: 'No failed units on the hypervisor',
     ok: !host.reachable ? null : failed.length === 0,
     evidence: failed.length ? `failed: ${failed.join(', ')}` : `system ${host.system.state}`,
-    fix: failed.length ? { label: 'inspect with `systemctl status UNIT`, then `systemctl reset-failed`', command: `systemctl --failed` } : undefined,
+    fix: failed.length ? { label: 'inspect with `systemctl status UNIT`, then `systemctl reset-failed`', commands: ['systemctl --failed'] } : undefined,
   };
 }
 
@@ -205,6 +213,7 @@ export interface HostEvidence {
   sections: Map<string, SectionOutput>;
   pool: string;
   storageUnit: string;
+  commands: FixCommands;
 }
 
 export function hostChecks(e: HostEvidence): Check[] {
@@ -223,9 +232,9 @@ export function hostChecks(e: HostEvidence): Check[] {
       evidence: `systemctl is-system-running: ${host.system.state}`,
     },
     failedUnitsCheck(host),
-    poolCheck(host, e.pool),
+    poolCheck(host, e.pool, e.commands),
     ...host.pools.filter((p) => p.name !== e.pool).map((p) => ({ id: `zfs.pool.${p.name}`, title: `Pool ${p.name} is healthy`, ok: p.health === 'ONLINE', evidence: `${p.name}: ${p.health}` })),
-    storageUnitCheck(host, e.storageUnit),
+    storageUnitCheck(host, e.storageUnit, e.commands),
   ];
   const s = host.storage;
   if (s && s.size && s.used !== null) {

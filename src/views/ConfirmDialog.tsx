@@ -9,8 +9,13 @@ export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: n
       <Text bold color={dialog.danger ? 'red' : 'yellow'}>
         {dialog.title}
       </Text>
+      {dialog.commands?.map((cmd, i) => (
+        <Text key={`c${i}`} wrap="wrap">
+          $ {cmd}
+        </Text>
+      ))}
       {dialog.lines.map((l, i) => (
-        <Text key={i} wrap="truncate-end">
+        <Text key={i} wrap="wrap">
           {l}
         </Text>
       ))}

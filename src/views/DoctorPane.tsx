@@ -47,10 +47,15 @@ export function DoctorView({ state, width, height, focused }: { state: DoctorSta
               {clip(l)}
             </Text>
           ))}
-          {sel.ok === false && sel.fix ? <Text color="yellow" wrap="truncate">{clip(`fix${sel.fix.action ? ' (f)' : ' (by hand)'}: ${sel.fix.label}  $ ${sel.fix.command}`)}</Text> : null}
+          {sel.ok === false && sel.fix ? <Text color="yellow" wrap="truncate">{clip(`fix${sel.fix.action ? ' (f)' : ' (by hand)'}: ${sel.fix.label}  $ ${sel.fix.commands.join(' ; ')}`)}</Text> : null}
         </Box>
       ) : null}
       {state.notice ? <Text wrap="truncate">{clip(state.notice)}</Text> : null}
+      {state.output.map((l, i) => (
+        <Text key={`o${i}`} color="red" wrap="truncate">
+          {clip(`  ${l}`)}
+        </Text>
+      ))}
     </Box>
   );
 }

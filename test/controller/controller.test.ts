@@ -47,7 +47,8 @@ describe('controller', () => {
     await flush();
     const d = store.getState().ui.dialog!;
     expect(d.title).toBe('Restart vm1, vm3 on hv1?');
-    expect(d.lines).toContain('hv1: systemctl restart microvm@vm1');
+    expect(d.lines).toContain('on hv1');
+    expect(d.commands).toEqual(['systemctl restart microvm@vm1', 'systemctl restart microvm@vm3']);
     expect(calls).toEqual([]);
     await c.run('dialog.confirm');
     await done;

@@ -77,7 +77,7 @@ const FIXES: FixAction[] = ['vm.start', 'vm.restart', 'vm.update', 'pool.import'
 async function allFixes(w: World): Promise<unknown> {
   const errors: unknown[] = [];
   for (const action of FIXES) {
-    const r = await applyFix({ transport: w.transport, guard: w.guard, actions: w.actions }, w.inv.hosts[0]!, 'vm1', { label: action, action, command: action }).catch((e: unknown) => e);
+    const r = await applyFix({ transport: w.transport, guard: w.guard, actions: w.actions }, w.inv.hosts[0]!, 'vm1', { label: action, action, commands: [action] }).catch((e: unknown) => e);
     if (r instanceof ReadOnlyError) errors.push(r);
   }
   if (errors.length) throw errors[0];

@@ -51,7 +51,12 @@ describe('VM restart/start/stop', () => {
     expect(o!.ok).toBe(false);
     expect(o!.message).toMatch(/^vm1: restart failed: still activating \(auto-restart\).*4 restarts/);
     expect(o!.journal).toEqual(['microvm-run: cannot open /dev/kvm', 'vm1: exited with status 1']);
-    expect(sentCommands(transport)).toContain('journalctl -u microvm@vm1 -p err -n 5 -o cat --no-pager');
+    // only this attempt's lines: since it started (>= 3 s of waiting ago), on the host's clock
+    const jq = sentCommands(transport).find((c) => c.startsWith('journalctl'));
+    expect(jq).toMatch(/^journalctl -u microvm@vm1 -p err --since -(\d+)s -n 5 -o cat --no-pager$/);
+    const age = Number(/--since -(\d+)s/.exec(jq!)![1]);
+    expect(age).toBeGreaterThanOrEqual(3);
+    expect(age).toBeLessThanOrEqual(6);
     expect(audit.entries[0]).toMatchObject({ outcome: 'failed', action: 'vm.restart' });
     expect(audit.entries[0]!.detail).toContain('cannot open /dev/kvm');
   });

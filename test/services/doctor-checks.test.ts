@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveInventory } from '../../src/config/resolve.js';
 import { inventorySchema } from '../../src/config/schema.js';
 import { splitSections } from '../../src/host/gather.js';
+import { fixCommands } from '../../src/services/doctor.js';
 import { hostChecks, vmChecks, type Check } from '../../src/services/doctor-checks.js';
 import { hostStatusFromSections } from '../../src/services/status-assemble.js';
 
@@ -18,7 +19,8 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/doctor/${nam
 function run(caseName: string, vmName: string, ssh: boolean | 'timeout' | null) {
   const status = hostStatusFromSections(host, splitSections(fixture(`${caseName}.gather.txt`)), { now: Date.parse('2026-11-26T13:10:00Z') });
   const vm = status.vms.find((v) => v.name === vmName)!;
-  const checks = vmChecks({ host: status, vm, sections: splitSections(fixture(`${caseName}.doctor.txt`)), ssh, microvmsDir: host.microvmsDir, pool: host.pool, tap: `vm-${vmName}`, storageUnit: host.storageUnit });
+  const vmCfg = host.vms.find((v) => v.name === vmName)!;
+  const checks = vmChecks({ host: status, vm, sections: splitSections(fixture(`${caseName}.doctor.txt`)), ssh, microvmsDir: host.microvmsDir, pool: host.pool, tap: `vm-${vmName}`, bridge: vmCfg.bridge, storageUnit: host.storageUnit, commands: fixCommands(host, vmCfg) });
   return { status, checks, byId: (id: string) => checks.find((c) => c.id === id) as Check };
 }
 
@@ -36,14 +38,35 @@ describe('doctor checks on recorded lab output', () => {
     expect(runner.evidence).toMatch(/missing.*skipped by ConditionPathExists/);
     expect(runner.fix?.action).toBe('vm.update');
     expect(byId('unit.state').fix?.action).toBe('vm.update');
+    // the lines shown are the ones that run: the seed's nix build in remoteFlake, then the restart
+    expect(runner.fix?.commands).toEqual([
+      "cd /root/simple-microvm-infra && nix build '.#nixosConfigurations.vm5.config.microvm.declaredRunner' -o /var/lib/microvms/vm5/current",
+      'systemctl restart microvm@vm5',
+    ]);
+  });
+
+  it("a missing runner's fix is the inventory's updateCommand when it has one", () => {
+    const h2 = { ...host, remoteFlake: '/root', updateCommand: '/usr/local/sbin/lab-update-runner {vm}' };
+    expect(fixCommands(h2, h2.vms[2])['vm.update']).toEqual(['cd /root && /usr/local/sbin/lab-update-runner vm3', 'systemctl restart microvm@vm3']);
   });
 
   it('a stopped VM fails the unit check with start as the fix, and its quiet bridge is not blamed', () => {
     const { byId } = run('vm5-stopped', 'vm5', false);
     expect(byId('unit.state').ok).toBe(false);
-    expect(byId('unit.state').fix).toMatchObject({ action: 'vm.start', command: 'systemctl start microvm@vm5' });
+    expect(byId('unit.state').fix).toMatchObject({ action: 'vm.start', commands: ['systemctl start microvm@vm5'] });
     expect(byId('net.bridge').ok).toBe(true);
+    expect(byId('net.bridge').evidence).toMatch(/^br-vm5: /);
     expect(byId('vm.ssh').ok).toBe(false);
+  });
+
+  it("a bridge that is down is named, and its fix names it (no placeholder)", () => {
+    const { status } = run('vm2-healthy', 'vm2', true);
+    const down = { ...status, vms: status.vms.map((v) => (v.name === 'vm2' ? { ...v, bridge: 'down' as const } : v)) };
+    const vm = down.vms.find((v) => v.name === 'vm2')!;
+    const checks = vmChecks({ host: down, vm, sections: splitSections(fixture('vm2-healthy.doctor.txt')), ssh: true, microvmsDir: host.microvmsDir, pool: host.pool, tap: 'vm-vm2', bridge: 'br-vm2', storageUnit: host.storageUnit, commands: fixCommands(host, host.vms[1]) });
+    const br = checks.find((c) => c.id === 'net.bridge')!;
+    expect(br).toMatchObject({ ok: false, evidence: 'br-vm2: down' });
+    expect(br.fix?.commands).toEqual(['ip link set dev br-vm2 up']);
   });
 
   it('an SSH timeout is reported as such, and an unprobed VM is unknown, never passing', () => {
@@ -53,7 +76,7 @@ describe('doctor checks on recorded lab output', () => {
 
   it('with no doctor evidence (the extra exec failed) checks say unknown instead of guessing', () => {
     const status = hostStatusFromSections(host, splitSections(fixture('vm2-healthy.gather.txt')), { now: Date.now() });
-    const checks = vmChecks({ host: status, vm: status.vms[1]!, sections: new Map(), ssh: null, microvmsDir: host.microvmsDir, pool: host.pool, tap: 'vm-vm2', storageUnit: host.storageUnit });
+    const checks = vmChecks({ host: status, vm: status.vms[1]!, sections: new Map(), ssh: null, microvmsDir: host.microvmsDir, pool: host.pool, tap: 'vm-vm2', bridge: 'br-vm2', storageUnit: host.storageUnit, commands: fixCommands(host, host.vms[1]) });
     expect(checks.find((c) => c.id === 'net.tap')?.ok).toBeNull();
     expect(checks.find((c) => c.id === 'guest.network')?.ok).toBeNull();
   });
@@ -61,14 +84,14 @@ describe('doctor checks on recorded lab output', () => {
   it('a pool that is not imported fails with `zpool import` as the fix', () => {
     const { status } = run('vm2-healthy', 'vm2', true);
     const noPool = { ...status, pools: status.pools.filter((p) => p.name !== 'microvms') };
-    const checks = hostChecks({ host: noPool, sections: new Map(), pool: 'microvms', storageUnit: host.storageUnit });
-    expect(checks.find((c) => c.id === 'zfs.pool')).toMatchObject({ ok: false, fix: { action: 'pool.import', command: 'zpool import microvms' } });
+    const checks = hostChecks({ host: noPool, sections: new Map(), pool: 'microvms', storageUnit: host.storageUnit, commands: fixCommands(host) });
+    expect(checks.find((c) => c.id === 'zfs.pool')).toMatchObject({ ok: false, fix: { action: 'pool.import', commands: ['zpool import microvms'] } });
   });
 
   it('a degraded pool and an inactive storage unit fail, the latter with a restart of the unit', () => {
     const { status } = run('vm2-healthy', 'vm2', true);
     const bad = { ...status, pools: status.pools.map((p) => ({ ...p, health: 'DEGRADED' })), storageUnit: { name: 'ebs-volume-microvm-storage.service', active: 'failed' } };
-    const checks = hostChecks({ host: bad, sections: new Map(), pool: 'microvms', storageUnit: host.storageUnit });
+    const checks = hostChecks({ host: bad, sections: new Map(), pool: 'microvms', storageUnit: host.storageUnit, commands: fixCommands(host) });
     expect(checks.find((c) => c.id === 'zfs.pool')?.ok).toBe(false);
     expect(checks.find((c) => c.id === 'storage.unit')?.fix?.action).toBe('storage.restart');
   });

@@ -25,7 +25,7 @@ function report(vm: string, broken: boolean): DoctorReport {
     ok: !broken,
     durationMs: 42,
     checks: [
-      { id: 'unit.state', title: 'VM unit is running', ok: !broken, evidence: broken ? `microvm@${vm}: inactive/dead` : `microvm@${vm}: active/running`, fix: broken ? { label: `start microvm@${vm}`, action: 'vm.start', command: `systemctl start microvm@${vm}` } : undefined },
+      { id: 'unit.state', title: 'VM unit is running', ok: !broken, evidence: broken ? `microvm@${vm}: inactive/dead` : `microvm@${vm}: active/running`, fix: broken ? { label: `start microvm@${vm}`, action: 'vm.start', commands: [`systemctl start microvm@${vm}`] } : undefined },
       { id: 'runner.present', title: 'Runner link exists and resolves', ok: true, evidence: '/var/lib/microvms/vm/current -> /nix/store/x' },
     ],
   };
@@ -44,7 +44,7 @@ function app(readOnly = false) {
       fix: async (_d, _h, _vm, fix) => {
         fixes.push(fix);
         broken = false;
-        return { ok: true, message: `${fix.command}: done` };
+        return { ok: true, message: `${fix.commands[0]}: done`, output: [] };
       },
     },
   };
@@ -67,7 +67,7 @@ it('d opens the doctor for the selected VM with the failing check and its fix; f
   expect(t.fixes).toEqual([]); // nothing runs before the answer
   await t.r.press('y');
   await t.r.waitFor('all checks pass');
-  expect(t.fixes.map((x) => x.command)).toEqual(['systemctl start microvm@vm2']);
+  expect(t.fixes.map((x) => x.commands)).toEqual([['systemctl start microvm@vm2']]);
   expect(t.r.lastFrame()).toContain('systemctl start microvm@vm2: done');
 });
 

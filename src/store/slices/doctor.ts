@@ -14,6 +14,8 @@ export interface DoctorState {
   /** Index of the check under the cursor. */
   cursor: number;
   notice: string | null;
+  /** The last lines of a failed fix's output (its stderr), shown under the notice. */
+  output: string[];
 }
 
 export type DoctorAction =
@@ -22,10 +24,10 @@ export type DoctorAction =
   | { type: 'doctor/report'; report: DoctorReport }
   | { type: 'doctor/error'; error: string }
   | { type: 'doctor/move'; delta: number }
-  | { type: 'doctor/notice'; notice: string | null }
+  | { type: 'doctor/notice'; notice: string | null; output?: string[] }
   | { type: 'doctor/close' };
 
-export const initialDoctor: DoctorState = { target: null, report: null, loading: false, error: null, cursor: 0, notice: null };
+export const initialDoctor: DoctorState = { target: null, report: null, loading: false, error: null, cursor: 0, notice: null, output: [] };
 
 export function doctorReducer(state: DoctorState = initialDoctor, action: Action): DoctorState {
   switch (action.type) {
@@ -46,7 +48,7 @@ export function doctorReducer(state: DoctorState = initialDoctor, action: Action
       return n ? { ...state, cursor: Math.max(0, Math.min(n - 1, state.cursor + action.delta)) } : state;
     }
     case 'doctor/notice':
-      return { ...state, notice: action.notice };
+      return { ...state, notice: action.notice, output: action.output ?? [] };
     case 'doctor/close':
       return initialDoctor;
     default:

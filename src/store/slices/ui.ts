@@ -16,6 +16,8 @@ export interface DialogState {
   title: string;
   /** Lines of the body: what will happen, to what. */
   lines: string[];
+  /** The exact command lines that will run, in order: shown in full (wrapped, never cut). */
+  commands?: string[];
   danger: boolean;
   /** When set, the user must type exactly this before the confirmation counts. */
   typeToConfirm?: string;
