@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import { stringify } from 'yaml';
 import { STARTER_CONFIG } from '../config/example.js';
 import { configPath, loadInventory } from '../config/load.js';
+import type { Inventory } from '../config/types.js';
+import { hostEndpoint } from '../ssh/endpoint.js';
+import { localEnv } from '../ssh/index.js';
 import { openOrExit } from './io.js';
 import { EXIT, UsageError, type CommandContext, type Subcommand } from './types.js';
 
@@ -16,11 +19,36 @@ export const configCheck: Subcommand = {
     const inv = await openOrExit(ctx, (g) => loadInventory({ config: g.config, readOnly: g.readOnly }));
     if (typeof inv === 'number') return inv;
     ctx.stdout.write(ctx.values.json ? JSON.stringify(inv, null, 2) + '\n' : stringify(inv, { lineWidth: 0 }));
+    const sshProblems = describeSsh(inv.hosts, (line) => ctx.stderr.write(`${line}\n`));
+    if (sshProblems) return EXIT.usage;
     const vms = inv.hosts.reduce((n, h) => n + h.vms.length, 0);
     ctx.stderr.write(`${inv.source}: ok (${inv.hosts.length} host${inv.hosts.length === 1 ? '' : 's'}, ${vms} VM${vms === 1 ? '' : 's'})\n`);
     return EXIT.ok;
   },
 };
+
+/** One line per host: where mvm-tui connects and what resolved it (ssh -G or the built-in reader), or why its
+ *  ssh config cannot be used. Returns how many hosts had a problem. */
+function describeSsh(hosts: Inventory['hosts'], say: (line: string) => void): number {
+  const env = localEnv();
+  let problems = 0;
+  for (const h of hosts) {
+    try {
+      const ep = hostEndpoint(h, env);
+      const by = ep.resolver === 'openssh' ? `OpenSSH (ssh -G -F ${ep.configFile})` : `the built-in reader (${ep.configFile}; no OpenSSH client found)`;
+      const chain: string[] = [];
+      for (let r = ep.route; r.kind !== 'tcp'; r = r.kind === 'jump' ? r.via.route : { kind: 'tcp' }) {
+        chain.push(r.kind === 'jump' ? `jump ${r.via.user}@${r.via.hostname}:${r.via.port}` : `ProxyCommand ${r.command}`);
+      }
+      say(`${h.name}: ssh ${ep.user}@${ep.hostname}:${ep.port}${chain.length ? ` via ${chain.join(' <- ')}` : ''}, resolved by ${by}`);
+      for (const w of ep.warnings) say(`${h.name}: ${w}`);
+    } catch (e) {
+      problems++;
+      say(`${h.name}: ${(e as Error).message}`);
+    }
+  }
+  return problems;
+}
 
 export const configInit: Subcommand = {
   name: 'config init',

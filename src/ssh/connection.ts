@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, ClientChannel, ConnectConfig, NextAuthHandler } from 'ssh2';
 import { isChannelOpenFailure, toSshError } from './errors.js';
-import { preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPolicy } from './host-keys.js';
+import { hostKeyAlgorithmOrder, verifyHostKey, type HostKeyPolicy } from './host-keys.js';
 import { keyProblem, type KeyStore } from './keys.js';
 import { Limiter } from './limiter.js';
 import { SshError, type ConnState, type ExecResult } from './types.js';
@@ -25,6 +25,8 @@ export interface ConnectionSpec {
   hostKeys: HostKeyPolicy;
   readyTimeoutMs: number;
   keepaliveIntervalMs: number;
+  /** ServerAliveCountMax: keepalives unanswered before the connection counts as lost. */
+  keepaliveCountMax?: number;
   maxChannels: number;
   /** Reconnect by timer after a drop (hypervisors); otherwise only on the next use after retryAt (VMs). */
   autoReconnect: boolean;
@@ -148,19 +150,23 @@ export class Connection {
       });
       client.on('error', (err) => fail(err));
       client.on('close', () => fail(new Error('connection closed during the SSH handshake')));
-      const preferred = preferredHostKeyAlgorithms(this.spec.hostKeys);
+      const hostKeyAlgos = hostKeyAlgorithmOrder(this.spec.hostKeys);
+      if (!hostKeyAlgos.length) {
+        const label = this.spec.label;
+        return fail(new SshError('config', label, `${label}: none of HostKeyAlgorithms (${this.spec.hostKeys.algorithms?.join(',')}) is one mvm-tui supports`));
+      }
       const cfg: ConnectConfig = {
         sock,
         username: this.spec.username,
         readyTimeout: this.spec.readyTimeoutMs,
         keepaliveInterval: this.spec.keepaliveIntervalMs,
-        keepaliveCountMax: 3,
+        keepaliveCountMax: this.spec.keepaliveCountMax ?? 3,
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
           hostKeyError = verifyHostKey(this.spec.hostKeys, key);
           verify(!hostKeyError);
         },
         authHandler: this.authHandler(tried),
-        ...(preferred.length ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred } as never } } : {}),
+        algorithms: { serverHostKey: hostKeyAlgos as never },
       };
       try {
         client.connect(cfg);

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { HostConfig, Inventory } from '../config/types.js';
 import { Connection, type ConnectionSpec } from './connection.js';
 import { dialTcp } from './dial.js';
+import { dialCommand } from './proxy-command.js';
 import { hostEndpoint, vmEndpoint, type Endpoint, type LocalEnv } from './endpoint.js';
 import { KeyStore, type AskPassphrase } from './keys.js';
 import { StringDecoder } from 'node:string_decoder';
@@ -19,7 +20,7 @@ export interface SshTransportOptions {
   acceptNew?: boolean;
   /** Asked once per encrypted key; see ttyPassphrasePrompt in ./passphrase.js. */
   askPassphrase?: AskPassphrase;
-  /** Overrides for tests: home directory (~/.ssh), local user name, ssh-agent socket. */
+  /** Overrides for tests: home directory (~/.ssh), local user name, ssh-agent socket, config resolver. */
   env?: Partial<LocalEnv>;
   /** Concurrent channels per connection (sshd's MaxSessions default is 10). */
   maxChannels?: number;
@@ -33,13 +34,14 @@ interface HostRt {
   host: HostConfig;
   endpoint?: Endpoint;
   conn?: Connection;
-  jump?: Connection;
   vms: Map<string, Connection>;
   dial?: ConnectionSpec['dial'];
   /** Extra connections for log streams once the main one has no room left (see streamConn). */
   overflow: Connection[];
   /** Open streams per connection. */
   streams: Map<Connection, number>;
+  /** Connections to ProxyJump hops in front of the host, nearest the host first. */
+  hops: Connection[];
   /** The kept shell of the command exec'd with `reuse` (the status script). */
   rounds?: ScriptRounds;
 }
@@ -49,14 +51,10 @@ interface HostRt {
 const EXEC_RESERVE = 2;
 
 export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {}): Transport {
-  const env: LocalEnv = {
-    home: opts.env?.home ?? process.env.HOME ?? userInfo().homedir,
-    localUser: opts.env?.localUser ?? safeUser(),
-    agentSocket: opts.env && 'agentSocket' in opts.env ? opts.env.agentSocket : process.env.SSH_AUTH_SOCK || undefined,
-  };
+  const env = localEnv(opts.env);
   const keys = new KeyStore(opts.askPassphrase);
   const listeners = new Set<(s: ConnState) => void>();
-  const hosts = new Map<string, HostRt>(inv.hosts.map((h) => [h.name, { host: h, vms: new Map(), overflow: [], streams: new Map() }]));
+  const hosts = new Map<string, HostRt>(inv.hosts.map((h) => [h.name, { host: h, vms: new Map(), overflow: [], streams: new Map(), hops: [] }]));
   let closed = false;
 
   const spec = (ep: Endpoint, dial: ConnectionSpec['dial'], autoReconnect: boolean): ConnectionSpec => ({
@@ -68,9 +66,20 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
     explicitKeys: ep.explicitKeys,
     agent: ep.agent,
     keys,
-    hostKeys: { label: ep.label, host: ep.hostname, port: ep.port, files: ep.knownHostsFiles, writeFile: ep.writeKnownHosts, acceptNew: ep.acceptNew },
+    hostKeys: {
+      label: ep.label,
+      host: ep.hostname,
+      port: ep.port,
+      alias: ep.hostKeyAlias,
+      files: ep.knownHostsFiles,
+      revokedFile: ep.revokedHostKeys,
+      writeFile: ep.writeKnownHosts,
+      acceptNew: ep.acceptNew,
+      algorithms: ep.hostKeyAlgorithms,
+    },
     readyTimeoutMs: ep.connectTimeoutMs,
     keepaliveIntervalMs: ep.keepaliveIntervalMs,
+    keepaliveCountMax: ep.keepaliveCountMax,
     maxChannels: opts.maxChannels ?? 8,
     autoReconnect,
     backoff: opts.backoff ?? { baseMs: 500, maxMs: 30_000 },
@@ -86,18 +95,23 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
     if (closed) throw new SshError('closed', rt.host.name, `${rt.host.name}: transport closed`);
     if (rt.conn) return rt.conn;
     const ep = (rt.endpoint = hostEndpoint(rt.host, env, opts.acceptNew));
-    let dial: ConnectionSpec['dial'];
-    if (ep.jump) {
-      const j = ep.jump;
-      const jump = (rt.jump = new Connection(spec(j, () => dialTcp(j.hostname, j.port, j.connectTimeoutMs), false)));
-      dial = () => jump.forwardOut(ep.hostname, ep.port, ep.label);
-    } else {
-      dial = () => dialTcp(ep.hostname, ep.port, ep.connectTimeoutMs);
-    }
-    rt.dial = dial;
+    const dial = (rt.dial = dialer(ep, rt));
     const conn = (rt.conn = new Connection(spec(ep, dial, true), rt.host.name));
     conn.onState((s) => listeners.forEach((l) => l(s)));
     return conn;
+  }
+
+  /** Opens the byte stream to an endpoint: TCP, its ProxyCommand, or a channel through its jump host (itself
+   *  reached the same way, so `ProxyJump a,b` chains a then b). */
+  function dialer(ep: Endpoint, rt: HostRt): ConnectionSpec['dial'] {
+    const route = ep.route;
+    if (route.kind === 'command') return () => dialCommand(route.command, ep.label);
+    if (route.kind === 'jump') {
+      const hop = new Connection(spec(route.via, dialer(route.via, rt), false));
+      rt.hops.push(hop);
+      return () => hop.forwardOut(ep.hostname, ep.port, ep.label);
+    }
+    return () => dialTcp(ep.hostname, ep.port, ep.connectTimeoutMs);
   }
 
   function vmConn(rt: HostRt, vmName: string): Connection {
@@ -263,7 +277,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
         all.push(...rt.vms.values());
         all.push(...rt.overflow);
         if (rt.conn) all.push(rt.conn);
-        if (rt.jump) all.push(rt.jump);
+        all.push(...rt.hops);
       }
       // VMs first: their sessions run inside the hypervisor's connection.
       for (const c of all) await c.close();
@@ -271,7 +285,23 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
   };
 }
 
-function safeUser(): string {
+/** The local side: $HOME (honoured, unlike ssh), the user, the agent, the resolver; tests override any of them. */
+export function localEnv(o?: Partial<LocalEnv>): LocalEnv {
+  return {
+    home: o?.home ?? process.env.HOME ?? userInfo().homedir,
+    localUser: o?.localUser ?? safeUser(),
+    agentSocket: o && 'agentSocket' in o ? o.agentSocket : process.env.SSH_AUTH_SOCK || undefined,
+    resolver: o?.resolver ?? resolverFromEnv(),
+  };
+}
+
+/** MVM_TUI_SSH_RESOLVER=builtin|openssh forces a resolver (default: OpenSSH when installed). */
+export function resolverFromEnv(): LocalEnv['resolver'] {
+  const v = process.env.MVM_TUI_SSH_RESOLVER;
+  return v === 'builtin' || v === 'openssh' ? v : 'auto';
+}
+
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {

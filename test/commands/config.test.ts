@@ -58,6 +58,25 @@ describe('mvm-tui config check', () => {
     expect(r.err()).toContain('ok (1 host, 1 VM)');
   });
 
+  it('says, per host, where it connects and what resolved the ssh config; a bad ssh config fails the check', async () => {
+    const ssh = join(dir, 'ssh_config');
+    await writeFile(ssh, 'Host hv\n  HostName 10.9.9.9\n  User admin\n  ProxyJump bastion:2222\n');
+    const file = join(dir, 'c.yaml');
+    await writeFile(file, `hosts:\n  - name: lab\n    ssh: {alias: hv, configFile: ${ssh}}\n`);
+    const r = ctx({ config: file });
+    expect(await configCheck.run(r.c)).toBe(0);
+    expect(r.err()).toMatch(new RegExp(`^lab: ssh admin@10\\.9\\.9\\.9:22 via jump \\S+@bastion:2222, resolved by OpenSSH \\(ssh -G -F ${ssh}\\)$`, 'm'));
+    vi.stubEnv('MVM_TUI_SSH_RESOLVER', 'builtin');
+    const b = ctx({ config: file });
+    expect(await configCheck.run(b.c)).toBe(0);
+    expect(b.err()).toContain(`resolved by the built-in reader (${ssh}; no OpenSSH client found)`);
+    // OpenSSH refuses the whole file for one bad line, and so does the built-in reader
+    await writeFile(ssh, 'Host hv\n  HostName 10.9.9.9\nHost other\n  Port 99999\n');
+    const bad = ctx({ config: file });
+    expect(await configCheck.run(bad.c)).toBe(2);
+    expect(bad.err()).toMatch(/^lab: .*Bad port '99999'/m);
+  });
+
   it('exits 2 with the problem on stderr and nothing on stdout', async () => {
     await mkdir(join(dir, 'mvm-tui'));
     await writeFile(join(dir, 'mvm-tui', 'config.yaml'), 'hosts:\n  - name: "bad name"\n    ssh: {hostname: h}\n');

@@ -151,3 +151,44 @@ describe('known_hosts matching', () => {
     expect(checkHostKey(entries, 'lab', 22, keys.a!.blob).status).toBe('ok');
   });
 });
+
+describe('lines OpenSSH does not read never match; aliases and revocation lists', () => {
+  it('ignores a line whose type label differs from the key, whose base64 has extra padding, or whose | name is no hash', () => {
+    const [t, b64] = pub(keys.a!).split(' ') as [string, string];
+    expect(checkHostKey(parseKnownHosts(`h ${t} ${b64}\n`), 'h', 22, keys.a!.blob).status).toBe('ok');
+    expect(checkHostKey(parseKnownHosts(`h ecdsa-sha2-nistp256 ${b64}\n`), 'h', 22, keys.a!.blob).status).toBe('unknown');
+    expect(checkHostKey(parseKnownHosts(`h ${t} ${b64}==\n`), 'h', 22, keys.a!.blob).status).toBe('unknown');
+    expect(checkHostKey(parseKnownHosts(`|h ${t} ${b64}\n|2|x|y ${t} ${b64}\n`), '|h', 22, keys.a!.blob).status).toBe('unknown');
+  });
+
+  it('matches ? against one byte (two for a two-byte character), patterns lower-cased', () => {
+    expect(checkHostKey(parseKnownHosts(`w?b ${pub(keys.a!)}\n`), 'wéb', 22, keys.a!.blob).status).toBe('unknown');
+    expect(checkHostKey(parseKnownHosts(`w??b ${pub(keys.a!)}\n`), 'wéb', 22, keys.a!.blob).status).toBe('ok');
+    expect(checkHostKey(parseKnownHosts(`WEB ${pub(keys.a!)}\n`), 'web', 22, keys.a!.blob).status).toBe('ok');
+  });
+
+  it('looks a HostKeyAlias up as it is (no port), and records it so; ssh-keygen -F finds it', () => {
+    const entries = parseKnownHosts(`myalias ${pub(keys.a!)}\n`);
+    expect(checkHostKey(entries, '10.0.0.1', 2222, keys.a!.blob, 'MyAlias').status).toBe('ok');
+    expect(checkHostKey(entries, '10.0.0.1', 2222, keys.a!.blob).status).toBe('unknown');
+    const f = join(dir, 'kh-alias');
+    const policy = { label: 'x', host: '10.0.0.1', port: 2222, alias: 'myalias', files: [f], writeFile: f, acceptNew: true };
+    expect(verifyHostKey(policy, keys.b!.blob)).toBeUndefined();
+    expect(execFileSync('ssh-keygen', ['-F', 'myalias', '-f', f], { encoding: 'utf8' })).toContain('Host myalias found');
+  });
+
+  it('RevokedHostKeys: a key in a KRL (ssh-keygen -k) or a plain list is refused; an unreadable file refuses all', () => {
+    const krl = join(dir, 'revoked.krl');
+    execFileSync('ssh-keygen', ['-q', '-k', '-f', krl, join(dir, 'a.pub')]);
+    const list = join(dir, 'revoked.list');
+    writeFileSync(list, `# revoked\n${pub(keys.b!)} old\n`);
+    const f = join(dir, 'kh-rev');
+    writeFileSync(f, `h ${pub(keys.a!)}\nh ${pub(keys.b!)}\nh ${pub(keys.c!)}\n`);
+    const policy = (revokedFile: string) => ({ label: 'x', host: 'h', port: 22, files: [f], writeFile: f, acceptNew: false, revokedFile });
+    expect(verifyHostKey(policy(krl), keys.a!.blob)?.message).toMatch(/REVOKED .*RevokedHostKeys/);
+    expect(verifyHostKey(policy(krl), keys.b!.blob)).toBeUndefined();
+    expect(verifyHostKey(policy(list), keys.b!.blob)?.message).toMatch(/REVOKED/);
+    expect(verifyHostKey(policy(list), keys.c!.blob)).toBeUndefined();
+    expect(verifyHostKey(policy(join(dir, 'missing')), keys.c!.blob)?.message).toMatch(/cannot check .*\(no such file\)/);
+  });
+});

@@ -333,14 +333,61 @@ describe('ssh transport: ~/.ssh/config alias with ProxyJump for the hypervisor',
     expect(jump.commands).toEqual([]);
   });
 
-  it('refuses a config with two ProxyJump hops, saying only one is supported', async () => {
+  it('chains ProxyJump a,b: a first, then b through a, then the host through b, each host key checked', async () => {
+    const hv = await server({ name: 'hv' });
+    const b = await server({ name: 'b', forwardTo: () => hv.port });
+    const a = await server({ name: 'a', forwardTo: () => b.port });
+    const kh = knownHosts([`[127.0.0.1]:${a.port} ${a.hostKeyPublic}`, `[b.internal]:${b.port} ${b.hostKeyPublic}`, `[hv.internal]:${hv.port} ${hv.hostKeyPublic}`]);
     const cfgHome = mkdtempSync(join(dir, 'home-'));
     const cfg = join(cfgHome, 'ssh_config');
-    writeFileSync(cfg, 'Host hv\n  ProxyJump a,b\n');
+    const common = `  User root\n  IdentityFile ${clientKey}\n  UserKnownHostsFile ${kh}\n`;
+    writeFileSync(
+      cfg,
+      `Host hv\n  HostName hv.internal\n  Port ${hv.port}\n  ProxyJump a,b\n${common}` +
+        `Host a\n  HostName 127.0.0.1\n  Port ${a.port}\n${common}` +
+        `Host b\n  HostName b.internal\n  Port ${b.port}\n  ProxyCommand false\n${common}`,
+    );
+    const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'lab', ssh: { alias: 'hv', configFile: cfg, keepaliveIntervalMs: 0 } }] }), 'test');
+    for (const resolver of ['openssh', 'builtin'] as const) {
+      const t = createSshTransport(inv, { env: { home: cfgHome, localUser: 'tester', agentSocket: undefined, resolver } });
+      toClose.push(t);
+      // b's own ProxyCommand is not used: its hop is `ssh -J a b`, as OpenSSH runs it
+      expect((await t.exec({ host: 'lab' }, 'hostname')).stdout).toBe('hv\n');
+      await t.close();
+    }
+    expect([a.connections, b.connections, hv.connections]).toEqual([2, 2, 2]);
+  });
+
+  it('runs ProxyCommand through the shell with its tokens expanded, and speaks SSH over its stdin/stdout', async () => {
+    const hv = await server({ name: 'hv' });
+    const kh = knownHosts([`[hv.internal]:${hv.port} ${hv.hostKeyPublic}`]);
+    const cfgHome = mkdtempSync(join(dir, 'home-'));
+    const cfg = join(cfgHome, 'ssh_config');
+    const seen = join(cfgHome, 'seen');
+    const pipe = `require('fs').writeFileSync(process.argv[2],process.argv.slice(3).join(' '));const s=require('net').connect(+process.argv[1],'127.0.0.1');process.stdin.pipe(s);s.pipe(process.stdout)`;
+    writeFileSync(
+      cfg,
+      `Host hv\n  HostName hv.internal\n  Port ${hv.port}\n  User root\n  IdentityFile ${clientKey}\n  UserKnownHostsFile ${kh}\n` +
+        `  ProxyCommand ${process.execPath} -e "${pipe}" %p ${seen} %h %p %r %n %%\n`,
+    );
+    const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'lab', ssh: { alias: 'hv', configFile: cfg, keepaliveIntervalMs: 0 } }] }), 'test');
+    for (const resolver of ['openssh', 'builtin'] as const) {
+      const t = createSshTransport(inv, { env: { home: cfgHome, localUser: 'tester', agentSocket: undefined, resolver } });
+      toClose.push(t);
+      expect((await t.exec({ host: 'lab' }, 'hostname')).stdout).toBe('hv\n');
+        expect(readFileSync(seen, 'utf8')).toBe(`hv.internal ${hv.port} root hv %`);
+      await t.close();
+    }
+  });
+
+  it('a ProxyCommand that fails says so, with its last line of stderr', async () => {
+    const cfgHome = mkdtempSync(join(dir, 'home-'));
+    const cfg = join(cfgHome, 'ssh_config');
+    writeFileSync(cfg, "Host hv\n  ProxyCommand sh -c 'echo no route via bastion >&2; exit 3'\n");
     const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'lab', ssh: { alias: 'hv', configFile: cfg } }] }), 'test');
     const t = createSshTransport(inv, { env: { home: cfgHome, localUser: 'tester', agentSocket: undefined } });
     toClose.push(t);
-    await expect(t.exec({ host: 'lab' }, 'true')).rejects.toMatchObject({ kind: 'config', message: 'lab: ProxyJump with more than one hop is not supported (a,b)' });
+    await expect(t.exec({ host: 'lab' }, 'true')).rejects.toMatchObject({ message: expect.stringMatching(/ProxyCommand exited with 3: no route via bastion/) });
   });
 });
 
