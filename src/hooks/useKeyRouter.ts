@@ -3,6 +3,7 @@ import { useStdin } from 'ink';
 import type { KeyEvent } from '../input/keys.js';
 import { readKeys } from '../input/reader.js';
 import { selectTopScope } from '../store/selectors.js';
+import { keyEdit } from '../store/text-edit.js';
 import { selectTextField } from '../store/text-field.js';
 import { useServices, type AppServices } from './context.js';
 
@@ -24,9 +25,18 @@ export function routeKey({ store, controller, keymap }: AppServices, key: KeyEve
     const text = printable(key.paste);
     if (field && text) {
       store.expedite();
-      store.dispatch(field.set(field.value + text));
+      store.dispatch(field.edit ? field.edit({ kind: 'insert', text }) : field.set(field.value + text));
     }
     return;
+  }
+  if (field?.edit) {
+    // A field with a cursor takes the arrows and home/end too; enter and escape stay commands.
+    const e = keyEdit(key.name, printable(key.text));
+    if (e) {
+      store.expedite();
+      store.dispatch(field.edit(e));
+      return;
+    }
   }
   const edit = !field ? null : key.name === 'backspace' || key.name === 'delete' ? [...field.value].slice(0, -1).join('') : key.text ? field.value + printable(key.text) : null;
   if (field && edit !== null && edit !== field.value) {

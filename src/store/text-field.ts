@@ -2,6 +2,7 @@ import type { Action, AppState } from './slices/index.js';
 import { selectFocusStack } from './selectors.js';
 import { logsTyping } from './slices/logs.js';
 import { snapshotsTyping } from './slices/snapshots.js';
+import type { TextEdit } from './text-edit.js';
 
 // The text field that has the focus, read from the state itself: a key that opens a field (`/`) and the keys
 // after it in the same read reach the field before any frame is drawn.
@@ -10,6 +11,8 @@ export interface TextField {
   value: string;
   /** The action that sets the field's text. */
   set(text: string): Action;
+  /** A field with a cursor and a selection (a log pane's filter): the action for one edit (text-edit.ts). */
+  edit?(e: TextEdit): Action;
 }
 
 export function selectTextField(s: AppState): TextField | null {
@@ -30,7 +33,7 @@ export function selectTextField(s: AppState): TextField | null {
   if (pane && log && logsTyping(log)) {
     return log.prompt !== null
       ? { value: log.prompt, set: (text) => ({ type: 'logs/prompt', id: pane.id, text }) }
-      : { value: log.filter.text, set: (text) => ({ type: 'logs/filterText', id: pane.id, text }) };
+      : { value: log.filter.text, set: (text) => ({ type: 'logs/filterText', id: pane.id, text }), edit: (edit) => ({ type: 'logs/filterEdit', id: pane.id, edit }) };
   }
   return null;
 }

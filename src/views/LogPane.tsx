@@ -60,12 +60,25 @@ function Footer({ pane }: { pane: LogPaneState }) {
     );
   }
   if (pane.filter.editing) {
+    const { text, cursor, selected } = pane.filter;
+    const at = Math.max(0, Math.min(cursor, text.length));
+    const under = at < text.length ? String.fromCodePoint(text.codePointAt(at)!) : ' ';
+    // Selected: the whole text inverse (typing replaces it); otherwise a block cursor on the character at `at`.
+    const field = selected ? (
+      <Text inverse>{text}</Text>
+    ) : (
+      <>
+        {text.slice(0, at)}
+        <Text inverse>{under}</Text>
+        {text.slice(at + under.length)}
+      </>
+    );
     return (
       <Text wrap="truncate">
         <Text color="cyan">/</Text>
-        {pane.filter.text}
-        <Text inverse> </Text>
+        {field}
         {pane.filter.error ? <Text color="yellow"> {pane.filter.error}</Text> : null}
+        {selected ? <Text dimColor> (typing replaces it; ← → edit it)</Text> : null}
       </Text>
     );
   }

@@ -40,4 +40,38 @@ describe('an operator hour in a real terminal (issue 23)', () => {
     s.press('G');
     await s.waitFor('following again, on newer lines', (scr) => (/FOLLOW/.test(scr) && floodRows(scr).every((n) => n > before.at(-1)! + 10_000) ? true : undefined));
   }, 90_000);
+
+  it('/ on a pane with a filter starts from that filter, selected: typing replaces it, ← and backspace edit it', async () => {
+    const s = await start();
+    s.press('l');
+    await s.waitForText(/\] heartbeat \d+/, 20_000);
+    const footer = (re: RegExp) => s.waitFor(`the filter line ${re}`, (scr) => scr.split('\n').find((l) => re.test(l)));
+    // One key at a time, each step checked on screen.
+    s.press('/');
+    await footer(/║\/ /);
+    s.press('heartbeat');
+    await footer(/║\/heartbeat /);
+    s.press('enter');
+    await s.waitForText(/· \/heartbeat\/ +║/);
+    s.press('/');
+    await footer(/║\/heartbeat \(typing replaces it; ← → edit it\)/);
+    s.press('left'); // an arrow keeps the text: the cursor goes to its start
+    await footer(/║\/heartbeat +║/);
+    s.press('!');
+    await footer(/║\/!heartbeat +║/);
+    s.press('enter');
+    await s.waitForText(/· \/!heartbeat\/ +║/);
+    s.press('/');
+    await footer(/║\/!heartbeat \(typing/);
+    s.press('crash'); // typing replaces the selected filter
+    await footer(/║\/crash +║/);
+    s.press('\x7f');
+    await footer(/║\/cras +║/);
+    s.press('\x7f');
+    await footer(/║\/cra +║/); // backspace erases at the cursor
+    s.press('sh');
+    await footer(/║\/crash +║/);
+    s.press('enter');
+    await s.waitForText(/· \/crash\/ +║/);
+  }, 60_000);
 });

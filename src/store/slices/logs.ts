@@ -3,6 +3,7 @@ import type { LogEntry } from '../../services/logs/format.js';
 import { PaneBuffer, DEFAULT_CAPACITY } from '../../services/logs/pane-buffer.js';
 import { Still } from '../../services/logs/still.js';
 import type { TailState } from '../../services/logs/tail.js';
+import { editField, openField, type TextEdit } from '../text-edit.js';
 import type { Action } from './index.js';
 
 // Per log pane: what it follows, its view settings and what it holds. The pane list, focus and zoom
@@ -46,7 +47,8 @@ export interface LogPaneState {
   follow: boolean;
   wrap: boolean;
   timestamps: boolean;
-  filter: { text: string; editing: boolean; error?: string };
+  /** The filter and, while it is edited, its cursor and whether all of it is selected (as `/` reopens it). */
+  filter: { text: string; editing: boolean; error?: string; cursor: number; selected: boolean };
   /** Visible entries between the newest and the bottom of the view (0 while following); counted in `still` while paused. */
   scroll: number;
   /** While paused (follow off): the lines the pane showed when it was paused, which the view keeps showing. */
@@ -89,6 +91,8 @@ export type LogsAction =
   | { type: 'logs/end'; id: string }
   | { type: 'logs/filterOpen'; id: string }
   | { type: 'logs/filterText'; id: string; text: string }
+  /** A key in the filter being edited: typing, backspace, the cursor keys. */
+  | { type: 'logs/filterEdit'; id: string; edit: TextEdit }
   | { type: 'logs/filterApply'; id: string }
   | { type: 'logs/filterCancel'; id: string }
   | { type: 'logs/notice'; id: string; text: string | undefined };
@@ -105,7 +109,7 @@ function newPane(a: Extract<LogsAction, { type: 'logs/open' }>): LogPaneState {
     follow: true,
     wrap: false,
     timestamps: true,
-    filter: { text: '', editing: false },
+    filter: { text: '', editing: false, cursor: 0, selected: false },
     scroll: 0,
     still: null,
     arrivedSincePause: 0,
@@ -127,10 +131,10 @@ const following = (p: LogPaneState): LogPaneState => ({ ...p, follow: true, scro
 /** Follow off: the view keeps what it shows now, whatever arrives (or leaves the buffer) after. */
 const paused = (p: LogPaneState): LogPaneState => (p.still ? { ...p, follow: false } : { ...p, follow: false, still: Still.of(p.buffer), arrivedSincePause: 0 });
 
-function applyFilter(p: LogPaneState, text: string): LogPaneState {
+function applyFilter(p: LogPaneState, text: string, cursor = text.length, selected = false): LogPaneState {
   const f = compileFilter(text);
   p.buffer.setFilter(f);
-  return { ...following(p), filter: { text, editing: p.filter.editing, error: f.error }, version: p.version + 1 };
+  return { ...following(p), filter: { text, editing: p.filter.editing, error: f.error, cursor, selected }, version: p.version + 1 };
 }
 
 function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
@@ -162,13 +166,18 @@ function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
     case 'logs/end':
       return following(p);
     case 'logs/filterOpen':
-      return { ...p, filter: { ...p.filter, editing: true } };
+      return { ...p, filter: { ...p.filter, ...openField(p.filter.text), editing: true } };
     case 'logs/filterText':
       return applyFilter(p, a.text);
+    case 'logs/filterEdit': {
+      const f = editField(p.filter, a.edit);
+      if (f.text !== p.filter.text) return applyFilter(p, f.text, f.cursor, f.selected);
+      return f.cursor === p.filter.cursor && f.selected === p.filter.selected ? p : { ...p, filter: { ...p.filter, cursor: f.cursor, selected: f.selected } };
+    }
     case 'logs/filterApply':
-      return { ...p, filter: { ...p.filter, editing: false } };
+      return { ...p, filter: { ...p.filter, editing: false, selected: false } };
     case 'logs/filterCancel':
-      return { ...applyFilter(p, ''), filter: { text: '', editing: false } };
+      return { ...applyFilter(p, ''), filter: { text: '', editing: false, error: undefined, cursor: 0, selected: false } };
     case 'logs/notice':
       return { ...p, notice: a.text };
     case 'logs/prompt':

@@ -55,8 +55,20 @@ describe('logs slice', () => {
     s = run([{ type: 'logs/filterApply', id: 'p1' }], s);
     expect(s.byId.p1!.filter).toMatchObject({ editing: false, text: 'crash(' });
     s = run([{ type: 'logs/filterCancel', id: 'p1' }], s);
-    expect(s.byId.p1!.filter).toEqual({ text: '', editing: false, error: undefined });
+    expect(s.byId.p1!.filter).toMatchObject({ text: '', editing: false, error: undefined });
     expect(s.byId.p1!.buffer.visibleCount).toBe(6);
+  });
+
+  it('/ on a pane with a filter reopens it selected: typing replaces it, an arrow edits it', () => {
+    let s = run([open, { type: 'logs/append', id: 'p1', entries: [...batch(0, 5), entry(5, 'microvm-run: crashed')] }, { type: 'logs/filterText', id: 'p1', text: 'heartbeat' }, { type: 'logs/filterApply', id: 'p1' }]);
+    s = run([{ type: 'logs/filterOpen', id: 'p1' }], s);
+    expect(s.byId.p1!.filter).toMatchObject({ text: 'heartbeat', editing: true, selected: true, cursor: 9 });
+    s = run([{ type: 'logs/filterEdit', id: 'p1', edit: { kind: 'insert', text: 'c' } }, { type: 'logs/filterEdit', id: 'p1', edit: { kind: 'insert', text: 'rash' } }], s);
+    expect(s.byId.p1!.filter).toMatchObject({ text: 'crash', selected: false });
+    expect(s.byId.p1!.buffer.visibleCount).toBe(1);
+    s = run([{ type: 'logs/filterApply', id: 'p1' }, { type: 'logs/filterOpen', id: 'p1' }, { type: 'logs/filterEdit', id: 'p1', edit: { kind: 'left' } }, { type: 'logs/filterEdit', id: 'p1', edit: { kind: 'insert', text: '!' } }], s);
+    expect(s.byId.p1!.filter).toMatchObject({ text: '!crash', cursor: 1 });
+    expect(s.byId.p1!.buffer.visibleCount).toBe(5);
   });
 
   it('a new range empties the pane (its tail restarts) and ranges cycle through last N and since 1m/15m/1h', () => {
