@@ -1,33 +1,36 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { HostConfig, VmConfig } from '../config/types.js';
 import { shJoin } from '../host/quote.js';
+import { hostEndpoint, vmEndpoint, type LocalEnv } from '../ssh/endpoint.js';
+import { localEnv } from '../ssh/index.js';
+import { cfgQuote } from '../ssh/ssh-options.js';
 import type { Controller } from './controller.js';
 
 // `s` / `H`: an interactive OpenSSH session (the user's own ssh, agent and config) to the selected VM
 // through its hypervisor, or to the hypervisor. The UI is suspended meanwhile and comes back as it was.
 
-const home = (p: string) => (p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p);
-
-/** OpenSSH options and destination for the hypervisor, from the inventory's `ssh:` block. */
-export function hostSshArgs(h: HostConfig): string[] {
-  const s = h.ssh;
-  const out: string[] = [];
-  if (s.configFile) out.push('-F', home(s.configFile));
-  if (s.identityFile) out.push('-i', home(s.identityFile));
-  if (s.port) out.push('-p', String(s.port));
-  if (s.knownHostsFile) out.push('-o', `UserKnownHostsFile=${home(s.knownHostsFile)}`);
-  if (s.strictHostKeyChecking === 'accept-new') out.push('-o', 'StrictHostKeyChecking=accept-new');
-  out.push('-o', `ConnectTimeout=${Math.max(1, Math.ceil(s.connectTimeoutMs / 1000))}`);
-  if (s.alias && s.hostname) out.push('-o', `HostName=${s.hostname}`);
-  const name = s.alias ?? s.hostname!;
-  out.push(s.user ? `${s.user}@${name}` : name);
+/** OpenSSH options and destination for the hypervisor: the config file mvm-tui read (`-F`) and what it resolved
+ *  from it, given explicitly, so the shell's ssh reads the same config and the same known_hosts files as the
+ *  app even when $HOME is not the password database's home (which is where ssh itself would look). */
+export function hostSshArgs(h: HostConfig, env: LocalEnv = localEnv()): string[] {
+  const ep = hostEndpoint(h, env);
+  const r = ep.resolved!;
+  const o = (k: string, v: string) => ['-o', `${k}=${v}`];
+  const files = (list: string[]) => (list.length ? list.map(cfgQuote).join(' ') : 'none');
+  const userKh = ep.knownHostsFiles.filter((f) => !r.globalKnownHostsFiles.includes(f));
+  const out = ['-F', ep.configFile ?? 'none'];
+  out.push(...o('HostName', ep.hostname), ...o('User', ep.user), ...o('Port', String(ep.port)));
+  for (const k of ep.keyFiles) out.push(...o('IdentityFile', cfgQuote(k)));
+  out.push(...o('UserKnownHostsFile', files(userKh)), ...o('GlobalKnownHostsFile', files(r.globalKnownHostsFiles)));
+  if (ep.revokedHostKeys) out.push(...o('RevokedHostKeys', cfgQuote(ep.revokedHostKeys)));
+  if (ep.acceptNew) out.push(...o('StrictHostKeyChecking', 'accept-new'));
+  out.push(...o('ConnectTimeout', String(Math.max(1, Math.ceil(ep.connectTimeoutMs / 1000)))));
+  out.push(h.ssh.alias ?? h.ssh.hostname!);
   return out;
 }
 
 /** The argv of an interactive shell on the hypervisor, or on a VM through it (nested or ProxyJump-like). */
-export function shellArgv(h: HostConfig, vm?: VmConfig): string[] {
-  const hv = hostSshArgs(h);
+export function shellArgv(h: HostConfig, vm?: VmConfig, env: LocalEnv = localEnv()): string[] {
+  const hv = hostSshArgs(h, env);
   if (!vm) return ['ssh', '-t', ...hv];
   const a = h.vmAccess;
   if (a.mode === 'nested') {
@@ -35,19 +38,25 @@ export function shellArgv(h: HostConfig, vm?: VmConfig): string[] {
     const inner = ['ssh', '-t', '-i', a.remoteIdentityFile, ...(a.port !== 22 ? ['-p', String(a.port)] : []), ...a.remoteSshOptions, `${a.user}@${vm.address}`];
     return ['ssh', '-t', ...hv, shJoin(inner)];
   }
+  // the VM's ssh reads no config (the app does not either) and gets the keys and known_hosts the app uses
   const proxy = shJoin(['ssh', ...hv.slice(0, -1), '-W', '%h:%p', hv[hv.length - 1]!]);
-  const key = a.identityFile ?? h.ssh.identityFile;
-  const kh = a.knownHostsFile ?? h.ssh.knownHostsFile;
+  const ep = vmEndpoint(h, hostEndpoint(h, env), vm, env);
   return [
     'ssh',
     '-t',
+    '-F',
+    'none',
     '-o',
     `ProxyCommand=${proxy}`,
-    ...(key ? ['-i', home(key)] : []),
-    ...(kh ? ['-o', `UserKnownHostsFile=${home(kh)}`] : []),
+    ...ep.keyFiles.flatMap((k) => ['-o', `IdentityFile=${cfgQuote(k)}`]),
+    '-o',
+    `UserKnownHostsFile=${ep.knownHostsFiles.map(cfgQuote).join(' ') || 'none'}`,
+    '-o',
+    'GlobalKnownHostsFile=none',
+    ...(ep.acceptNew ? ['-o', 'StrictHostKeyChecking=accept-new'] : []),
     '-p',
-    String(a.port),
-    `${a.user}@${vm.address}`,
+    String(ep.port),
+    `${ep.user}@${vm.address}`,
   ];
 }
 

@@ -49,7 +49,7 @@ describe('a malicious inventory is refused at load', () => {
 
   it('an interactive shell never gets a destination that reads as an ssh option', () => {
     const inv = parseInventoryText(host('').replace('      user: root\n', ''), 'ok.yaml');
-    const argv = shellArgv(inv.hosts[0]!);
+    const argv = shellArgv(inv.hosts[0]!, undefined, { home: '/nonexistent', localUser: 'me' });
     expect(argv.at(-1)).toBe('127.0.0.1');
   });
 });
