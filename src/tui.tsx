@@ -119,6 +119,8 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
   });
   const poller = new StatusPoller(rt.transport, rt.inventory, {
     intervalMs: rt.inventory.refreshMs,
+    events: rt.inventory.events,
+    fullEveryMs: rt.inventory.fullRefreshMs,
     onStatus: (status) => store.dispatch({ type: 'hosts/status', status, at: Date.now() }),
   });
   const refresh = (host?: string) => void poller.refreshNow(host).catch(() => {});

@@ -119,6 +119,10 @@ export const inventorySchema = z
   .object({
     /** Refresh interval of the grid in milliseconds. */
     refreshMs: z.number().int().min(250).max(600_000).default(1000),
+    /** Keep each host's status fresh by its own change events (false: poll the whole status every refreshMs). */
+    events: z.boolean().default(true),
+    /** With events: how often the whole status is still read, in milliseconds. */
+    fullRefreshMs: z.number().int().min(1000).max(3_600_000).default(30_000),
     readOnly: z.boolean().default(false),
     /** Where the audit log goes (default: $XDG_STATE_HOME/mvm-tui/audit.jsonl). */
     auditLog: z.string().optional(),

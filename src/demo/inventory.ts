@@ -20,6 +20,8 @@ export const DEMO_HOST = 'demo';
 export function demoInventory(port: number, files: DemoFiles): Inventory {
   const parsed = inventorySchema.parse({
     refreshMs: 1000,
+    // The demo's shell interprets the gather script's simple commands only: it has no event stream to give.
+    events: false,
     auditLog: files.auditLog,
     hosts: [
       {

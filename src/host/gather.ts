@@ -1,5 +1,5 @@
 import type { HostConfig } from '../config/types.js';
-import { shJoin } from './quote.js';
+import { shJoin, shq } from './quote.js';
 
 // One remote script per hypervisor per refresh gathers everything the status needs for all its VMs.
 // The script is a flat list of simple commands with quoted arguments (no pipes, loops, globs or variables
@@ -141,4 +141,74 @@ export function splitSections(output: string): Map<string, SectionOutput> {
   }
   if (name !== null) out.set(name, { text: body <= n ? `${output.slice(body)}\n` : '', rc: null });
   return out;
+}
+
+// Event mode (src/services/status-events.ts): the same sections plus `counters`, in one script whose lines run on
+// their own (the kept shell runs only the lines a run names). `counters` reads the counters that move every second
+// (load, memory, each VM unit's cgroup v2 memory and CPU) with shell builtins only: no process is started for it,
+// so the per-interval refresh costs the hypervisor next to nothing. Each line it prints is `PATH TEXT`.
+
+/** A unit's cgroup v2 directory as systemd names it: `a@b.service` lives in `system-a.slice`. */
+export function unitCgroup(unit: string): string {
+  const full = /\.[a-z]+$/.test(unit) ? unit : `${unit}.service`;
+  const at = full.indexOf('@');
+  const slice = at > 0 ? `system-${full.slice(0, at).replace(/-/g, '\\x2d')}.slice/` : '';
+  return `/sys/fs/cgroup/system.slice/${slice}${full}`;
+}
+
+/** The files `counters` reads. */
+export function counterFiles(host: HostConfig): string[] {
+  return ['/proc/loadavg', '/proc/meminfo', ...host.vms.flatMap((v) => [`${unitCgroup(checked(v.unit, 'unit'))}/memory.current`, `${unitCgroup(v.unit)}/cpu.stat`])];
+}
+
+export function countersLine(host: HostConfig): string {
+  const files = counterFiles(host).map(shq).join(' ');
+  return `echo '@@mvm counters'; for mvm_f in ${files}; do [ -r "$mvm_f" ] && while IFS= read -r mvm_c; do printf '%s %s\\n' "$mvm_f" "$mvm_c"; done < "$mvm_f"; done; echo "@@rc 0"`;
+}
+
+/** Which sections each kind of refresh runs. */
+export const SECTION_GROUPS = {
+  /** Every interval in event mode. */
+  counters: ['counters'],
+  /** Pool and storage usage. */
+  usage: ['zpool-list', 'df'],
+  /** A VM, tap, storage or Comin unit changed (or the manager reloaded): units, runner links, the system's state. */
+  units: ['system', 'failed', 'units', 'runners'],
+  /** Another unit changed: only the system's state and its failed units. */
+  system: ['system', 'failed'],
+  links: ['ip-links'],
+  pools: ['zpool-list', 'zpool-status', 'zfs'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type SectionGroup = keyof typeof SECTION_GROUPS;
+
+export interface EventGather {
+  script: string;
+  /** Section name -> its line in the script. */
+  lines: ReadonlyMap<string, number>;
+}
+
+const eventScripts = new WeakMap<HostConfig, EventGather>();
+
+/** The host's event-mode script: the gather script's sections, then `counters`. Built once per host config. */
+export function eventGather(host: HostConfig): EventGather {
+  let g = eventScripts.get(host);
+  if (!g) {
+    const sections = gatherSections(host);
+    const lines = new Map(sections.map((s, i) => [s.name, i]));
+    lines.set('counters', sections.length);
+    g = { script: `${renderGatherScript(sections)}${countersLine(host)}\n`, lines };
+    eventScripts.set(host, g);
+  }
+  return g;
+}
+
+/** The script lines of `names` (sections the host's script does not have are left out), in script order. */
+export function linesOf(g: EventGather, names: Iterable<string>): number[] {
+  const out = new Set<number>();
+  for (const n of names) {
+    const i = g.lines.get(n);
+    if (i !== undefined) out.add(i);
+  }
+  return [...out].sort((a, b) => a - b);
 }

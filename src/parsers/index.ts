@@ -11,3 +11,4 @@ export { parseZfsGet } from './zfs-get.js';
 export { parseLoadavg, parseMeminfo } from './proc.js';
 export { parseReadlink } from './readlink.js';
 export { parseStatLinks } from './stat-links.js';
+export { parseCounterFiles, cpuStatNs } from './counters.js';

@@ -1,6 +1,8 @@
 import type { HostConfig, Inventory } from '../config/types.js';
 import type { HostStatus, VmStatus } from '../model/status.js';
 import type { Transport } from '../ssh/types.js';
+import { SECTION_GROUPS, type SectionOutput } from '../host/gather.js';
+import { HostEvents } from './status-events.js';
 import { keepUnchanged } from './status-keep.js';
 import { StatusMemo } from './status-memo.js';
 import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
@@ -17,6 +19,11 @@ import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 // after an error or a slow refresh rejoins the fleet's round instead of keeping a phase, and a batch, of its own.
 // Each host keeps its last refresh's parses (StatusMemo: a section whose text did not change is not parsed
 // again), and what it sends keeps the previous status's objects for every part that reads the same.
+// Event mode (opts.events): per host one stream of the hypervisor's own change events (src/services/status-events.ts);
+// once it is up, an event refreshes only the sections it concerns (within EVENT_SETTLE_MS), a tick refreshes only the
+// counters, and the whole gather runs every fullEveryMs. Until the stream is up, or after it ended, the host is
+// polled as above; a stream that died starts again (backoff 1 s doubling to 30 s), a host that cannot give events
+// (a required source missing or not permitted) stays polled, and mode() says why.
 
 /** Longest a status waits for the other hosts' refreshes still running. */
 export const BATCH_MS = 200;
@@ -31,6 +38,42 @@ export interface StatusPollerOptions {
   timeoutMs?: number;
   /** Ceiling of the error backoff (default 30 s). */
   maxBackoffMs?: number;
+  /** Drive each host's refresh by its event stream (default: poll only). */
+  events?: boolean;
+  /** In event mode, how often the whole gather still runs (default 30 s). */
+  fullEveryMs?: number;
+  /** A host's mode changed (events up, or polled and why). */
+  onMode?(host: string, mode: HostMode): void;
+  /** The event stream's command (default: src/host/events.ts; tests give a host without a source). */
+  eventsCommand?: (host: HostConfig) => string;
+}
+
+/** How a host's status is kept fresh: by its events, or by polling (and why not by events). */
+export interface HostMode {
+  mode: 'events' | 'polling';
+  why: string | null;
+}
+
+/** Events that arrive together (a crash logs several lines) are refreshed once, this long after the first. */
+export const EVENT_SETTLE_MS = 10;
+export const DEFAULT_FULL_EVERY_MS = 30_000;
+const EVENTS_RETRY_MS = { min: 1_000, max: 30_000 };
+/** What a tick refreshes in event mode: the counters that only move. */
+const TICK_SECTIONS: readonly string[] = [...SECTION_GROUPS.counters, ...SECTION_GROUPS.usage];
+
+interface EventsState {
+  stream: HostEvents | null;
+  live: boolean;
+  mode: HostMode;
+  retryMs: number;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+  /** Sections the next event-mode refresh runs; `all`: the whole gather. */
+  want: Set<string>;
+  wantAll: boolean;
+  settleTimer: ReturnType<typeof setTimeout> | null;
+  /** The host's last text of every section (a partial refresh replaces some). */
+  sections: Map<string, SectionOutput>;
+  lastFullAt: number;
 }
 
 interface HostState {
@@ -47,6 +90,8 @@ interface HostState {
   memo: StatusMemo;
   /** Each VM's last status with its probe merged in, reused while neither changed. */
   withProbes: Map<string, { vm: VmStatus; probe: VmProbe | undefined; merged: VmStatus }>;
+  /** Event mode's state; null when the poller only polls. */
+  events: EventsState | null;
 }
 
 export class StatusPoller {
@@ -79,6 +124,20 @@ export class StatusPoller {
         skipped: 0,
         memo: new StatusMemo(),
         withProbes: new Map(),
+        events: opts.events
+          ? {
+              stream: null,
+              live: false,
+              mode: { mode: 'polling', why: 'event stream starting' },
+              retryMs: EVENTS_RETRY_MS.min,
+              retryTimer: null,
+              want: new Set(),
+              wantAll: false,
+              settleTimer: null,
+              sections: new Map(),
+              lastFullAt: -Infinity,
+            }
+          : null,
       });
     }
   }
@@ -89,7 +148,10 @@ export class StatusPoller {
     this.running = true;
     this.stopped = false;
     this.phase = this.now();
-    for (const h of this.hosts.values()) this.tick(h);
+    for (const h of this.hosts.values()) {
+      this.tick(h);
+      if (h.events) this.startEvents(h);
+    }
   }
 
   /** Stops the timers; refreshes still running finish silently (nothing is sent after stop). */
@@ -99,6 +161,7 @@ export class StatusPoller {
     for (const h of this.hosts.values()) {
       if (h.timer) clearTimeout(h.timer);
       h.timer = null;
+      if (h.events) this.stopEvents(h.events);
     }
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
@@ -125,6 +188,11 @@ export class StatusPoller {
     return this.hosts.get(host)?.skipped ?? 0;
   }
 
+  /** How `host` is kept fresh (null when the poller only polls). */
+  mode(host: string): HostMode | null {
+    return this.hosts.get(host)?.events?.mode ?? null;
+  }
+
   /** The last status sent for `host`. */
   current(host: string): HostStatus | null {
     return this.hosts.get(host)?.latest ?? null;
@@ -148,6 +216,12 @@ export class StatusPoller {
   private tick(h: HostState): void {
     if (!this.running) return;
     this.schedule(h);
+    const e = h.events;
+    if (e?.live) {
+      const full = this.now() - e.lastFullAt >= (this.opts.fullEveryMs ?? DEFAULT_FULL_EVERY_MS);
+      this.want(h, full ? null : TICK_SECTIONS, 0);
+      return;
+    }
     if (h.inFlight) {
       h.skipped += 1;
       return;
@@ -155,10 +229,89 @@ export class StatusPoller {
     void this.refresh(h);
   }
 
-  private refresh(h: HostState): Promise<void> {
+  /** Event mode: the host's status gets `sections` (null: everything) refreshed, `settleMs` from now at the latest
+   *  (what is asked meanwhile joins), or right after the refresh running now. */
+  private want(h: HostState, sections: readonly string[] | null, settleMs: number): void {
+    const e = h.events;
+    if (!e?.live || !this.running) return;
+    if (sections === null) e.wantAll = true;
+    else for (const s of sections) e.want.add(s);
+    if (settleMs <= 0) return this.kick(h);
+    e.settleTimer ??= setTimeout(() => this.kick(h), settleMs);
+  }
+
+  /** Runs the event-mode refresh that is wanted, unless one is running (it kicks again when it ends). */
+  private kick(h: HostState): void {
+    const e = h.events;
+    if (!e) return;
+    if (e.settleTimer) clearTimeout(e.settleTimer);
+    e.settleTimer = null;
+    if (h.inFlight || !e.live || !this.running || (!e.wantAll && e.want.size === 0)) return;
+    // Nothing read yet in event mode: the first refresh is the whole gather.
+    const only = e.wantAll || e.sections.size === 0 ? undefined : [...e.want];
+    e.want.clear();
+    e.wantAll = false;
+    void this.refresh(h, only);
+  }
+
+  private startEvents(h: HostState): void {
+    const e = h.events!;
+    e.retryTimer = null;
+    const stream = new HostEvents(this.transport, h.host, this.opts.eventsCommand, {
+      ready: () => {
+        e.live = true;
+        e.retryMs = EVENTS_RETRY_MS.min;
+        this.setMode(h, { mode: 'events', why: null });
+        // Whatever changed before the stream was up is read now.
+        this.want(h, null, 0);
+      },
+      changed: (group) => this.want(h, SECTION_GROUPS[group], EVENT_SETTLE_MS),
+      ended: (why, unsupported) => {
+        e.live = false;
+        e.stream = null;
+        e.want.clear();
+        e.wantAll = false;
+        this.setMode(h, { mode: 'polling', why });
+        if (!this.running) return;
+        // Polled from now on; a full refresh now, so nothing that changed while the stream was down is missed.
+        if (!h.inFlight) void this.refresh(h);
+        if (unsupported) return;
+        e.retryTimer = setTimeout(() => this.running && this.startEvents(h), e.retryMs);
+        e.retryMs = Math.min(e.retryMs * 2, EVENTS_RETRY_MS.max);
+      },
+    });
+    e.stream = stream;
+    stream.start();
+  }
+
+  private stopEvents(e: EventsState): void {
+    e.stream?.stop();
+    e.stream = null;
+    e.live = false;
+    for (const t of [e.retryTimer, e.settleTimer]) if (t) clearTimeout(t);
+    e.retryTimer = e.settleTimer = null;
+  }
+
+  private setMode(h: HostState, mode: HostMode): void {
+    const e = h.events!;
+    if (e.mode.mode === mode.mode && e.mode.why === mode.why) return;
+    e.mode = mode;
+    this.opts.onMode?.(h.host.name, mode);
+  }
+
+  /** One refresh: the whole gather, or in event mode only the sections `only` names. */
+  private refresh(h: HostState, only?: readonly string[]): Promise<void> {
     const before = h.failures;
+    const e = h.events?.live ? h.events : null;
     const run = (async () => {
-      const hs = await fetchHostStatus(this.transport, h.host, { timeoutMs: this.opts.timeoutMs, now: this.now, memo: h.memo });
+      const startedAt = this.now();
+      const hs = await fetchHostStatus(this.transport, h.host, {
+        timeoutMs: this.opts.timeoutMs,
+        now: this.now,
+        memo: h.memo,
+        ...(e ? { events: { only, sections: e.sections } } : {}),
+      });
+      if (e && !only && hs.reachable) e.lastFullAt = startedAt;
       if (hs.reachable) {
         h.failures = 0;
         h.lastGood = hs;
@@ -173,6 +326,7 @@ export class StatusPoller {
       if (h.failures !== before && this.running) this.schedule(h);
     })().finally(() => {
       h.inFlight = null;
+      if (h.events?.live) this.kick(h);
     });
     h.inFlight = run;
     return run;

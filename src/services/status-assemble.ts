@@ -1,7 +1,9 @@
 import type { HostConfig, VmConfig } from '../config/types.js';
-import { AUTOSTART_TARGET, runnerLink, type SectionOutput } from '../host/gather.js';
+import { AUTOSTART_TARGET, runnerLink, unitCgroup, type SectionOutput } from '../host/gather.js';
 import { unitActiveSchema, type HostStatus, type PoolStatus, type VmStatus } from '../model/status.js';
 import {
+  cpuStatNs,
+  parseCounterFiles,
   parseDf,
   parseFailedUnits,
   parseIpLinks,
@@ -155,6 +157,7 @@ function vmStatus(
   zfs: Map<string, Record<string, string>>,
   snapshots: Snapshots,
   autostart: Set<string> | null,
+  cg: { memory: number | null; cpuNs: number | null },
 ): VmStatus {
   const base = unknownVm(vm);
   const current = link(runners, runnerLink(host, vm.name, 'current'));
@@ -179,8 +182,8 @@ function vmStatus(
     snapshots: count,
     newestSnapshot: newest?.name ?? null,
     newestSnapshotAt: newest?.at ? iso(newest.at * 1000) : null,
-    memoryBytes: parseUint(unit?.MemoryCurrent),
-    cpuNs: parseUint(unit?.CPUUsageNSec),
+    memoryBytes: cg.memory ?? parseUint(unit?.MemoryCurrent),
+    cpuNs: cg.cpuNs ?? parseUint(unit?.CPUUsageNSec),
   };
 }
 
@@ -210,7 +213,10 @@ function pools(list: ReturnType<typeof parseZpoolList>, status: ReturnType<typeo
 export function hostStatusFromSections(host: HostConfig, sections: Sections, opts: { now: number; memo?: StatusMemo }): HostStatus {
   const memo: Memo = opts.memo ?? NO_MEMO;
   const text = (name: string) => sections.get(name)?.text ?? '';
-  const mem = memo.parse('meminfo', text('meminfo'), parseMeminfo);
+  // Event mode reads load, memory and the VMs' cgroup counters in `counters`, more often than the other sections.
+  const countersSec = sections.get('counters');
+  const counters = countersSec?.rc === 0 ? memo.parse('counters', countersSec.text, parseCounterFiles) : null;
+  const mem = memo.parse('meminfo', counters?.get('/proc/meminfo') ?? text('meminfo'), parseMeminfo);
   const linksName = sections.has('ip-links') ? 'ip-links' : 'links';
   const linksSec = sections.get(linksName);
   // `ip link show` always lists lo: no links at all means unreadable output, so bridges are unknown, not missing.
@@ -237,7 +243,7 @@ export function hostStatusFromSections(host: HostConfig, sections: Sections, opt
     system: {
       state: system ? memo.parse('system', system.text, parseIsSystemRunning) : 'unknown',
       failedUnits: memo.parse('failed', text('failed'), parseFailedUnits),
-      load: memo.parse('loadavg', text('loadavg'), parseLoadavg),
+      load: memo.parse('loadavg', counters?.get('/proc/loadavg') ?? text('loadavg'), parseLoadavg),
       memTotal: mem.MemTotal ?? null,
       memAvailable: mem.MemAvailable ?? null,
     },
@@ -246,8 +252,11 @@ export function hostStatusFromSections(host: HostConfig, sections: Sections, opt
     storageUnit: su && su.LoadState && su.LoadState !== 'not-found' ? { name: su.Id || host.storageUnit, active: su.ActiveState || 'unknown' } : null,
     vms: host.vms.map((vm) => {
       const unit = units.byVm.get(vm.name);
-      return memo.derive(`vm:${vm.name}`, [host, vm, unit, runners, links, zfs, snapshots, autostart], () =>
-        vmStatus(host, vm, unit, runners, links, zfs, snapshots, autostart),
+      const cg = unitCgroup(vm.unit);
+      const memory = parseUint(counters?.get(`${cg}/memory.current`)?.trim());
+      const cpuNs = cpuStatNs(counters?.get(`${cg}/cpu.stat`));
+      return memo.derive(`vm:${vm.name}`, [host, vm, unit, runners, links, zfs, snapshots, autostart, memory, cpuNs], () =>
+        vmStatus(host, vm, unit, runners, links, zfs, snapshots, autostart, { memory, cpuNs }),
       );
     }),
   };

@@ -1,5 +1,5 @@
 import type { HostConfig } from '../config/types.js';
-import { gatherScript, splitSections } from '../host/gather.js';
+import { eventGather, gatherScript, linesOf, splitSections, type SectionOutput } from '../host/gather.js';
 import type { HostStatus } from '../model/status.js';
 import { parseProbeOutput, probeFailure } from '../parsers/probe.js';
 import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../ssh/nested-probe.js';
@@ -19,6 +19,9 @@ export interface FetchStatusOptions {
   now?: () => number;
   /** The host's parses from its last refresh (see StatusMemo): unchanged sections are not parsed again. */
   memo?: StatusMemo;
+  /** Event mode: run the event-mode script (its `only` sections, or all of it) and assemble the status from
+   *  `sections`, the host's last section texts, which this run's sections replace. */
+  events?: { only?: readonly string[]; sections: Map<string, SectionOutput> };
 }
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
@@ -97,20 +100,32 @@ export async function fetchHostStatus(transport: Transport, host: HostConfig, op
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
   let script: string;
+  let lines: number[] | undefined;
   try {
-    script = gatherScript(host);
+    if (opts.events) {
+      const g = eventGather(host);
+      script = g.script;
+      if (opts.events.only) lines = linesOf(g, opts.events.only);
+    } else script = gatherScript(host);
   } catch (e) {
     return unreachableHost(host, `${host.name}: ${errorText(e)}`);
   }
   try {
-    const res = await transport.exec({ host: host.name }, script, { timeoutMs, reuse: true });
+    const res = await transport.exec({ host: host.name }, script, { timeoutMs, reuse: true, ...(lines ? { lines } : {}) });
     if (res.timedOut) return unreachableHost(host, `${host.name}: status refresh timed out after ${Math.round(timeoutMs / 100) / 10} s`);
     const sections = splitSections(res.stdout);
     if (res.code === null || sections.size === 0) {
       const why = firstLine(res.stderr) || (res.code === null ? `ended by ${res.signal ?? 'a dropped connection'}` : `exit ${res.code} without output`);
       return unreachableHost(host, `${host.name}: status script failed: ${why}`);
     }
-    const hs = hostStatusFromSections(host, sections, { now: now(), memo: opts.memo });
+    let all: ReadonlyMap<string, SectionOutput> = sections;
+    if (opts.events) {
+      const kept = opts.events.sections;
+      if (!opts.events.only) kept.clear();
+      for (const [name, out] of sections) kept.set(name, out);
+      all = kept;
+    }
+    const hs = hostStatusFromSections(host, all, { now: now(), memo: opts.memo });
     if (!opts.probeVms) return hs;
     // After the refresh, so a stopped VM is not waited for (a probe of one can take the whole timeout).
     const probes = await probeRunningVms(transport, hs, host);

@@ -9,7 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { killGroupCommand, PgidSniffer, withPgidReport } from './kill.js';
 import { LineSplitter } from './lines.js';
 import { nestedCommand } from './nested.js';
-import { ScriptRounds } from './rounds.js';
+import { ScriptRounds, selectLines } from './rounds.js';
 import { SshError, type ConnState, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';
 
 // The real Transport: one ssh2 connection per hypervisor, VMs reached through it (ProxyJump over a
@@ -180,9 +180,10 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
   return {
     async exec(target: Target, command: string, o: ExecOptions = {}): Promise<ExecResult> {
       if (o.reuse && !target.vm && o.stdin === undefined && !o.signal) {
-        const kept = await roundsFor(target.host, command).run(o.timeoutMs);
+        const kept = await roundsFor(target.host, command).run(o.timeoutMs, o.lines);
         if (kept) return kept;
       }
+      if (o.reuse && o.lines) command = selectLines(command, o.lines);
       const r = route(target, withPgidReport(command));
       o.signal?.throwIfAborted();
       const out: Buffer[] = [];

@@ -7,18 +7,30 @@ import type { ExecResult } from './types.js';
 // A script run again and again (the status refresh: every second, per hypervisor) on one long-lived remote shell
 // instead of one exec each time. Per run that saves this process a channel open, exec request and close (~0.4 ms of
 // CPU, most of what a refresh costs before parsing), and the hypervisor a session and a shell (with its ~/.bashrc). The shell
-// reads one line per run, runs the script with stdin from /dev/null, and ends the run's output with a marker that
-// repeats the line (a random token per shell, so no output can end a run early):
-//   while IFS= read -r mvm_round; do { SCRIPT } </dev/null; echo "@@mvm-end $mvm_round"; done
+// reads one line per run: a token (random per shell, so no output can end a run early) and which of the script's
+// lines to run (all of them, or some: the event-driven refresh runs only the sections an event concerns). It runs
+// those lines with stdin from /dev/null and ends the run's output with a marker that repeats the token:
+//   while read -r mvm_round mvm_lines; do { for l in $mvm_lines; do case $l in 0) LINE0;; ...; esac; done } </dev/null
+//   echo "@@mvm-end $mvm_round"; done
 // `run` gives null when it cannot serve a run, and the caller execs the script as before: the shell could not be
 // started, another run is in flight, or the shell ended during the run. A server whose shell ends on its own before
 // its first run completes (not a POSIX shell; the demo's interpreter) is not asked again.
 
 export const ROUND_END = '@@mvm-end ';
 
-/** The remote loop around `script` (a newline-separated list of commands). */
+/** The script's lines (one command each), without the trailing empty ones. */
+const scriptLines = (script: string): string[] => script.replace(/\n+$/, '').split('\n');
+
+/** The remote loop around `script` (a newline-separated list of commands, each run by its index). */
 export function roundsCommand(script: string): string {
-  return `while IFS= read -r mvm_round; do\n{\n${script.replace(/\n+$/, '')}\n} </dev/null\necho "${ROUND_END}$mvm_round"\ndone`;
+  const cases = scriptLines(script).map((line, i) => `${i}) ${line}\n;;`);
+  return `while read -r mvm_round mvm_lines; do\n{\nfor mvm_l in $mvm_lines; do\ncase $mvm_l in\n${cases.join('\n')}\nesac\ndone\n} </dev/null\necho "${ROUND_END}$mvm_round"\ndone`;
+}
+
+/** `script` with only the lines at `lines` (in the script's order): what a run of those lines executes. */
+export function selectLines(script: string, lines: readonly number[]): string {
+  const want = new Set(lines);
+  return scriptLines(script).filter((_, i) => want.has(i)).join('\n') + '\n';
 }
 
 export interface RoundsDeps {
@@ -50,14 +62,18 @@ export class ScriptRounds {
   /** Where the next search for the end marker starts. */
   private scanned = 0;
   private seq = 0;
+  /** Every line's index: what a run without `lines` runs. */
+  private readonly all: string;
 
   constructor(
     readonly script: string,
     private readonly deps: RoundsDeps,
-  ) {}
+  ) {
+    this.all = scriptLines(script).map((_, i) => i).join(' ');
+  }
 
-  /** One run of the script: its output, or null when the caller should exec it instead. */
-  run(timeoutMs?: number): Promise<ExecResult | null> {
+  /** One run of the script (or of its `lines` only): its output, or null when the caller should exec it instead. */
+  run(timeoutMs?: number, lines?: readonly number[]): Promise<ExecResult | null> {
     if (this.unsupported || this.round || !this.script.trim()) return Promise.resolve(null);
     const sh = this.shell ?? this.start();
     if (!sh) return Promise.resolve(null);
@@ -83,7 +99,7 @@ export class ScriptRounds {
           this.stop(sh);
         }, timeoutMs);
       }
-      sh.handle.write(`${token}\n`);
+      sh.handle.write(`${token} ${lines ? lines.filter((i) => Number.isInteger(i) && i >= 0).join(' ') : this.all}\n`);
     });
   }
 

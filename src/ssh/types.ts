@@ -15,6 +15,8 @@ export interface ExecOptions {
   /** The same command runs again and again (the status refresh): the transport may keep one remote shell for it and
    *  run it there each time (src/ssh/rounds.ts). Hypervisor targets only; ignored with stdin or signal. */
   reuse?: boolean;
+  /** With reuse: run only these lines of the command (0-based; one command per line), in its order. */
+  lines?: readonly number[];
 }
 
 export interface ExecResult {

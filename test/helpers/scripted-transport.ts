@@ -1,3 +1,4 @@
+import { selectLines } from '../../src/ssh/rounds.js';
 import type { ConnState, ExecOptions, ExecResult, StreamHandle, StreamHandlers, Target, Transport } from '../../src/ssh/types.js';
 
 // A Transport for unit tests of services: answers commands from a script, records what was sent.
@@ -31,7 +32,9 @@ export class ScriptedTransport implements Transport {
     );
   }
 
-  async exec(target: Target, command: string, _opts?: ExecOptions): Promise<ExecResult> {
+  async exec(target: Target, command: string, opts?: ExecOptions): Promise<ExecResult> {
+    // A run of some lines of a kept script executes just those (as the real transport's fallback does).
+    if (opts?.reuse && opts.lines) command = selectLines(command, opts.lines);
     this.sent.push({ target, command, kind: 'exec' });
     const r = this.find(command);
     if (!r) return { stdout: '', stderr: `scripted: no answer for ${command}`, code: 127 };

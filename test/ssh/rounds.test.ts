@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelIo, RunHandle } from '../../src/ssh/connection.js';
-import { roundsCommand, ScriptRounds } from '../../src/ssh/rounds.js';
+import { roundsCommand, ScriptRounds, selectLines } from '../../src/ssh/rounds.js';
 
 // The kept shell's bookkeeping on a scripted channel: where a run's output ends, when a shell is replaced and when
 // the caller is told to exec instead. test/ssh/transport.test.ts runs it over ssh2, test/lab/rounds.test.ts on sshd.
@@ -8,8 +8,10 @@ import { roundsCommand, ScriptRounds } from '../../src/ssh/rounds.js';
 interface FakeShell {
   command: string;
   io: ChannelIo;
-  /** Lines written to the shell's stdin (one per run). */
+  /** The token of each line written to the shell's stdin (one per run). */
   lines: string[];
+  /** Each of those lines whole: the token and the script lines it asks for. */
+  asked: string[];
   cancelled: boolean;
   end(res: Awaited<RunHandle['done']>): void;
   fail(e: Error): void;
@@ -27,12 +29,15 @@ function harness() {
       let fail!: FakeShell['fail'];
       const done = new Promise<Awaited<RunHandle['done']>>((res, rej) => ((end = res), (fail = rej)));
       const out = (t: string) => io.onStdout(Buffer.from(t));
-      const sh: FakeShell = { command, io, lines: [], cancelled: false, end, fail, out, answer: (t) => out(`${t}@@mvm-end ${sh.lines[sh.lines.length - 1]}\n`) };
+      const sh: FakeShell = { command, io, lines: [], asked: [], cancelled: false, end, fail, out, answer: (t) => out(`${t}@@mvm-end ${sh.lines[sh.lines.length - 1]}\n`) };
       shells.push(sh);
       io.onStderr(Buffer.from(`mvm-tui-pgid ${4000 + shells.length}\n`));
       return {
         cancel: () => ((sh.cancelled = true), end({ code: null, cancelled: true })),
-        write: (d) => sh.lines.push(d.replace(/\n$/, '')),
+        write: (d) => {
+          sh.asked.push(d.replace(/\n$/, ''));
+          sh.lines.push(d.split(' ')[0]!);
+        },
         done,
       };
     },
@@ -44,9 +49,24 @@ function harness() {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('ScriptRounds', () => {
-  it('runs the script in a loop that reads a line per run and ends each run with a marker naming it', () => {
+  it('runs the script in a loop that reads a line per run, runs the lines it names and ends each run with a marker naming it', () => {
     const cmd = roundsCommand('echo a\necho b\n');
-    expect(cmd).toBe('while IFS= read -r mvm_round; do\n{\necho a\necho b\n} </dev/null\necho "@@mvm-end $mvm_round"\ndone');
+    expect(cmd).toBe(
+      'while read -r mvm_round mvm_lines; do\n{\nfor mvm_l in $mvm_lines; do\ncase $mvm_l in\n0) echo a\n;;\n1) echo b\n;;\nesac\ndone\n} </dev/null\necho "@@mvm-end $mvm_round"\ndone',
+    );
+  });
+
+  it('a run names every line of the script, or only the lines asked for', async () => {
+    const { rounds, shells } = harness();
+    const all = rounds.run(1000);
+    expect(shells[0]!.asked[0]).toMatch(/^[0-9a-f]{12}-1 0 1$/);
+    shells[0]!.answer('a\nb\n');
+    await all;
+    const some = rounds.run(1000, [1]);
+    expect(shells[0]!.asked[1]).toMatch(/^[0-9a-f]{12}-2 1$/);
+    shells[0]!.answer('b\n');
+    expect((await some)?.stdout).toBe('b\n');
+    expect(selectLines('echo a\necho b\necho c\n', [2, 0])).toBe('echo a\necho c\n');
   });
 
   it('serves every run from one shell, each run with only its own output, however the output is chunked', async () => {

@@ -392,7 +392,7 @@ describe('ssh transport: ~/.ssh/config alias with ProxyJump for the hypervisor',
 });
 
 describe('kept shell for a reused command (loopback ssh2 server)', () => {
-  const isLoop = (c: string) => c.startsWith('while IFS= read -r mvm_round');
+  const isLoop = (c: string) => c.startsWith('while read -r mvm_round');
 
   it('runs a reused command again and again on one remote shell, each run with its own output', async () => {
     const srv = await server();

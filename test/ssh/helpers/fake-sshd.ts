@@ -130,7 +130,8 @@ export async function startFakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
   return state;
 }
 
-const LOOP = /^while IFS= read -r mvm_round; do\n\{\n([\s\S]*)\n\} <\/dev\/null\necho "@@mvm-end \$mvm_round"\ndone$/;
+/** The kept shell's loop around a one-line script (src/ssh/rounds.ts): its line is the first case. */
+const LOOP = /^while read -r mvm_round mvm_lines; do\n\{\nfor mvm_l in \$mvm_lines; do\ncase \$mvm_l in\n0\) ([^\n]*)\n;;\nesac\ndone\n\} <\/dev\/null\necho "@@mvm-end \$mvm_round"\ndone$/;
 
 function runLoop(script: string, ch: ServerChannel, state: FakeSshd, setRunning: () => void): void {
   setRunning();
@@ -154,7 +155,7 @@ function runLoop(script: string, ch: ServerChannel, state: FakeSshd, setRunning:
         if (verb === 'slow') await new Promise((r) => setTimeout(r, Number(rest[0] ?? 50)));
         if (!ch.writable) return;
         ch.write(verb === 'count' ? `run ${runs}\n` : verb === 'slow' ? 'done\n' : `${rest.join(' ')}\n`);
-        ch.write(`@@mvm-end ${line}\n`);
+        ch.write(`@@mvm-end ${line.split(' ')[0]}\n`);
       });
     }
   });

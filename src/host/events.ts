@@ -1,0 +1,43 @@
+import type { HostConfig } from '../config/types.js';
+import { shJoin } from './quote.js';
+
+// The hypervisor's own change events, on one kept channel per host (src/services/status-events.ts). Each source runs
+// in the background of one shell and every line it prints (stdout and stderr) goes out prefixed with its tag; when a
+// source ends, `TAG @@end RC` says so. `@@mvm-events ready` follows once every source is started.
+//   unit: PID 1's journal messages (every unit start, stop, failure, restart and reload), JSON with a few fields;
+//   link: `ip -o monitor link`, one line per change (bridges and TAPs appearing, going down, losing carrier;
+//         iproute2 6.1 prints text even with -j);
+//   pool: `zpool events -f` where OpenZFS has it (zfs-fuse has not: the source ends and pools are polled).
+// Nothing here changes anything on the host.
+
+export const EVENTS_READY = '@@mvm-events ready';
+export const SOURCE_END = '@@end ';
+
+export const EVENT_SOURCES = {
+  unit: ['journalctl', '-f', '-n', '0', '-o', 'json', '--output-fields=UNIT,JOB_TYPE,JOB_RESULT', '_PID=1'],
+  link: ['ip', '-o', 'monitor', 'link'],
+  pool: ['zpool', 'events', '-f', '-H'],
+} as const;
+
+export type EventSourceName = keyof typeof EVENT_SOURCES;
+
+/** Sources the host must have for event mode; the others are used where they run. */
+export const REQUIRED_SOURCES: readonly EventSourceName[] = ['unit', 'link'];
+
+/** The stream's command line: every source in the background of one shell (the stream's process group). */
+export function eventsCommand(_host?: HostConfig): string {
+  const tagged = (Object.keys(EVENT_SOURCES) as EventSourceName[]).map(
+    (tag) => `{ ${shJoin(EVENT_SOURCES[tag])} 2>&1; echo "${SOURCE_END}$?"; } | while IFS= read -r mvm_e; do printf '%s %s\\n' ${tag} "$mvm_e"; done &`,
+  );
+  return [...tagged, `echo '${EVENTS_READY}'`, 'wait'].join('\n');
+}
+
+/** A short check of the required sources for `doctor --host` and `config check`: whether PID 1's journal can be
+ *  read (a user outside systemd-journal/adm sees only their own messages) and `ip` monitors links. Prints
+ *  `journal N` (PID 1 entries readable of the last one asked) and `ip RC` (`ip -j monitor help` exists). */
+export function eventsCheckCommand(): string {
+  return [
+    `echo "journal $(journalctl -n 1 -q -o json --output-fields=UNIT _PID=1 2>/dev/null | wc -l)"`,
+    'command -v ip >/dev/null 2>&1; echo "ip $?"',
+  ].join('; ');
+}

@@ -1,0 +1,57 @@
+import { EVENTS_READY, SOURCE_END } from '../host/events.js';
+
+// One line of the event stream (src/host/events.ts): `TAG TEXT` from a source, `TAG @@end RC` when a source ended,
+// or the ready marker. Never throws.
+
+export type EventLine =
+  | { kind: 'ready' }
+  | { kind: 'end'; source: string; rc: number | null }
+  /** PID 1 logged about `unit` (null: about itself, e.g. a reload). */
+  | { kind: 'unit'; unit: string | null }
+  | { kind: 'link' }
+  | { kind: 'pool' }
+  /** A source's line that is not an event (a warning or an error), and whether it says access was denied. */
+  | { kind: 'note'; source: string; text: string; denied: boolean }
+  | { kind: 'other'; text: string };
+
+const DENIED = /insufficient permissions|not seeing messages from other users|permission denied|not permitted/i;
+
+export function parseEventLine(line: string): EventLine {
+  if (typeof line !== 'string') return { kind: 'other', text: '' };
+  if (line === EVENTS_READY) return { kind: 'ready' };
+  const sp = line.indexOf(' ');
+  const source = sp > 0 ? line.slice(0, sp) : line;
+  const text = sp > 0 ? line.slice(sp + 1) : '';
+  if (text.startsWith(SOURCE_END)) {
+    const rc = text.slice(SOURCE_END.length).trim();
+    return { kind: 'end', source, rc: /^\d{1,3}$/.test(rc) ? Number(rc) : null };
+  }
+  switch (source) {
+    case 'unit': {
+      const entry = text.startsWith('{') ? jsonObject(text) : null;
+      if (!entry) return note(source, text);
+      return { kind: 'unit', unit: typeof entry.UNIT === 'string' ? entry.UNIT : null };
+    }
+    case 'link':
+      // `ip -o monitor link`: `IDX: NAME: <FLAGS> ...` per change, `Deleted IDX: ...` for a removed link.
+      return /^(Deleted )?\d+: /.test(text) ? { kind: 'link' } : note(source, text);
+    case 'pool':
+      // `zpool events -H`: TIME CLASS, one line per event (tab-separated); its details are indented.
+      return /^[A-Z][a-z]{2} +\d{1,2} \d{4} \d/.test(text) ? { kind: 'pool' } : note(source, text);
+    default:
+      return { kind: 'other', text: line };
+  }
+}
+
+function note(source: string, text: string): EventLine {
+  return { kind: 'note', source, text, denied: DENIED.test(text) };
+}
+
+function jsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,102 @@
+import type { HostConfig } from '../config/types.js';
+import { eventsCommand, REQUIRED_SOURCES } from '../host/events.js';
+import type { SectionGroup } from '../host/gather.js';
+import { parseEventLine } from '../parsers/events.js';
+import type { StreamHandle, Transport } from '../ssh/types.js';
+
+// One hypervisor's event stream (src/host/events.ts) turned into what each event concerns: a VM, tap, storage or
+// Comin unit (or PID 1 itself: a reload) -> `units`; any other unit -> `system` (a failed unit degrades the
+// system); a link -> `links`; a pool event -> `pools`. The poller (src/services/poller.ts) refreshes those sections
+// and starts the stream again, with a full refresh, when it ends.
+
+export interface HostEventsHandlers {
+  /** Every source is started: from now on a change reaches the host's status by an event. */
+  ready(): void;
+  /** Sections to refresh (one call per stream line that is an event). */
+  changed(group: SectionGroup): void;
+  /** The stream ended or was refused. `unsupported`: this host cannot give the events (a required source is
+   *  missing or not permitted, or the shell cannot run the stream); otherwise it died and can be started again. */
+  ended(why: string, unsupported: boolean): void;
+}
+
+export class HostEvents {
+  private handle: StreamHandle | null = null;
+  private live = false;
+  private finished = false;
+  /** Optional sources that ended (their sections are polled). */
+  readonly missing = new Set<string>();
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly host: HostConfig,
+    private readonly command: ((host: HostConfig) => string) | undefined,
+    private readonly on: HostEventsHandlers,
+  ) {}
+
+  start(): void {
+    let lastErr = '';
+    const h = this.transport.stream({ host: this.host.name }, (this.command ?? eventsCommand)(this.host), {
+      onLine: (line) => this.line(line),
+      onStderr: (t) => (lastErr = t.trim().split('\n').pop() ?? lastErr),
+    });
+    this.handle = h;
+    h.done.then(
+      (r) => {
+        if (r.code === null) return this.end(`event stream ended: ${r.signal ? `signal ${r.signal}` : r.stderr.trim() || 'connection dropped'}`, false);
+        // Ended on its own before it was ready, with the connection up: this shell cannot run it.
+        this.end(`event stream ended (exit ${r.code})${lastErr ? `: ${lastErr}` : ''}`, !this.live);
+      },
+      (e: unknown) => this.end(`event stream failed: ${e instanceof Error ? e.message : String(e)}`, false),
+    );
+  }
+
+  /** Ends the stream; nothing is reported after this. */
+  stop(): void {
+    this.finished = true;
+    this.handle?.cancel();
+    this.handle = null;
+  }
+
+  private end(why: string, unsupported: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.handle?.cancel();
+    this.handle = null;
+    this.on.ended(why, unsupported);
+  }
+
+  private line(line: string): void {
+    if (this.finished) return;
+    const ev = parseEventLine(line);
+    switch (ev.kind) {
+      case 'ready':
+        this.live = true;
+        return this.on.ready();
+      case 'unit':
+        return this.on.changed(ev.unit === null || this.concerns(ev.unit) ? 'units' : 'system');
+      case 'link':
+        return this.on.changed('links');
+      case 'pool':
+        return this.on.changed('pools');
+      case 'note':
+        if (ev.denied && (REQUIRED_SOURCES as readonly string[]).includes(ev.source)) this.end(`${ev.source} events not permitted: ${ev.text.trim()}`, true);
+        return;
+      case 'end': {
+        if (!(REQUIRED_SOURCES as readonly string[]).includes(ev.source)) {
+          this.missing.add(ev.source);
+          return;
+        }
+        // 127: not installed; 1-2 at once: refused or not supported. A source killed later can start again.
+        const cannot = ev.rc === 127 || ev.rc === 126 || ev.rc === 1 || ev.rc === 2;
+        return this.end(`${ev.source} events ended (exit ${ev.rc ?? '?'})`, cannot);
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A unit whose change shows on the host's VMs or storage (microvm@, microvm-tap-interfaces@, storage, Comin). */
+  private concerns(unit: string): boolean {
+    return unit.startsWith('microvm') || unit.startsWith('comin') || unit.startsWith(this.host.storageUnit) || this.host.vms.some((v) => unit.startsWith(v.unit));
+  }
+}
