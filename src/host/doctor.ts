@@ -13,7 +13,7 @@ export function vmDoctorSections(host: HostConfig, vm: VmConfig): GatherSection[
     { name: 'runner', argv: ['ls', '-lL', '--', `${current}/bin/microvm-run`] },
     { name: 'tap', argv: ['ip', '-j', 'link', 'show', 'dev', vm.tap] },
     { name: 'mounted', argv: ['zfs', 'get', '-H', '-o', 'name,property,value', 'mounted,mountpoint', vm.dataset] },
-    { name: 'journal', argv: ['journalctl', '-u', vm.unit, '-o', 'cat', '--no-pager', '-n', String(DOCTOR_JOURNAL_LINES)] },
+    { name: 'journal', argv: ['journalctl', '-u', vm.unit, '-o', 'cat', '--all', '--no-pager', '-n', String(DOCTOR_JOURNAL_LINES)] },
   ];
 }
 

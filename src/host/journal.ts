@@ -59,7 +59,8 @@ const CURSOR_RE = /^[A-Za-z0-9=;_-]{1,512}$/;
 export const JOURNAL_FIELDS = ['MESSAGE', 'PRIORITY', '_SYSTEMD_UNIT', 'SYSLOG_IDENTIFIER', 'UNIT'] as const;
 
 export function journalctlCommand(q: JournalQuery): string {
-  const argv = ['journalctl', '-u', validateUnit(q.unit), '-o', 'json', `--output-fields=${JOURNAL_FIELDS.join(',')}`];
+  // --all: without it journalctl prints "MESSAGE":null for a message of 4,096 bytes or more (JSON_THRESHOLD).
+  const argv = ['journalctl', '-u', validateUnit(q.unit), '-o', 'json', '--all', `--output-fields=${JOURNAL_FIELDS.join(',')}`];
   if (q.follow) argv.push('-f');
   if (q.afterCursor !== undefined) {
     if (!CURSOR_RE.test(q.afterCursor)) throw new JournalQueryError('refusing a malformed journal cursor');

@@ -26,5 +26,5 @@ export function unitErrorsCmd(unit: string, lines = 5, sinceSeconds?: number): s
   if (sinceSeconds !== undefined && (!Number.isInteger(sinceSeconds) || sinceSeconds < 1)) throw new Error(`bad age ${sinceSeconds}`);
   // --since -Ns counts on the host's own clock, so a skew between the two machines does not matter
   const since = sinceSeconds === undefined ? [] : ['--since', `-${sinceSeconds}s`];
-  return shJoin(['journalctl', '-u', validateUnit(unit), '-p', 'err', ...since, '-n', String(lines), '-o', 'cat', '--no-pager']);
+  return shJoin(['journalctl', '-u', validateUnit(unit), '-p', 'err', ...since, '-n', String(lines), '-o', 'cat', '--all', '--no-pager']);
 }

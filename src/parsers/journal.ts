@@ -1,6 +1,7 @@
 // `journalctl -o json`: one JSON object per line. Field values are strings, except that journald prints
 // a byte array for a value that is not valid UTF-8 (or has control characters), an array for a field
-// set several times, and null for a value too large to print.
+// set several times, and null for a value of 4,096 bytes or more unless it runs with --all (every read here
+// passes --all; a null MESSAGE from elsewhere is shown as a note, never as an empty line).
 
 export interface JournalEntry {
   cursor: string;
@@ -13,6 +14,9 @@ export interface JournalEntry {
   /** Every other field, decoded to text (a repeated field becomes an array). */
   fields: Record<string, string | string[]>;
 }
+
+/** What a pane shows for `"MESSAGE":null`. */
+export const NULL_MESSAGE = '[journalctl printed no text for this message: 4,096 bytes or more, read without --all]';
 
 function isBytes(v: unknown): v is number[] {
   return Array.isArray(v) && v.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255);
@@ -60,7 +64,7 @@ export function parseJournalJson(line: string): JournalEntry | null {
   const entry: JournalEntry = {
     cursor,
     realtimeUs: rt && /^\d{1,20}$/.test(rt) ? BigInt(rt) : 0n,
-    message: Array.isArray(msg) ? msg.join('\n') : (msg ?? ''),
+    message: rec.MESSAGE === null ? NULL_MESSAGE : Array.isArray(msg) ? msg.join('\n') : (msg ?? ''),
     fields,
   };
   if (unit) entry.unit = unit;

@@ -84,25 +84,25 @@ describe(`hostile input never escapes a remote command (seed ${seed})`, { timeou
     expect(direct.refused).toBeGreaterThan(300);
     expect(o.refused).toBe(0);
     check(units, (u) => ({ line: unitSettleCmd(u), expected: rec(['systemctl', 'show', u, '-p', SETTLE_PROPS.join(',')]), values: [u] }));
-    check(units, (u) => ({ line: unitErrorsCmd(u, 7), expected: rec(['journalctl', '-u', u, '-p', 'err', '-n', '7', '-o', 'cat', '--no-pager']), values: [u] }));
+    check(units, (u) => ({ line: unitErrorsCmd(u, 7), expected: rec(['journalctl', '-u', u, '-p', 'err', '-n', '7', '-o', 'cat', '--all', '--no-pager']), values: [u] }));
     expect(() => unitActionCmd('kill' as never, 'microvm@vm1')).toThrow();
   });
 
   it('journal queries: unit, --since filter, cursor and line count are refused or passed verbatim', () => {
-    const units = check(sample(hostile, 3000, 2), (u) => ({ line: journalctlCommand({ unit: u, follow: true }), expected: rec(['journalctl', '-u', u, '-o', 'json', FIELDS, '-f', '--no-pager']), values: [u] }));
+    const units = check(sample(hostile, 3000, 2), (u) => ({ line: journalctlCommand({ unit: u, follow: true }), expected: rec(['journalctl', '-u', u, '-o', 'json', '--all', FIELDS, '-f', '--no-pager']), values: [u] }));
     expect(units.accepted).toBeGreaterThan(300);
     // --since: the value is normalised ('15m' -> '-15m'); whatever is accepted must be one argument.
     const sinceArb = fc.oneof(hostile, fc.stringMatching(/^-?(\d{1,3}(s|m|h|d|w))+$/), fc.constantFrom('today', 'yesterday', '2026-11-26 12:00', '@1700000000'));
     const since = check(sample(sinceArb, 3000, 3), (s) => {
       const line = journalctlCommand({ unit: 'microvm@vm1', since: s, lines: 5 });
       // The value may be normalised ('15m' -> '-15m'); what matters is that it stays one argument.
-      return { line, expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', FIELDS, '--since', normalizeSince(s), '-n', '5', '--no-pager']) };
+      return { line, expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', '--all', FIELDS, '--since', normalizeSince(s), '-n', '5', '--no-pager']) };
     });
     expect(since.accepted).toBeGreaterThan(300);
     expect(since.refused).toBeGreaterThan(300);
     const cursors = check(sample(fc.oneof(hostile, fc.stringMatching(/^s=[0-9a-f]{32};i=[0-9a-f]{1,6};b=[0-9a-f]{32}$/)), 2000, 4), (c) => ({
       line: journalctlCommand({ unit: 'microvm@vm1', follow: true, afterCursor: c }),
-      expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', FIELDS, '-f', '--after-cursor', c, '--no-pager']),
+      expected: rec(['journalctl', '-u', 'microvm@vm1', '-o', 'json', '--all', FIELDS, '-f', '--after-cursor', c, '--no-pager']),
     }));
     expect(cursors.accepted).toBeGreaterThan(100);
     for (const n of [-1, 1.5, Number.NaN, 1e12]) expect(() => journalctlCommand({ unit: 'microvm@vm1', lines: n })).toThrow();

@@ -4,7 +4,7 @@ import type { JournalEntry } from '../../../src/parsers/index.js';
 import { MAX_BATCH, tailLogs, type TailState } from '../../../src/services/logs/tail.js';
 import { ScriptedTransport } from '../../helpers/scripted-transport.js';
 
-// Real `journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f` lines from the lab (heartbeats, a stop, a crash, restarts).
+// Real `journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f` lines from the lab (heartbeats, a stop, a crash, restarts).
 const REAL = readFileSync(new URL('../../fixtures/journalctl/lab-f-json-vm1-heartbeats.txt', import.meta.url), 'utf8').trim().split('\n');
 const cursorOf = (line: string) => (JSON.parse(line) as { __CURSOR: string }).__CURSOR;
 
@@ -41,7 +41,7 @@ afterEach(() => vi.useRealTimers());
 describe('tailLogs', () => {
   it('streams `journalctl -o json -f` for the unit over the host connection', () => {
     const { t } = setup({ lines: 200 });
-    expect(t.sent).toEqual([{ target: { host: 'lab' }, command: 'journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 200 --no-pager', kind: 'stream' }]);
+    expect(t.sent).toEqual([{ target: { host: 'lab' }, command: 'journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 200 --no-pager', kind: 'stream' }]);
   });
 
   it('batches lines into one update per ~50 ms, and per ~200 ms while flooded', async () => {
@@ -97,7 +97,7 @@ describe('tailLogs', () => {
     expect(t.streams).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(t.streams).toHaveLength(2);
-    expect(stream(1).command).toBe(`journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f --after-cursor '${cursorOf(REAL[2] as string)}' --no-pager`);
+    expect(stream(1).command).toBe(`journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f --after-cursor '${cursorOf(REAL[2] as string)}' --no-pager`);
   });
 
   it('loses nothing and repeats nothing across drops, even if the server repeats lines', async () => {
@@ -144,7 +144,7 @@ describe('tailLogs', () => {
 
   it('without follow it ends when journalctl finishes, and done settles', async () => {
     const { stream, states, h, messages } = setup({ follow: false, lines: 5 });
-    expect(stream(0).command).toBe('journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -n 5 --no-pager');
+    expect(stream(0).command).toBe('journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -n 5 --no-pager');
     for (const l of REAL.slice(0, 5)) stream(0).handlers.onLine(l);
     stream(0).end({ code: 0 });
     await h.done;
