@@ -28,8 +28,9 @@ printf "process.env.NODE_ENV ??= 'production';\nawait import('./cli.js');\n" >"$
 # The benchmarks themselves are bundled as the app ships (bench/tsup.bench.ts): what they render with Ink is
 # drawn by the same code as in bin/mvm-tui.
 BENCH_ENTRY=bench=bench/main.ts BENCH_OUT_DIR="$out/bench" npx tsup --config bench/tsup.bench.ts >/dev/null || exit 0
-# log-memory runs in-process without the lab (bench/log-memory.ts), so it is not one of bench.js's names.
+# log-memory and log-filter run in-process without the lab (bench/log-*.ts), so they are not bench.js's names.
 BENCH_ENTRY=log-memory=bench/log-memory.ts BENCH_OUT_DIR="$out/bench" npx tsup --config bench/tsup.bench.ts >/dev/null || exit 0
+BENCH_ENTRY=log-filter=bench/log-filter.ts BENCH_OUT_DIR="$out/bench" npx tsup --config bench/tsup.bench.ts >/dev/null || exit 0
 
 # lab:run enters the lab netns (no route anywhere else) and cds to INIT_CWD: make that the repo root.
 inlab() { INIT_CWD="$root" npm run -s lab:run -- "$@"; }
@@ -47,7 +48,7 @@ waitlab() {
 read -r -a nodeflags <<<"$(node "$out/bench/bench.js" --node-flags)"
 
 names=("$@")
-[ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list) log-memory"
+[ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list) log-memory log-filter"
 {
   echo "command: npm run bench${*:+ -- $*}"
   node "$out/bench/bench.js" --header
@@ -55,6 +56,11 @@ names=("$@")
     if [ "$name" = log-memory ]; then
       echo; echo "## 7. Log pane memory, in-process: heap and rss per held line vs. plain strings (bench/log-memory.ts)"
       node "${nodeflags[@]}" --expose-gc "$out/bench/log-memory.js" --ink
+      continue
+    fi
+    if [ "$name" = log-filter ]; then
+      echo; echo "## 7b. Log filter cost, in-process: V8 windowed (before) vs. RE2, whole line (after) (bench/log-filter.ts)"
+      node "${nodeflags[@]}" "$out/bench/log-filter.js"
       continue
     fi
     for attempt in 1 2 3; do

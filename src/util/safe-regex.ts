@@ -1,145 +1,71 @@
+import { RE2JS, RE2JSException } from 're2js';
+
 // A regex the user typed (grid, snapshot and log filters) runs on the UI thread, where JavaScript's
-// backtracking engine cannot be interrupted: (a+)+$ on 30 characters takes seconds, on a log line forever.
-// So a pattern is checked before it is compiled, and refused (then matched literally, with the reason shown)
-// when it can backtrack exponentially: a repeated group that itself repeats or alternates, or a
-// backreference. What is left costs at most a power of the text length, one power per open-ended repeat,
-// so a match looks at a window of the text sized for that power, and more than two such repeats are refused.
-// Why not V8's linear engine (the `l` flag): it cannot ignore case (smart case needs it) and was measured
-// 20-100x slower on ordinary patterns, too slow for a log flood.
-
-/** Open-ended repeats (*, +, {n,}, {n,m} with m over this) that make a match cost a power of the length. */
-const WIDE_REPEAT = 64;
-/**
- * Characters of a text one match looks at, by the number of open-ended repeats. Worst cases measured at load
- * 9 on 2 cores: \w+x over 4096 characters ~16 ms, a*a*b over 512 ~48 ms, so 256 (~6 ms) for two repeats.
- */
-const WINDOWS = [Infinity, 4096, 256] as const;
-
-export interface PatternRisk {
-  /** Why the pattern is refused, ready to show; undefined when it is safe to compile. */
-  refused?: string;
-  /** How many open-ended repeats it has. */
-  openEnded: number;
-}
-
-interface Frame {
-  /** The group holds a quantifier (other than an exact {n}) or an alternation, at any depth. */
-  varies: boolean;
-}
-
-interface Quantifier {
-  max: number;
-  exact: boolean;
-  length: number;
-}
-
-/** Reads a quantifier at `i`: *, +, ?, {n}, {n,}, {n,m}, each optionally lazy; undefined when none is there. */
-function quantifierAt(p: string, i: number): Quantifier | undefined {
-  const c = p[i];
-  let q: Quantifier | undefined;
-  if (c === '*' || c === '+') q = { max: Infinity, exact: false, length: 1 };
-  else if (c === '?') q = { max: 1, exact: false, length: 1 };
-  else if (c === '{') {
-    // without the u flag a `{` that is not a well-formed quantifier is a literal brace
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(p.slice(i, i + 24));
-    if (!m) return undefined;
-    const min = Number(m[1]);
-    const max = m[2] === undefined ? min : m[3] ? Number(m[3]) : Infinity;
-    q = { max, exact: m[2] === undefined, length: m[0].length };
-  }
-  if (q && p[i + q.length] === '?') q.length++;
-  return q;
-}
-
-/** Checks a pattern without running it. Never throws; a pattern that is not valid syntax is left to RegExp. */
-export function patternRisk(p: string): PatternRisk {
-  const stack: Frame[] = [{ varies: false }];
-  let openEnded = 0;
-  /** The atom a following quantifier applies to: a group that varies inside, or a plain atom. */
-  let last: { group: boolean; varies: boolean } | null = null;
-  for (let i = 0; i < p.length; ) {
-    const c = p[i]!;
-    const top = stack[stack.length - 1]!;
-    if (c === '\\') {
-      const n = p[i + 1] ?? '';
-      if (/[1-9]/.test(n) || (n === 'k' && p[i + 2] === '<')) return { refused: `backreference \\${n === 'k' ? 'k<…>' : n} can take exponential time`, openEnded };
-      last = { group: false, varies: false };
-      i += 2;
-      continue;
-    }
-    if (c === '[') {
-      let j = i + 1;
-      if (p[j] === '^') j++;
-      while (j < p.length && p[j] !== ']') j += p[j] === '\\' ? 2 : 1;
-      last = { group: false, varies: false };
-      i = j + 1;
-      continue;
-    }
-    if (c === '(') {
-      stack.push({ varies: false });
-      last = null;
-      i++;
-      continue;
-    }
-    if (c === ')') {
-      const closed = stack.length > 1 ? stack.pop()! : { varies: false };
-      const parent = stack[stack.length - 1]!;
-      parent.varies ||= closed.varies;
-      last = { group: true, varies: closed.varies };
-      i++;
-      continue;
-    }
-    if (c === '|') {
-      top.varies = true;
-      last = null;
-      i++;
-      continue;
-    }
-    const q = last ? quantifierAt(p, i) : undefined;
-    if (q && last) {
-      if (last.group && last.varies && q.max > 1) {
-        return { refused: 'a repeated group that itself repeats or alternates, like (a+)+ or (a|b)*, can take exponential time', openEnded };
-      }
-      if (q.max > WIDE_REPEAT) openEnded++;
-      if (!q.exact) top.varies = true;
-      last = null; // a quantifier cannot be quantified again
-      i += q.length;
-      continue;
-    }
-    last = { group: false, varies: false };
-    i++;
-  }
-  if (openEnded >= WINDOWS.length) return { refused: `${openEnded} open-ended repeats (*, +) can take very long on a long line; use at most ${WINDOWS.length - 1}`, openEnded };
-  return { openEnded };
-}
+// backtracking engine cannot be interrupted: (a+)+$ on 30 characters takes seconds, a.*b.*c on a long log line
+// seconds more. So every pattern with regex syntax runs on RE2 (re2js, a pure-JavaScript port), whose time is
+// linear in the text whatever the pattern, and sees the whole line. A pattern of plain characters (no regex
+// syntax at all) is searched by V8's own engine, which is linear for a literal and ~8x faster on a log flood.
+// What RE2 does not support (backreferences, lookaround) or cannot parse is matched literally, with the reason.
 
 export interface UserRegex {
-  re: RegExp;
-  /** True when the pattern is matched as plain text: it was not a valid regex, or it was refused. */
+  /** True when the pattern is matched as plain text: it was not a valid RE2 expression. */
   literal: boolean;
   /** Why it is matched literally, ready to show. */
   error?: string;
-  /** The characters of a text one match looks at (its start); Infinity: all of it. */
-  window: number;
+  /** Whether the text holds a match anywhere. */
+  test(text: string): boolean;
+  /** [start, end) of the non-empty, non-overlapping matches, in UTF-16 units like String.slice. */
+  ranges(text: string): Array<[number, number]>;
 }
 
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Compiles what the user typed: the regex when it is valid and safe, else the text itself, literally. */
-export function userRegex(pattern: string, flags: string): UserRegex {
-  const literal = (error: string): UserRegex => ({ re: new RegExp(escapeRegExp(pattern), flags), literal: true, error: `${error}; matching literally`, window: Infinity });
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, flags);
-  } catch (e) {
-    return literal(`invalid regex (${(e as Error).message.replace(/^Invalid regular expression: /, '')})`);
-  }
-  const risk = patternRisk(pattern);
-  if (risk.refused) return literal(`regex refused: ${risk.refused}`);
-  return { re, literal: false, window: WINDOWS[risk.openEnded] ?? 0 };
+/** Matches are capped per text so a pathological highlight (a match per character of a 64 KiB line) stays bounded. */
+const MAX_RANGES = 10_000;
+
+/** Plain text, found with V8's search (linear for a literal); escaped so nothing in it is syntax. */
+function plain(text: string, ignoreCase: boolean, error?: string): UserRegex {
+  // test() on a non-global copy: nothing to reset or write back per line
+  const once = new RegExp(escapeRegExp(text), ignoreCase ? 'i' : '');
+  const re = new RegExp(escapeRegExp(text), ignoreCase ? 'gi' : 'g');
+  return {
+    literal: error !== undefined,
+    ...(error !== undefined ? { error } : {}),
+    test: (s) => once.test(s),
+    ranges: (s) => {
+      if (!text) return [];
+      const out: Array<[number, number]> = [];
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(s)) !== null && out.length < MAX_RANGES) out.push([m.index, m.index + m[0].length]);
+      return out;
+    },
+  };
 }
 
-/** The part of a text a match of `r` looks at. */
-export const windowed = (text: string, r: Pick<UserRegex, 'window'>): string => (text.length > r.window ? text.slice(0, r.window) : text);
+/** Compiles what the user typed: RE2 when it has regex syntax and RE2 reads it, else the text itself, literally. */
+export function userRegex(pattern: string, opts: { ignoreCase: boolean }): UserRegex {
+  if (!/[.*+?^${}()|[\]\\]/.test(pattern)) return plain(pattern, opts.ignoreCase);
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(RE2JS.translateRegExp(pattern), opts.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+  } catch (e) {
+    const why = e instanceof RE2JSException ? e.message.replace(/^error parsing regexp: /, '') : String(e);
+    return plain(pattern, opts.ignoreCase, `invalid regex (${why}); matching literally`);
+  }
+  return {
+    literal: false,
+    test: (s) => re.test(s),
+    ranges: (s) => {
+      const out: Array<[number, number]> = [];
+      const m = re.matcher(s);
+      while (out.length < MAX_RANGES && m.find()) {
+        const [start, end] = [m.start(), m.end()];
+        if (end > start) out.push([start, end]);
+      }
+      return out;
+    },
+  };
+}

@@ -62,7 +62,7 @@ describe('mvm-tui logs', () => {
     const h = harness({ lines: '3' }, ['vm1']);
     const run = h.cmd.run(h.ctx);
     await tick();
-    expect(h.t.sent[0]?.command).toBe('journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -n 3 --no-pager');
+    expect(h.t.sent[0]?.command).toBe('journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -n 3 --no-pager');
     for (const l of REAL.slice(0, 3)) h.t.streams[0]!.handlers.onLine(l);
     h.t.streams[0]!.end({ code: 0 });
     expect(await run).toBe(0);
@@ -101,7 +101,7 @@ describe('mvm-tui logs', () => {
     const h = harness({ follow: true, since: '15m' }, ['vm1']);
     const run = h.cmd.run(h.ctx);
     await tick();
-    expect(h.t.sent[0]?.command).toBe('journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f --since -15m --no-pager');
+    expect(h.t.sent[0]?.command).toBe('journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f --since -15m --no-pager');
     h.t.streams[0]!.handlers.onLine(REAL[0]!);
     h.t.streams[0]!.end({ code: null });
     await sleep(2100);

@@ -31,7 +31,7 @@ it('l opens the selected VM’s log beside the grid, streaming journalctl -f ove
   const t = await app();
   await t.r.press('l');
   await t.r.waitFor('vm1 microvm@vm1 @ hv1');
-  expect(t.transport.sent.map((s) => s.command)).toEqual(['journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager']);
+  expect(t.transport.sent.map((s) => s.command)).toEqual(['journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager']);
   for (const l of REAL.slice(0, 3)) t.transport.streams[0]!.handlers.onLine(l);
   const f = await t.r.waitFor('heartbeat 13 uptime=24s');
   expect(f).toContain('3 held');
@@ -46,8 +46,8 @@ it('L adds a second pane side by side; tab moves between them; escape closes one
   await t.r.waitFor('▶ vm2 microvm@vm2 @ hv1');
   expect(t.r.lastFrame()).toContain('vm1 microvm@vm1 @ hv1');
   expect(t.transport.streams.map((s) => s.command)).toEqual([
-    'journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager',
-    'journalctl -u microvm@vm2 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager',
+    'journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager',
+    'journalctl -u microvm@vm2 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager',
   ]);
   await t.r.press('escape');
   await t.r.waitFor((f) => !f.includes('microvm@vm2 @ hv1'));
@@ -77,7 +77,7 @@ it('follow, scroll back (pauses), G resumes; typed filter; timestamps, range (re
   await t.r.waitFor('last 1000');
   await t.r.waitFor('0 held');
   expect(t.transport.streams[0]!.cancelled).toBe(true);
-  expect(t.transport.streams[1]!.command).toBe('journalctl -u microvm@vm1 -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 1000 --no-pager');
+  expect(t.transport.streams[1]!.command).toBe('journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 1000 --no-pager');
   for (const l of REAL.slice(0, 4)) t.transport.streams[1]!.handlers.onLine(l);
   await t.r.waitFor('4 held');
   await t.r.press('Z');
@@ -112,7 +112,7 @@ it('J opens a pane on any unit of the host: a bad name is refused, a good one is
   await t.r.type('comin');
   await t.r.press('return');
   await t.r.waitFor('comin @ hv1');
-  expect(t.transport.sent.map((s) => s.command)).toEqual(['journalctl -u comin -o json --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager']);
+  expect(t.transport.sent.map((s) => s.command)).toEqual(['journalctl -u comin -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager']);
   await t.r.press('escape');
   await t.r.waitFor((f) => !f.includes('comin @ hv1'));
   expect(t.transport.streams[0]!.cancelled).toBe(true);

@@ -108,15 +108,14 @@ describe('the VM grid', () => {
     expect(await r.waitFor('vm5')).toContain('vm1');
   });
 
-  it('a filter that could backtrack for ever is matched literally, and the status line says why', async () => {
+  it('a filter that would backtrack for ever on V8 runs (on RE2) and filters, with no complaint', async () => {
     const { r } = start({ cols: 120 });
     await r.waitFor('vm5');
     await r.press('/');
-    await r.type('(v+)+1');
+    await r.type('^(v+)+m1 ');
     await r.press('return');
-    const f = await r.waitFor('regex refused');
-    expect(f).toMatch(/filter: regex refused: a repeated group/);
-    expect(f).not.toMatch(/\bvm1\b/); // as text, "(v+)+1" is in no name
+    const f = await r.waitFor((fr) => /\bvm1\b/.test(fr) && !/\bvm5\b/.test(fr));
+    expect(f).not.toMatch(/regex|literally/);
   });
 });
 

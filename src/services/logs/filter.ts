@@ -1,14 +1,14 @@
-// The `/` filter of a log pane: a regular expression, `!` in front inverts it. An invalid expression, or one
-// that could backtrack for ever (util/safe-regex.ts), never throws: it falls back to a literal substring
-// match and carries a message the pane shows.
+// The `/` filter of a log pane: a regular expression (RE2 syntax, linear time, the whole line: util/safe-regex.ts),
+// `!` in front inverts it. An invalid expression never throws: it falls back to a literal substring match and
+// carries a message the pane shows.
 
-import { userRegex, windowed } from '../../util/safe-regex.js';
+import { userRegex } from '../../util/safe-regex.js';
 
 export interface LogFilter {
   /** The text the user typed. */
   source: string;
   invert: boolean;
-  /** True when the pattern was not a valid regex, or was refused, and is matched literally. */
+  /** True when the pattern was not a valid regex and is matched literally. */
   literal: boolean;
   /** Why the pattern fell back to a literal match, ready to show. */
   error?: string;
@@ -22,42 +22,19 @@ export interface LogFilter {
 export function compileFilter(source: string): LogFilter {
   const invert = source.startsWith('!');
   const pattern = invert ? source.slice(1) : source;
-  const flags = pattern === pattern.toLowerCase() ? 'gi' : 'g';
-  // refused or invalid patterns come back as a literal match with the reason (see util/safe-regex.ts)
-  const user = pattern ? userRegex(pattern, flags) : undefined;
-  const matches = (text: string): boolean => {
-    if (!user) return true;
-    user.re.lastIndex = 0;
-    return user.re.test(windowed(text, user));
-  };
+  // invalid patterns come back as a literal match with the reason (see util/safe-regex.ts)
+  const user = pattern ? userRegex(pattern, { ignoreCase: pattern === pattern.toLowerCase() }) : undefined;
   return {
     source,
     invert,
     literal: user?.literal ?? false,
     error: user?.error,
-    test: (text) => (user ? matches(text) !== invert : true),
-    ranges: (text) => (user && !invert ? matchRanges(windowed(text, user), user.re) : []),
+    test: (text) => (user ? user.test(text) !== invert : true),
+    ranges: (text) => (user && !invert ? user.ranges(text) : []),
   };
 }
 
 export const EMPTY_FILTER: LogFilter = compileFilter('');
-
-/** Non-overlapping match ranges; zero-width matches are skipped so the scan always advances. */
-export function matchRanges(text: string, re: RegExp): Array<[number, number]> {
-  const g = re.global ? re : new RegExp(re.source, re.flags + 'g');
-  const out: Array<[number, number]> = [];
-  g.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let guard = 0;
-  while ((m = g.exec(text)) !== null && guard++ < 10_000) {
-    if (m[0].length === 0) {
-      g.lastIndex++;
-      continue;
-    }
-    out.push([m.index, m.index + m[0].length]);
-  }
-  return out;
-}
 
 export interface Segment {
   text: string;
