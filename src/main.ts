@@ -51,6 +51,28 @@ function findSubcommand(subcommands: Subcommand[], words: string[]): { cmd: Subc
   return best;
 }
 
+/** `--name` or `-n`, as a flag is written. */
+const flag = (name: string, short?: string) => (short ? `-${short}/--${name}` : `--${name}`);
+
+/** node:util's parseArgs error as a user's sentence: what was wrong and, for an unknown option, which exist. */
+function argvProblem(e: Error & { code?: string }, cmd: Subcommand | undefined): string {
+  const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
+  const opt = quoted.replace(/ <value>$/, '');
+  const where = cmd ? `mvm-tui ${cmd.name}` : 'mvm-tui';
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const opts = Object.entries({ ...(cmd?.options ?? {}), ...globalOptions }).map(([n, o]) => flag(n, (o as { short?: string }).short));
+      return `unknown option ${opt} for ${where} (its options: ${opts.join(', ')})`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return / argument missing/.test(e.message) ? `${opt} needs a value` : `${opt} takes no value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted}"; see mvm-tui --help`;
+    default:
+      return e.message.split('\n')[0] ?? String(e);
+  }
+}
+
 export interface MainIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -80,7 +102,7 @@ export async function main(argv: string[], io: MainIo = process): Promise<number
       strict: true,
     });
   } catch (e) {
-    stderr.write(`mvm-tui: ${(e as Error).message.split('\n')[0]}\n`);
+    stderr.write(`mvm-tui: ${argvProblem(e as Error & { code?: string }, found?.cmd)}\n`);
     if (found) stderr.write(`usage: mvm-tui ${found.cmd.synopsis}\n`);
     else stderr.write('see mvm-tui --help\n');
     return EXIT.usage;

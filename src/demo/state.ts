@@ -268,6 +268,26 @@ export class DemoHypervisor {
     this.journal.append({ realtimeUs: this.nowUs(), priority, message, identifier: 'systemd', pid: 1, comm: 'systemd', unit: unit.id, fromSystemd: true, invocationId: unit.invocationId });
   }
 
+  /** A line of a host service's own output (sshd, comin), under its unit. */
+  serviceLog(unitId: string, identifier: string, message: string, priority = 6, atUs?: bigint): void {
+    const unit = this.units.get(unitId);
+    if (!unit) return;
+    const realtimeUs = atUs ?? this.nowUs();
+    this.journal.append({ realtimeUs, priority, message, identifier, pid: unit.mainPid, comm: identifier, unit: unit.id, fromSystemd: false, invocationId: unit.invocationId });
+  }
+
+  /** What sshd and comin print every half minute (no random numbers: the demo's sequence stays as it was). */
+  private serviceNoise(n: number): Array<{ unit: string; id: string; message: string }> {
+    const port = 40_000 + ((n * 7919) % 20_000);
+    return [
+      { unit: 'sshd.service', id: 'sshd', message: `Accepted publickey for root from 127.0.0.1 port ${port} ssh2: ED25519 SHA256:mvmtuiDemoKey0x2a` },
+      { unit: 'comin.service', id: 'comin', message: 'Fetching repository origin (https://github.com/example/simple-microvm-infra.git)' },
+      { unit: 'comin.service', id: 'comin', message: `The remote branch origin/main is at ${this.deployedCommit.slice(0, 8)}: nothing new to deploy` },
+    ];
+  }
+
+  private serviceNoiseN = 0;
+
   private lastUs = 0n;
   private nowUs(): bigint {
     // Strictly increasing, like the journal's own realtime stamps.
@@ -279,7 +299,7 @@ export class DemoHypervisor {
 
   /** A believable backlog: each guest's boot, the crashy VM's last crash, then recent heartbeats. */
   private seedJournal(now: number): void {
-    const backlog: Array<{ at: number; vm: DemoVm; message: string; priority: number; systemd?: boolean }> = [];
+    const backlog: Array<{ at: number; vm: DemoVm; message: string; priority: number; systemd?: boolean; service?: { unit: string; id: string } }> = [];
     for (const vm of this.vms.values()) {
       const boot = vm.bootedAt;
       if (vm.name === this.opts.crashy) {
@@ -302,11 +322,20 @@ export class DemoHypervisor {
         backlog.push({ at, vm, message: heartbeat(vm.name, vm.heartbeatN, upSec - Math.round((i * hb + hb / 2) / 1000)), priority: 6 });
       }
     }
+    // sshd's and comin's own lines (J opens them): their start, then every 30 s of the last few minutes
+    const anyVm = this.vms.values().next().value as DemoVm;
+    const svc = (at: number, unit: string, id: string, message: string) => backlog.push({ at, vm: anyVm, message, priority: 6, service: { unit, id } });
+    const start = this.bootedAt + 9000;
+    svc(start + 100, 'sshd.service', 'sshd', 'Server listening on 0.0.0.0 port 22.');
+    svc(start + 101, 'sshd.service', 'sshd', 'Server listening on :: port 22.');
+    svc(start + 300, 'comin.service', 'comin', 'Starting comin: repository origin, branch main, poll every 60s');
+    for (let i = 6; i >= 1; i--) this.serviceNoise(++this.serviceNoiseN).forEach((l, k) => svc(now - i * 30_000 + k, l.unit, l.id, l.message));
     backlog.sort((a, b) => a.at - b.at);
     for (const e of backlog) {
       const us = BigInt(Math.round(e.at)) * 1000n + BigInt(Math.floor(this.rnd() * 900));
       this.lastUs = us > this.lastUs ? us : this.lastUs + 1n;
-      if (e.systemd) this.journal.append({ realtimeUs: this.lastUs, priority: e.priority, message: e.message, identifier: 'systemd', pid: 1, comm: 'systemd', unit: e.vm.unit.id, fromSystemd: true, invocationId: e.vm.unit.invocationId });
+      if (e.service) this.serviceLog(e.service.unit, e.service.id, e.message, e.priority, this.lastUs);
+      else if (e.systemd) this.journal.append({ realtimeUs: this.lastUs, priority: e.priority, message: e.message, identifier: 'systemd', pid: 1, comm: 'systemd', unit: e.vm.unit.id, fromSystemd: true, invocationId: e.vm.unit.invocationId });
       else this.journal.append({ realtimeUs: this.lastUs, priority: e.priority, message: e.message, identifier: `microvm@${e.vm.name}`, pid: e.vm.unit.mainPid, comm: 'cloud-hyperviso', unit: e.vm.unit.id, fromSystemd: false, invocationId: e.vm.unit.invocationId });
     }
   }
@@ -468,6 +497,7 @@ export class DemoHypervisor {
     // Low-key noise from the host itself, so a host-wide journal is never silent.
     const sshd = this.units.get('sshd.service')!;
     if (this.rnd() < 0.3) this.systemdLog(sshd, `Started session-${Math.floor(this.rnd() * 900 + 100)}.scope - Session of User root.`);
+    for (const l of this.serviceNoise(++this.serviceNoiseN)) this.serviceLog(l.unit, l.id, l.message);
   }
 
   // ---- runner update and deploy ---------------------------------------------------------------

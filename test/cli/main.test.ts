@@ -35,7 +35,7 @@ describe('mvm-tui argument handling', () => {
   it('an unknown flag is a clear error with exit 2', async () => {
     const { io: s, text } = io();
     expect(await main(['--bogus'], s)).toBe(2);
-    expect(text.err).toMatch(/Unknown option '--bogus'/);
+    expect(text.err).toMatch(/^mvm-tui: unknown option --bogus for mvm-tui \(its options: -c\/--config, --read-only, /);
   });
 
   it('an unknown command is a clear error with exit 2', async () => {
@@ -44,10 +44,20 @@ describe('mvm-tui argument handling', () => {
     expect(text.err).toMatch(/unknown command "frobnicate"/);
   });
 
-  it('an unknown flag of a subcommand names its synopsis', async () => {
+  it('an unknown flag of a subcommand says so in words, with its options and synopsis, not Node\'s parse error', async () => {
     const { io: s, text } = io();
-    expect(await main(['status', '--frob'], s)).toBe(2);
-    expect(text.err).toMatch(/usage: mvm-tui status/);
+    expect(await main(['status', '--bogus'], s)).toBe(2);
+    expect(text.err).toMatch(/^mvm-tui: unknown option --bogus for mvm-tui status \(its options: .*--json.*\)\nusage: mvm-tui status/);
+    expect(text.err).not.toMatch(/positional argument|place it at the end/);
+  });
+
+  it('a missing or unwanted option value says which', async () => {
+    const a = io();
+    expect(await main(['logs', 'vm1', '--since'], a.io)).toBe(2);
+    expect(a.text.err).toMatch(/^mvm-tui: --since needs a value\n/);
+    const b = io();
+    expect(await main(['status', '--json=yes'], b.io)).toBe(2);
+    expect(b.text.err).toMatch(/^mvm-tui: --json takes no value\n/);
   });
 
   it('subcommand help prints its synopsis', async () => {

@@ -98,4 +98,15 @@ describe('demo hypervisor state', () => {
     await clock.advance(60_000);
     expect(await count()).toBe(n0 + 12);
   });
+
+  test('the host units J offers (comin, sshd) have journal lines of their own, and more every 30 s', async () => {
+    const { clock, sh } = demoHost({ crashy: false });
+    const lines = async (u: string) => (await sh(`journalctl -u ${u} -o cat --all --no-pager`)).stdout.split('\n').filter(Boolean);
+    expect((await lines('comin')).join('\n')).toMatch(/Fetching repository origin/);
+    expect((await lines('sshd')).join('\n')).toMatch(/Server listening on 0.0.0.0 port 22\.[\s\S]*Accepted publickey for root/);
+    const [c0, s0] = [(await lines('comin')).length, (await lines('sshd')).length];
+    await clock.advance(30_000);
+    expect((await lines('comin')).length).toBeGreaterThan(c0);
+    expect((await lines('sshd')).length).toBeGreaterThan(s0);
+  });
 });
