@@ -45,7 +45,7 @@ function Screen() {
   const height = size.rows - 1;
   const filterRows = ui.filter.editing || ui.filter.text ? 1 : 0;
   const body = height - status.rows - filterRows;
-  const layout = computeLayout(size, ui.panes.length, ui.zoomed);
+  const layout = computeLayout(size, ui.panes.length, ui.zoomed, ui.paneSplit);
 
   let main;
   if (messagesOpen) main = <MessagesOverlay width={width} height={body} />;
@@ -58,14 +58,14 @@ function Screen() {
     main = (
       <Box flexDirection="row" height={body}>
         <VmGrid width={layout.gridWidth} height={body} />
-        <PaneArea panes={ui.panes} active={ui.activePane} width={layout.paneWidth} height={body} direction="column" />
+        <PaneArea panes={ui.panes} active={ui.activePane} width={layout.paneWidth} height={body} direction={layout.paneDirection} />
       </Box>
     );
   } else if (layout.mode === 'below') {
     main = (
       <Box flexDirection="column" height={body}>
         <VmGrid width={width} height={body - layout.paneRows} />
-        <PaneArea panes={ui.panes} active={ui.activePane} width={width} height={layout.paneRows} direction="row" />
+        <PaneArea panes={ui.panes} active={ui.activePane} width={width} height={layout.paneRows} direction={layout.paneDirection} />
       </Box>
     );
   } else main = <VmGrid width={width} height={body} />;

@@ -1,6 +1,7 @@
 import { saveLogFile, type SaveRequest, type SaveResult } from '../services/logs/save.js';
 import { tailLogs, type TailHandle } from '../services/logs/tail.js';
 import type { Transport } from '../ssh/types.js';
+import { paneHeight } from '../store/layout.js';
 import { selectLayout } from '../store/selectors.js';
 import { validateUnit } from '../host/journal.js';
 import { logsTyping, nextRange, rangeLabel, rangeQuery } from '../store/slices/logs.js';
@@ -32,9 +33,7 @@ function logPanes(s: AppState) {
 export function pageRows(s: AppState): number {
   const layout = selectLayout(s);
   const body = s.ui.size.rows - 3;
-  const n = Math.max(1, s.ui.panes.length);
-  const paneHeight = layout.mode === 'zoomed' ? body : layout.mode === 'side' ? Math.floor(body / n) : layout.paneRows;
-  return Math.max(1, paneHeight - LOG_PANE_CHROME - 1);
+  return Math.max(1, paneHeight(layout, body, s.ui.panes.length) - LOG_PANE_CHROME - 1);
 }
 
 export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => void {
@@ -109,6 +108,10 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
   });
   c.register('log.close', onActive(close));
   c.register('log.zoom', () => d({ type: 'ui/zoom', zoomed: !store.getState().ui.zoomed }));
+  c.register('log.split', () => {
+    d({ type: 'ui/paneSplit' });
+    c.status(store.getState().ui.paneSplit === 'columns' ? 'panes side by side, in columns' : 'panes stacked, in rows');
+  });
   c.register('log.prev', () => {
     const ui = store.getState().ui;
     const ids = [null, ...ui.panes.map((p) => p.id)];

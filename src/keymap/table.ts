@@ -80,6 +80,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'log.next', keys: ['tab'], description: 'Move to the next pane', scope: 'logs', hint: 'next' },
   { id: 'log.prev', keys: ['shift-tab'], description: 'Move to the previous pane', scope: 'logs' },
   { id: 'log.zoom', keys: ['Z'], description: 'Zoom the pane to full screen and back', scope: 'logs', hint: 'zoom' },
+  { id: 'log.split', keys: ['|'], description: 'Panes side by side (columns) or stacked (rows); kept until you quit', scope: 'logs', hint: 'split' },
   { id: 'log.follow', keys: ['f'], description: 'Follow on/off', scope: 'logs', hint: 'follow' },
   { id: 'log.up', keys: ['up', 'k'], description: 'Scroll up one line (pauses follow)', scope: 'logs' },
   { id: 'log.down', keys: ['down', 'j'], description: 'Scroll down one line', scope: 'logs' },

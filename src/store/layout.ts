@@ -8,24 +8,49 @@ export const CARD_WIDTH = 40;
 /** From this width panes go to the right of the grid; below it, under the grid. */
 export const SIDE_BY_SIDE_COLS = 160;
 
+/** Minimum width of a log pane in columns beside others before the grid gives up a column of cards for it. */
+export const MIN_PANE_COLS = 60;
+
+/** How the panes sit together: in columns (side by side) or in rows (stacked), switched with `|`. */
+export type PaneSplit = 'columns' | 'rows';
+
 export interface Layout {
   mode: 'grid' | 'side' | 'below' | 'zoomed';
   gridWidth: number;
   paneWidth: number;
   /** Rows for the panes area when below the grid (0 otherwise). */
   paneRows: number;
+  /** The panes area's flex direction: 'row' puts the panes side by side, 'column' stacks them. */
+  paneDirection: 'row' | 'column';
+}
+
+/** The grid's width beside `panes` panes in columns: half the screen in whole cards, less while a pane would be narrower than MIN_PANE_COLS (one card at least). */
+function sideGridWidth(cols: number, panes: number, split: PaneSplit): number {
+  const half = Math.max(CARD_WIDTH * 2, Math.floor(cols / 2 / CARD_WIDTH) * CARD_WIDTH);
+  if (split === 'rows' || panes < 2) return half;
+  let grid = half;
+  while (grid > CARD_WIDTH && (cols - grid) / panes < MIN_PANE_COLS) grid -= CARD_WIDTH;
+  return grid;
 }
 
 /** The screen is `rows - 1` tall (a root as tall as the terminal makes Ink flicker); 1 row is the status line. */
-export function computeLayout(size: { cols: number; rows: number }, panes: number, zoomed: boolean): Layout {
+export function computeLayout(size: { cols: number; rows: number }, panes: number, zoomed: boolean, split: PaneSplit = 'columns'): Layout {
   const cols = Math.max(size.cols, 1);
-  if (!panes) return { mode: 'grid', gridWidth: cols, paneWidth: 0, paneRows: 0 };
-  if (zoomed) return { mode: 'zoomed', gridWidth: 0, paneWidth: cols, paneRows: 0 };
+  const paneDirection = split === 'columns' ? 'row' : 'column';
+  if (!panes) return { mode: 'grid', gridWidth: cols, paneWidth: 0, paneRows: 0, paneDirection };
+  if (zoomed) return { mode: 'zoomed', gridWidth: 0, paneWidth: cols, paneRows: 0, paneDirection };
   if (cols >= SIDE_BY_SIDE_COLS) {
-    const gridWidth = Math.max(CARD_WIDTH * 2, Math.floor(cols / 2 / CARD_WIDTH) * CARD_WIDTH);
-    return { mode: 'side', gridWidth, paneWidth: cols - gridWidth, paneRows: 0 };
+    const gridWidth = sideGridWidth(cols, panes, split);
+    return { mode: 'side', gridWidth, paneWidth: cols - gridWidth, paneRows: 0, paneDirection };
   }
-  return { mode: 'below', gridWidth: cols, paneWidth: cols, paneRows: Math.max(8, Math.floor((size.rows - 2) / 2)) };
+  return { mode: 'below', gridWidth: cols, paneWidth: cols, paneRows: Math.max(8, Math.floor((size.rows - 2) / 2)), paneDirection };
+}
+
+/** Rows one pane gets, given the rows of the screen's body (between the header line and the status line). */
+export function paneHeight(layout: Layout, body: number, panes: number): number {
+  if (layout.mode === 'zoomed') return body;
+  const area = layout.mode === 'side' ? body : layout.paneRows;
+  return layout.paneDirection === 'column' ? Math.floor(area / Math.max(1, panes)) : area;
 }
 
 export function gridColumns(gridWidth: number): number {

@@ -87,7 +87,7 @@ export function selectReadOnly(s: AppState): boolean {
 }
 
 export function selectLayout(s: AppState) {
-  return computeLayout(s.ui.size, s.ui.panes.length, s.ui.zoomed);
+  return computeLayout(s.ui.size, s.ui.panes.length, s.ui.zoomed, s.ui.paneSplit);
 }
 
 export type Move = 'up' | 'down' | 'left' | 'right' | 'first' | 'last';

@@ -74,4 +74,27 @@ describe('an operator hour in a real terminal (issue 23)', () => {
     s.press('enter');
     await s.waitForText(/· \/crash\/ +║/);
   }, 60_000);
+
+  it('at 160 columns two log panes sit side by side beside the grid; | stacks them and back', async () => {
+    const s = await start();
+    s.press('l');
+    await s.waitForText('▶ vm1 microvm@vm1 @ demo');
+    s.press('tab');
+    await s.waitForText(/^║> vm1/m);
+    s.press('right');
+    await s.waitForText(/║> vm2/);
+    s.press('L');
+    await s.waitForText('▶ vm2 microvm@vm2 @ demo');
+    const sideBySide = (scr: string) => scr.split('\n').find((l) => l.includes('vm1 microvm@vm1 @ demo') && l.includes('vm2 microvm@vm2 @ demo'));
+    const line = await s.waitFor('both panes titled on one line', sideBySide);
+    expect(line.indexOf('vm1 microvm@vm1')).toBeGreaterThanOrEqual(40); // the grid keeps a column of cards on the left
+    expect(cardText(await s.screenText(), 'vm3')).toMatch(/active/);
+    s.press('|');
+    const stacked = await s.waitFor('the panes stacked', (scr) => (!sideBySide(scr) && scr.includes('vm2 microvm@vm2 @ demo') ? scr : undefined));
+    const rows = stacked.split('\n');
+    expect(rows.findIndex((l) => l.includes('vm1 microvm@vm1 @ demo'))).toBeLessThan(rows.findIndex((l) => l.includes('vm2 microvm@vm2 @ demo')));
+    expect(stacked).toMatch(/\| split/); // the hint bar names the key
+    s.press('|');
+    await s.waitFor('side by side again', sideBySide);
+  }, 60_000);
 });

@@ -55,6 +55,33 @@ it('L adds a second pane side by side; tab moves between them; escape closes one
   expect(t.transport.streams[0]!.cancelled).toBe(false);
 });
 
+it('at 160 columns a second pane (L) sits beside the first and the grid; | stacks them, and the choice stays for new panes', async () => {
+  const t = await app(160, 40);
+  await t.r.press('l');
+  await t.r.waitFor('microvm@vm1 @ hv1');
+  await t.r.press('tab', 'right', 'L');
+  let f = await t.r.waitFor('▶ vm2 microvm@vm2 @ hv1');
+  const titles = (frame: string) => frame.split('\n').findIndex((l) => l.includes('vm1 microvm@vm1 @ hv1') && l.includes('vm2 microvm@vm2 @ hv1'));
+  const row = titles(f);
+  expect(row).toBeGreaterThanOrEqual(0); // one screen line holds both panes' titles...
+  expect(f.split('\n')[row]!.indexOf('vm1 microvm@vm1')).toBeGreaterThanOrEqual(40); // ...right of the grid's column of cards
+  expect(f.split('\n').some((l) => /^[│║] *> vm1 /.test(l) || /^[│║]> vm1/.test(l) || /^[│║][> ] ?vm2\b/.test(l))).toBe(true);
+  await t.r.press('|');
+  f = await t.r.waitFor((fr) => titles(fr) < 0 && fr.includes('panes stacked, in rows'));
+  const lines = f.split('\n');
+  expect(lines.findIndex((l) => l.includes('vm1 microvm@vm1'))).toBeLessThan(lines.findIndex((l) => l.includes('vm2 microvm@vm2')));
+  expect(t.store.getState().ui.paneSplit).toBe('rows');
+  await t.r.press('escape', 'escape'); // close both panes; a new pair opens stacked again
+  await t.r.waitFor((fr) => !fr.includes('microvm@vm1 @ hv1') && !fr.includes('microvm@vm2 @ hv1'));
+  await t.r.press('l');
+  await t.r.waitFor('▶ vm2 microvm@vm2 @ hv1');
+  await t.r.press('tab', 'left', 'L');
+  f = await t.r.waitFor('▶ vm1 microvm@vm1 @ hv1');
+  expect(titles(f)).toBe(-1);
+  await t.r.press('|');
+  await t.r.waitFor((fr) => titles(fr) >= 0);
+});
+
 it('follow, scroll back (pauses), G resumes; typed filter; timestamps, range (restarts the stream), zoom; save to a file', async () => {
   const t = await app();
   await t.r.press('l');

@@ -1,4 +1,5 @@
 import type { Scope } from '../../keymap/types.js';
+import type { PaneSplit } from '../layout.js';
 import type { Action } from './index.js';
 
 // Everything about the screen that is not fleet data: selection, overlays, marks, pending actions,
@@ -69,6 +70,8 @@ export interface UiState {
   /** id of the focused pane; null: the grid has the focus. */
   activePane: string | null;
   zoomed: boolean;
+  /** Panes in columns (side by side) or rows (stacked); kept for the session, whichever panes come and go. */
+  paneSplit: PaneSplit;
   /** Command ids with a registered handler (what help, hints and the palette may show). */
   available: Record<string, true>;
   readOnly: boolean;
@@ -104,6 +107,8 @@ export type UiAction =
   | { type: 'ui/paneClose'; id: string }
   | { type: 'ui/paneFocus'; id: string | null }
   | { type: 'ui/zoom'; zoomed: boolean }
+  /** Columns or rows; without `split`, the other one. */
+  | { type: 'ui/paneSplit'; split?: PaneSplit }
   | { type: 'ui/available'; ids: string[] }
   | { type: 'ui/unavailable'; ids: string[] }
   | { type: 'ui/readOnly'; readOnly: boolean }
@@ -122,6 +127,7 @@ export const initialUi: UiState = {
   panes: [],
   activePane: null,
   zoomed: false,
+  paneSplit: 'columns',
   available: {},
   readOnly: false,
   size: { cols: 80, rows: 24 },
@@ -211,6 +217,8 @@ export function uiReducer(state: UiState = initialUi, action: Action): UiState {
       return { ...state, activePane: action.id === null || state.panes.some((p) => p.id === action.id) ? action.id : state.activePane };
     case 'ui/zoom':
       return { ...state, zoomed: action.zoomed };
+    case 'ui/paneSplit':
+      return { ...state, paneSplit: action.split ?? (state.paneSplit === 'columns' ? 'rows' : 'columns') };
     case 'ui/available': {
       const available = { ...state.available };
       for (const id of action.ids) available[id] = true;
