@@ -1,15 +1,13 @@
 // The embedded demo hypervisor: an ssh2 Server on 127.0.0.1 (random port, fresh host key) that answers
 // exec requests with the demo shell, streaming output as it comes and ending a command when its channel
-// closes. The app reaches it through its real SSH code path with strict host-key checking, via a
-// known_hosts file written here. Nothing leaves the process except that temp directory.
+// closes. The app reaches it through its real SSH code path with strict host-key checking, against a
+// known_hosts held in memory like the client's key (src/ssh/memory-files.ts): nothing is written to disk.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Connection, Server } from 'ssh2';
 import type { Inventory } from '../config/types.js';
+import { dropMemoryFile, putMemoryFile } from '../ssh/memory-files.js';
 import type { Clock } from './clock.js';
 import { commandTable } from './cmd/index.js';
 import { demoInventory, type DemoFiles } from './inventory.js';
@@ -74,23 +72,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
  */
 export async function listenDemo(opts: DemoOptions = {}): Promise<ListeningDemo> {
   const hv = new DemoHypervisor(opts);
-  const dir = await mkdtemp(join(tmpdir(), 'mvm-tui-demo-'));
   const tcp = createServer();
-  let port: number;
-  try {
-    port = await new Promise<number>((resolve, reject) => {
-      tcp.on('error', reject);
-      tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as { port: number }).port));
-    });
-  } catch (e) {
-    await rm(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const files = {
-    identityFile: join(dir, 'id_ed25519'),
-    knownHostsFile: join(dir, 'known_hosts'),
-    configFile: join(dir, 'ssh_config'),
-    auditLog: join(dir, 'audit.jsonl'),
+  const port = await new Promise<number>((resolve, reject) => {
+    tcp.on('error', reject);
+    tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as { port: number }).port));
+  });
+  // in memory only (no file can exist under /dev/null/); an empty client config keeps ~/.ssh/config out
+  const dir = `/dev/null/mvm-tui-demo-${process.pid}-${port}`;
+  const files: DemoFiles = {
+    identityFile: `${dir}/id_ed25519`,
+    knownHostsFile: `${dir}/known_hosts`,
+    configFile: '/dev/null',
+    auditLog: `${dir}/audit.jsonl`,
   };
   const clients = new Set<Connection>();
   const running = new Set<AbortController>();
@@ -102,7 +95,7 @@ export async function listenDemo(opts: DemoOptions = {}): Promise<ListeningDemo>
     (starting ??= new Promise<void>((r) => setImmediate(r)).then(async () => {
       const started = startSsh(hv, clients, running);
       ssh = started.ssh;
-      await writeFiles(files, port, started.keys);
+      putFiles(files, port, started.keys);
     }));
   const sockets = new Set<Socket>();
   tcp.on('connection', (socket) => {
@@ -130,18 +123,20 @@ export async function listenDemo(opts: DemoOptions = {}): Promise<ListeningDemo>
       for (const c of clients) c.end();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => tcp.close(() => resolve()));
-      await rm(dir, { recursive: true, force: true });
+      dropMemoryFile(files.identityFile);
+      dropMemoryFile(files.knownHostsFile);
     },
   };
 }
 
-/** What the demo's client reads: the host's key in known_hosts, its own key, an empty ssh config. */
-async function writeFiles(files: DemoFiles, port: number, keys: { host: KeyPair; client: KeyPair }): Promise<void> {
-  const hostPub = keys.host.public.split(' ').slice(0, 2).join(' ');
-  await writeFile(files.knownHostsFile, `[127.0.0.1]:${port} ${hostPub}\n`, { mode: 0o600 });
-  await writeFile(files.identityFile, keys.client.private, { mode: 0o600 });
-  await writeFile(files.identityFile + '.pub', keys.client.public + '\n', { mode: 0o644 });
-  await writeFile(files.configFile, '# mvm-tui demo: no client configuration\n', { mode: 0o600 });
+/** What the demo's client reads, in memory: the host's key in known_hosts, its own private key. */
+function putFiles(files: DemoFiles, port: number, keys: { host: KeyPair; client: KeyPair }): void {
+  putMemoryFile(files.knownHostsFile, knownHostsLine(port, keys.host));
+  putMemoryFile(files.identityFile, keys.client.private);
+}
+
+function knownHostsLine(port: number, host: KeyPair): string {
+  return `[127.0.0.1]:${port} ${host.public.split(' ').slice(0, 2).join(' ')}\n`;
 }
 
 /** The ssh2 server that answers exec requests with the demo shell (connections are injected from listenDemo's port). */

@@ -59,6 +59,20 @@ export class AuditLog implements AuditSink {
   }
 }
 
+/** An audit log kept in this process's memory only (the demo's: nothing of it reaches the disk). */
+export class MemoryAuditLog extends AuditLog {
+  private readonly entries: AuditEntry[] = [];
+  constructor() {
+    super('(memory)');
+  }
+  override async record(entry: AuditEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+  override async read(): Promise<AuditEntry[]> {
+    return [...this.entries];
+  }
+}
+
 /** An in-memory sink for tests. */
 export class MemoryAudit implements AuditSink {
   readonly entries: AuditEntry[] = [];

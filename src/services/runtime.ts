@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   /** Replaces the inventory file (the demo's built-in inventory). */
   inventory?: Inventory;
   env?: NodeJS.ProcessEnv;
+  /** Replaces the inventory's audit log (the demo keeps its own in memory). */
+  audit?: AuditLog;
 }
 
 /** Expands a leading `~/` (the config file is written by hand; the shell is not there to do it). */
@@ -49,7 +51,7 @@ export async function openRuntime(global: GlobalOptions, opts: RuntimeOptions = 
   const inventory = opts.inventory
     ? { ...opts.inventory, readOnly: opts.inventory.readOnly || global.readOnly }
     : await loadInventory({ config: global.config, readOnly: global.readOnly, env });
-  const audit = new AuditLog(inventory.auditLog ? expandHome(inventory.auditLog, env) : defaultAuditPath(env));
+  const audit = opts.audit ?? new AuditLog(inventory.auditLog ? expandHome(inventory.auditLog, env) : defaultAuditPath(env));
   const transport = await (opts.transportFactory ?? sshTransport)(inventory, global);
   const guard = new ActionGuard(inventory, audit, global.readOnly);
   return {

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { memoryFile } from './memory-files.js';
 import { checkHostKey, hashedLine, hostKeyRefusal, knownKeyTypes, parseKnownHosts, type HostKeyCheck, type KnownHostEntry } from './known-hosts.js';
 import { checkRevoked } from './revoked.js';
 import { SshError } from './types.js';
@@ -32,7 +33,7 @@ export function loadKnownHosts(files: readonly string[]): KnownHostEntry[] {
   for (const f of files) {
     let text: string;
     try {
-      text = readFileSync(f, 'utf8');
+      text = memoryFile(f) ?? readFileSync(f, 'utf8');
     } catch {
       continue;
     }

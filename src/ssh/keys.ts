@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
+import { memoryFile } from './memory-files.js';
 
 // Private keys, read and decrypted once per process: decrypting a new-format key takes ~430 ms and an
 // encrypted key must ask for its passphrase only once. A wrong passphrase is remembered too, so a
@@ -29,7 +30,8 @@ export class KeyStore {
   private async read(path: string): Promise<KeyResult> {
     let data: Buffer;
     try {
-      data = await readFile(path);
+      const mem = memoryFile(path);
+      data = mem !== undefined ? Buffer.from(mem) : await readFile(path);
     } catch (e) {
       return { ok: false, reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable' };
     }

@@ -1,8 +1,11 @@
 import ssh2 from 'ssh2';
-import { readFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateKey, startDemo, type Demo } from '../../src/demo/server.js';
 import { createSshTransport } from '../../src/ssh/index.js';
+import { memoryFile } from '../../src/ssh/memory-files.js';
 import { fetchHostStatus } from '../../src/services/status.js';
 import { parseJournalJson, parseSystemctlShow } from '../../src/parsers/index.js';
 import type { Transport } from '../../src/ssh/types.js';
@@ -46,18 +49,37 @@ function rawExec(command: string, opts: { port: number; key: string }): Promise<
 }
 
 describe('demo server', () => {
+  test('writes nothing to disk: its keys and known_hosts live in memory, no temp directory is made', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mvm-tui-test-tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const d = await startDemo({ speed: 0.05 });
+      const h = d.inventory.hosts[0]!;
+      expect(readdirSync(tmp)).toEqual([]);
+      for (const f of [h.ssh.identityFile!, h.ssh.knownHostsFile!]) expect(existsSync(f)).toBe(false);
+      expect(memoryFile(h.ssh.identityFile!)).toMatch(/PRIVATE KEY/);
+      await d.stop();
+      expect(memoryFile(h.ssh.identityFile!)).toBeUndefined();
+    } finally {
+      process.env.TMPDIR = saved;
+      if (saved === undefined) delete process.env.TMPDIR;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   test('the inventory points at loopback with strict host keys and the demo known_hosts', async () => {
     const h = demo.inventory.hosts[0]!;
     expect(demo.inventory.source).toBe('(demo)');
     expect(h.ssh.hostname).toBe('127.0.0.1');
     expect(h.ssh.port).toBe(demo.port);
     expect(h.ssh.strictHostKeyChecking).toBe('yes');
-    expect(await readFile(demo.knownHostsPath, 'utf8')).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${demo.port} ssh-ed25519 `));
+    expect(memoryFile(demo.knownHostsPath)).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${demo.port} ssh-ed25519 `));
     expect(h.vms.map((v) => `${v.name}:${v.role}`)).toEqual(['vm1:desktop', 'vm2:desktop', 'vm3:desktop', 'vm4:k3s', 'vm5:incus']);
   });
 
   test('a plain ssh2 client runs a command and gets exit codes', async () => {
-    const key = await readFile(demo.inventory.hosts[0]!.ssh.identityFile!, 'utf8');
+    const key = memoryFile(demo.inventory.hosts[0]!.ssh.identityFile!)!;
     const r = await rawExec('hostname; systemctl is-active microvm@vm1; nosuchcmd', { port: demo.port, key });
     expect(r.stdout).toBe('hypervisor\nactive\n');
     expect(r.stderr).toBe('bash: nosuchcmd: command not found\n');
