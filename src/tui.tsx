@@ -23,11 +23,21 @@ import { createStore, type Store } from './store/store.js';
 import { spawn } from './util/spawn.js';
 
 // The full-screen UI: runtime -> store <- poller, controller with handlers, <App/> on the alternate screen.
-// The terminal is restored on quit, Ctrl-C, SIGTERM/SIGHUP and on a crash.
+// The terminal is restored on quit, Ctrl-C, SIGTERM/SIGHUP and on a crash. A hang-up (SIGHUP, the terminal
+// gone: EIO/EPIPE on it, its input ended) or SIGTERM ends the program within END_DEADLINE_MS whatever still runs.
 
 const ENTER_ALT = '\u001B[?1049h\u001B[H';
 const LEAVE_ALT = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
+
+/** The longest a hang-up, a signal or a crash leaves the process alive (cleanup that takes longer is cut). */
+export const END_DEADLINE_MS = 600;
+
+/** Errors that say the terminal is gone (its pty closed, the SSH session that held it dropped). */
+function terminalGone(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === 'EIO' || code === 'EPIPE' || code === 'ENXIO' || code === 'EBADF' || code === 'ERR_STREAM_DESTROYED';
+}
 
 function keymapFor(inv: Inventory): Keymap {
   return buildKeymap({ keys: inv.keys, custom: inv.hosts.flatMap((h) => h.commands) });
@@ -43,20 +53,33 @@ export function storeFor(inv: Inventory, readOnly: boolean): Store {
   return store;
 }
 
-/** Restores the terminal whatever happens; idempotent. */
+/** Restores the terminal whatever happens; idempotent; writes nothing to a terminal that is gone. */
 function terminalGuard(out: NodeJS.WriteStream, inp: NodeJS.ReadStream) {
   let inAlt = false;
+  let gone = false;
   return {
     enter() {
-      if (inAlt || !out.isTTY) return;
+      if (inAlt || !out.isTTY || gone) return;
       out.write(ENTER_ALT);
       inAlt = true;
     },
     restore() {
-      if (inp.isTTY && inp.isRaw) inp.setRawMode(false);
-      if (!inAlt) return;
-      out.write(LEAVE_ALT + SHOW_CURSOR);
-      inAlt = false;
+      if (gone) return;
+      try {
+        if (inp.isTTY && inp.isRaw) inp.setRawMode(false);
+        if (!inAlt) return;
+        inAlt = false;
+        out.write(LEAVE_ALT + SHOW_CURSOR);
+      } catch {
+        gone = true; // nothing left to restore
+      }
+    },
+    /** The terminal is gone: nothing is written to it any more. */
+    lost() {
+      gone = true;
+    },
+    get gone() {
+      return gone;
     },
   };
 }
@@ -161,9 +184,18 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
   const term = terminalGuard(stdout, stdin);
   let ink: Instance | null = null;
   let input: NodeJS.ReadStream = process.stdin;
+  let ending = false;
+  // set below: a hang-up ends the UI; declared here for the input's listeners
+  let hangUp: (why: string) => void = () => {};
+  const inputEnded = () => hangUp('the terminal closed');
+  const inputError = (e: Error) => hangUp(e.message);
   const mount = () => {
+    if (ending) return;
     term.enter();
     input = openInput();
+    // the pty master closed: the input ends (or fails with EIO) even when no SIGHUP comes
+    input.on('end', inputEnded);
+    input.on('error', inputError);
     ink = render(<App services={{ store, controller, keymap }} />, {
       stdin: input,
       exitOnCtrlC: false,
@@ -175,10 +207,21 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
     });
   };
   const unmount = () => {
-    ink?.unmount();
+    try {
+      ink?.unmount();
+    } catch {
+      // a terminal gone mid-frame: nothing to tidy on it
+    }
     ink = null;
+    input.off('end', inputEnded);
+    input.off('error', inputError);
     if (input !== process.stdin) {
-      if (input.isRaw) input.setRawMode(false);
+      try {
+        if (input.isRaw && !term.gone) input.setRawMode(false);
+      } catch {
+        // gone
+      }
+      input.on('error', () => {}); // a late EIO from the closed fd is no crash
       input.destroy();
     }
   };
@@ -218,12 +261,40 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
   let finish!: (code: number) => void;
   const done = new Promise<number>((r) => (finish = r));
   controller.onQuit(() => finish(EXIT.ok));
-  const onSignal = (sig: NodeJS.Signals) => finish(sig === 'SIGTERM' ? 143 : 129);
-  const onCrash = (e: unknown) => {
-    term.restore();
-    stderr.write(`mvm-tui: crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    finish(EXIT.attention);
+  /** Ends the UI now, and the process within END_DEADLINE_MS whatever the cleanup still waits for. */
+  const endNow = (code: number) => {
+    if (ending) return;
+    ending = true;
+    finish(code);
+    setTimeout(() => process.exit(code), END_DEADLINE_MS).unref();
+    // unref'd: a clean end exits sooner by itself; while anything holds the process the timer still fires
   };
+  hangUp = () => {
+    term.lost();
+    endNow(129);
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (sig === 'SIGHUP') hangUp('SIGHUP');
+    else endNow(143);
+  };
+  let crashed = false;
+  const onCrash = (e: unknown) => {
+    if (terminalGone(e)) return hangUp(String(e));
+    // a crash while handling one (or while ending) exits at once: never loop
+    if (crashed) process.exit(EXIT.attention);
+    crashed = true;
+    try {
+      term.restore();
+      if (!term.gone) stderr.write(`mvm-tui: crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    } catch {
+      // the terminal went with it
+    }
+    endNow(EXIT.attention);
+  };
+  // a write to a terminal that is gone fails with EIO/EPIPE as an 'error' event: that is a hang-up
+  const onOutputError = (e: Error) => (terminalGone(e) ? hangUp(e.message) : onCrash(e));
+  stdout.on('error', onOutputError);
+  stderr.on('error', onOutputError);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   process.on('uncaughtException', onCrash);
@@ -261,7 +332,17 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
     process.off('exit', onExit);
     for (const c of cleanups) await Promise.resolve(c()).catch(() => {});
     await rt.close().catch(() => {});
+    if (term.gone) {
+      // nothing can be shown any more; an EIO still coming from a write in flight is no crash
+      stdout.off('error', onOutputError);
+      stderr.off('error', onOutputError);
+      stdout.on('error', () => {});
+      stderr.on('error', () => {});
+    } else {
+      stdout.off('error', onOutputError);
+      stderr.off('error', onOutputError);
+    }
   }
-  if (exitNotice) stderr.write(exitNotice);
+  if (exitNotice && !term.gone) stderr.write(exitNotice);
   return code;
 }

@@ -196,6 +196,17 @@ export class PtySession {
     this.term.resize(cols, rows);
   }
 
+  /** Closes the terminal (the pty master), as a killed tmux session or a dropped SSH link does: the kernel
+   *  hangs up the program's session. */
+  hangUp(): void {
+    (this.proc as unknown as { destroy(): void }).destroy();
+  }
+
+  /** The pid of the wrapper shell (the session leader on the terminal). */
+  get wrapperPid(): number {
+    return this.proc.pid;
+  }
+
   /** The pid of the program itself (the wrapper shell's child). */
   programPid(): number {
     const children = readFileSync(`/proc/${this.proc.pid}/task/${this.proc.pid}/children`, 'utf8').trim().split(/\s+/);
