@@ -4,6 +4,7 @@ import { openRuntime, type Runtime } from '../services/runtime.js';
 import { compileFilter } from '../services/logs/filter.js';
 import { formatJson, formatPlain, type LogEntry } from '../services/logs/format.js';
 import { tailLogs, type TailState } from '../services/logs/tail.js';
+import { hostUnits, unitKnown } from '../services/units.js';
 import { openOrExit } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
@@ -72,7 +73,7 @@ export function createLogsCommand(deps: LogsDeps = {}): Subcommand {
   return {
     name: 'logs',
     synopsis: 'logs VM|UNIT [--host H] [-f] [-n N] [--since T] [--grep RE] [--json]',
-    summary: `print a VM's or a unit's journal (last ${DEFAULT_LINES} lines by default); -f follows and resumes after drops`,
+    summary: `print a VM's or a unit's journal (last ${DEFAULT_LINES} lines by default; a name that is neither exits 2 listing both); -f follows and resumes after drops`,
     options: {
       host: { type: 'string' },
       follow: { type: 'boolean', short: 'f' },
@@ -94,12 +95,24 @@ export function createLogsCommand(deps: LogsDeps = {}): Subcommand {
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
+        if (!target.vm) await checkUnit(rt, target);
         return await follow(ctx, rt, target, o, filter.test, deps.onInterrupt ?? processInterrupt);
       } finally {
         await rt.close();
       }
     },
   };
+}
+
+/** A name that is no VM must be a unit the host knows: journalctl would follow an unknown one in silence. */
+async function checkUnit(rt: Runtime, target: LogTarget): Promise<void> {
+  const known = await unitKnown(rt.transport, target.host, target.unit).catch(() => null);
+  if (known !== false) return;
+  const vms = rt.inventory.hosts.flatMap((h) => h.vms.map((v) => (rt.inventory.hosts.length > 1 ? `${v.name} (${h.name})` : v.name)));
+  const units = await hostUnits(rt.transport, target.host).catch(() => [] as string[]);
+  const SHOWN = 40;
+  const unitList = units.length ? `; units on ${target.host}: ${units.slice(0, SHOWN).join(', ')}${units.length > SHOWN ? `, … (${units.length - SHOWN} more)` : ''}` : '';
+  throw new UsageError(`no VM or unit named "${target.unit}" on ${target.host}. VMs: ${vms.join(', ') || 'none'}${unitList}`);
 }
 
 async function follow(

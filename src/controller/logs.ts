@@ -1,5 +1,6 @@
 import { saveLogFile, type SaveRequest, type SaveResult } from '../services/logs/save.js';
 import { tailLogs, type TailHandle } from '../services/logs/tail.js';
+import { completeUnit, hostUnits } from '../services/units.js';
 import type { Transport } from '../ssh/types.js';
 import { paneHeight } from '../store/layout.js';
 import { selectLayout } from '../store/selectors.js';
@@ -105,6 +106,11 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     const id = `log:${host}:?${++unitSeq}`;
     d({ type: 'logs/open', id, host, unit: '', prompt: true });
     d({ type: 'ui/paneOpen', pane: { id, kind: 'logs', scope: 'logs', title: `logs ${host}`, params: { host, unit: '' } } });
+    // the names the prompt completes: the host's own units
+    hostUnits(deps.transport, host).then(
+      (units) => store.getState().logs.byId[id] && d({ type: 'logs/units', id, units }),
+      (e: Error) => store.getState().logs.byId[id] && d({ type: 'logs/units', id, units: [], error: e.message }),
+    );
   });
   c.register('log.close', onActive(close));
   c.register('log.zoom', () => d({ type: 'ui/zoom', zoomed: !store.getState().ui.zoomed }));
@@ -172,6 +178,20 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     const id = active();
     return id && logsTyping(store.getState().logs.byId[id]) ? id : undefined;
   };
+  const previousComplete = c.handler('filter.complete');
+  c.register('filter.complete', (ctx) => {
+    const id = typing();
+    const p = id ? store.getState().logs.byId[id] : undefined;
+    if (!id || !p || p.prompt === null) return previousComplete?.(ctx);
+    if (!p.units) return c.status(`reading the units of ${p.host}…`);
+    const matches = completeUnit(p.units, p.prompt);
+    if (!matches.length) return c.status(`no unit on ${p.host} starts with "${p.prompt.trim()}"`, 'warn');
+    // one match: the whole name; several: as far as they agree (as a shell completes)
+    let common = matches[0]!;
+    for (const m of matches) while (!m.startsWith(common)) common = common.slice(0, -1);
+    d({ type: 'logs/prompt', id, text: common });
+  });
+
   for (const [cmd, type] of [
     ['filter.apply', 'logs/filterApply'],
     ['filter.cancel', 'logs/filterCancel'],

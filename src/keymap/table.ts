@@ -56,6 +56,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   // filter field
   { id: 'filter.apply', keys: ['return'], description: 'Keep the filter', scope: 'filter', hint: 'keep' },
   { id: 'filter.cancel', keys: ['escape'], description: 'Drop the filter', scope: 'filter', hint: 'clear' },
+  { id: 'filter.complete', keys: ['tab'], description: "Complete a unit name from the host's units (J)", scope: 'filter' },
 
   // help overlay
   { id: 'help.close', keys: ['escape', '?', 'q'], description: 'Close help', scope: 'help', hint: 'close' },

@@ -3,7 +3,7 @@ export type { ParseIssues } from './issues.js';
 export { parseHumanSize, parseCount, parseUint } from './size.js';
 export { parseZpoolStatus, type ZpoolStatus, type ZpoolVdev, type ZpoolScan } from './zpool-status.js';
 export { parseZpoolList, type ZpoolListRow } from './zpool-list.js';
-export { parseSystemctlShow, parseIsSystemRunning, parseFailedUnits, parseSystemdTimestamp } from './systemctl.js';
+export { parseSystemctlShow, parseIsSystemRunning, parseFailedUnits, parseUnitList, parseSystemdTimestamp } from './systemctl.js';
 export { parseJournalJson, type JournalEntry } from './journal.js';
 export { parseIpLinks, type IpLink } from './ip.js';
 export { parseDf, type DfRow } from './df.js';

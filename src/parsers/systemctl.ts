@@ -40,6 +40,11 @@ export function parseIsSystemRunning(text: string, issues?: ParseIssues): string
 
 /** `systemctl list-units --state=failed --no-legend --plain` -> unit names (a leading ● is tolerated). */
 export function parseFailedUnits(text: string, issues?: ParseIssues): string[] {
+  return parseUnitList(text, issues);
+}
+
+/** `systemctl list-units --no-legend --plain [--all]` -> unit names, in the order listed. */
+export function parseUnitList(text: string, issues?: ParseIssues): string[] {
   const units: string[] = [];
   if (typeof text !== 'string') return units;
   for (const line of splitLines(text)) {
@@ -47,7 +52,7 @@ export function parseFailedUnits(text: string, issues?: ParseIssues): string[] {
     const unit = words[0];
     if (!unit) continue;
     if (/^[A-Za-z0-9@_.:\\-]+\.[a-z]+$/.test(unit)) units.push(unit);
-    else if (!/^\d+ loaded units listed/.test(line.trim())) note(issues, `failed units: unread line "${line.trim()}"`);
+    else if (!/^\d+ loaded units listed/.test(line.trim())) note(issues, `list-units: unread line "${line.trim()}"`);
   }
   return units;
 }

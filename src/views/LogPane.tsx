@@ -42,10 +42,20 @@ export function LogPane({ pane, width, height, focused }: LogPaneProps) {
 }
 
 function emptyText(p: LogPaneState): string {
-  if (p.prompt !== null) return 'type a unit name (e.g. comin, sshd, ebs-volume-microvm-storage)';
+  if (p.prompt !== null) return unitChoices(p);
   if (p.still) return p.arrivedSincePause ? `paused with no lines; ${p.arrivedSincePause.toLocaleString('en-US')} new (G follows)` : 'paused with no lines (G follows)';
   if (p.buffer.held && !p.buffer.visibleCount) return `no line matches /${p.filter.text}/`;
   return p.conn.status === 'streaming' ? 'waiting for lines…' : 'no lines yet';
+}
+
+/** While a unit name is typed: the host's units that match it (tab completes). */
+function unitChoices(p: LogPaneState): string {
+  if (p.unitsError) return `type a unit name (the units of ${p.host} could not be read: ${p.unitsError})`;
+  if (!p.units) return `type a unit name (reading the units of ${p.host}…)`;
+  const typed = p.prompt?.trim() ?? '';
+  const matches = p.units.filter((u) => u.startsWith(typed));
+  if (!matches.length) return `no unit of ${p.host} starts with "${typed}" (enter follows it anyway)`;
+  return `tab completes: ${matches.join('  ')}`;
 }
 
 function Footer({ pane }: { pane: LogPaneState }) {

@@ -7,6 +7,7 @@ import { journalctlCommand } from '../../src/host/journal.js';
 import { remoteDeployCmd, runnerLinksCmd, runnerUpdateCmd } from '../../src/host/nix.js';
 import { shJoin } from '../../src/host/quote.js';
 import { unitActionCmd, unitErrorsCmd, unitSettleCmd } from '../../src/host/systemctl.js';
+import { listUnitsCmd, unitKnownCmd } from '../../src/host/units.js';
 import * as zfs from '../../src/host/zfs.js';
 import { killGroupCommand, withPgidReport } from '../../src/ssh/kill.js';
 import { nestedCommand } from '../../src/ssh/nested.js';
@@ -47,6 +48,8 @@ const CASES: Record<string, (h: HostConfig) => Case[]> = {
   unitActionCmd: () => (['restart', 'stop', 'start'] as const).map((verb) => ({ cmd: unitActionCmd(verb, vm.unit) })),
   unitSettleCmd: () => [{ cmd: unitSettleCmd(vm.unit) }],
   unitErrorsCmd: () => [{ cmd: unitErrorsCmd('microvm@vm3', 5) }],
+  listUnitsCmd: () => [{ cmd: listUnitsCmd() }],
+  unitKnownCmd: () => [{ cmd: unitKnownCmd('comin') }, { cmd: unitKnownCmd('vm9') }],
   runnerUpdateCmd: (h) => [{ cmd: runnerUpdateCmd(h, h.vms[3]!) }],
   runnerLinksCmd: (h) => [{ cmd: runnerLinksCmd(h, vm) }],
   remoteDeployCmd: (h) => [{ cmd: remoteDeployCmd(h) }],

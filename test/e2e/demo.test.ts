@@ -231,4 +231,30 @@ describe('--demo for subcommands', () => {
     expect(report.hosts.map((h) => h.name)).toEqual(['demo']);
     expect(report.hosts[0]!.vms.map((v) => v.name)).toEqual(VMS);
   });
+
+  const cli = (args: string[]) =>
+    promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, ...home.env }, timeout: 30_000 }).then(
+      (o) => ({ code: 0, stdout: o.stdout, stderr: o.stderr }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
+    );
+
+  it('logs of a name that is no VM and no unit is a usage error (exit 2) naming what exists', async () => {
+    await bundleBuilt();
+    for (const name of ['vm9', 'nosuchd']) {
+      const r = await cli(['logs', '--demo', name]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`no VM or unit named "${name}" on demo\\. VMs: vm1, vm2, vm3, vm4, vm5; units on demo: .*comin\\.service.*sshd\\.service`));
+    }
+  });
+
+  it('logs of the host units comin and sshd print their lines', async () => {
+    await bundleBuilt();
+    const comin = await cli(['logs', '--demo', 'comin', '-n', '3']);
+    expect(comin.code).toBe(0);
+    expect(comin.stdout).toMatch(/comin\[info\]: The remote branch origin\/main is at /);
+    const sshd = await cli(['logs', '--demo', 'sshd.service', '-n', '3']);
+    expect(sshd.code).toBe(0);
+    expect(sshd.stdout).toMatch(/sshd\[info\]: Accepted publickey for root/);
+  });
 });

@@ -134,13 +134,42 @@ it('J opens a pane on any unit of the host: a bad name is refused, a good one is
   await t.r.type('x;reboot');
   await t.r.press('return');
   await t.r.waitFor('not a valid unit name');
-  expect(t.transport.sent).toEqual([]);
+  expect(t.transport.sent.filter((x) => x.kind === 'stream')).toEqual([]);
   for (let i = 0; i < 8; i++) await t.r.press('backspace');
   await t.r.type('comin');
   await t.r.press('return');
   await t.r.waitFor('comin @ hv1');
-  expect(t.transport.sent.map((s) => s.command)).toEqual(['journalctl -u comin -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager']);
+  expect(t.transport.sent.filter((x) => x.kind === 'stream').map((s) => s.command)).toEqual(['journalctl -u comin -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f -n 100 --no-pager']);
   await t.r.press('escape');
   await t.r.waitFor((f) => !f.includes('comin @ hv1'));
   expect(t.transport.streams[0]!.cancelled).toBe(true);
+});
+
+// `systemctl list-units --all --type=service --plain --no-legend` on the demo host (its format is systemd's)
+const LIST_UNITS = [
+  'comin.service                        loaded active   running Comin - GitOps for NixOS Machines',
+  'ebs-volume-microvm-storage.service   loaded active   exited  Attach EBS volume microvm-storage and import its ZFS pool',
+  'microvm@vm1.service                  loaded active   running MicroVM \'vm1\'',
+  'sshd.service                         loaded active   running SSH Daemon',
+  'systemd-journald.service             loaded active   running Journal Service',
+  'systemd-networkd.service             loaded active   running Network Configuration',
+].join('\n');
+
+it('J lists the host\'s units as you type and tab completes the name', async () => {
+  const t = await app();
+  t.transport.on('systemctl list-units', { stdout: `${LIST_UNITS}\n` });
+  await t.r.press('J');
+  let f = await t.r.waitFor('tab completes:');
+  expect(f).toMatch(/comin\.service {2}ebs-volume-microvm-storage\.service {2}microvm@vm1\.service {2}sshd\.service/);
+  expect(t.transport.sent.map((s) => s.command)).toContain('systemctl list-units --all --type=service --full --plain --no-legend --no-pager');
+  await t.r.type('sy');
+  f = await t.r.waitFor((fr) => fr.includes('tab completes: systemd-journald.service  systemd-networkd.service') && !fr.includes('sshd.service'));
+  await t.r.press('tab');
+  await t.r.waitFor('unit on hv1: systemd-');
+  await t.r.type('j');
+  await t.r.press('tab');
+  await t.r.waitFor('unit on hv1: systemd-journald.service');
+  await t.r.press('return');
+  await t.r.waitFor('systemd-journald.service @ hv1');
+  expect(t.transport.streams[0]!.command).toMatch(/^journalctl -u systemd-journald\.service -o json /);
 });

@@ -62,6 +62,10 @@ export interface LogPaneState {
   notice?: string;
   /** The unit name being typed for a pane opened on "any unit" (J); null once it follows one. */
   prompt: string | null;
+  /** The host's units the prompt completes (systemctl list-units); undefined while they are read. */
+  units?: readonly string[];
+  /** Why the host's units could not be read. */
+  unitsError?: string;
 }
 
 /** The pane's text field has the keys (filter or unit name). */
@@ -76,6 +80,7 @@ export interface LogsState {
 export type LogsAction =
   | { type: 'logs/open'; id: string; host: string; unit: string; vm?: string; range?: LogRange; capacity?: number; prompt?: boolean }
   | { type: 'logs/prompt'; id: string; text: string | null }
+  | { type: 'logs/units'; id: string; units: readonly string[]; error?: string }
   /** The typed unit is accepted: the pane follows it from now on. */
   | { type: 'logs/setUnit'; id: string; unit: string }
   | { type: 'logs/close'; id: string }
@@ -182,6 +187,8 @@ function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
       return { ...p, notice: a.text };
     case 'logs/prompt':
       return { ...p, prompt: a.text };
+    case 'logs/units':
+      return { ...p, units: a.units, unitsError: a.error };
     case 'logs/setUnit':
       p.buffer.clear();
       return { ...following(p), unit: a.unit, prompt: null, version: p.version + 1 };
