@@ -21,6 +21,11 @@ export const configCheck: Subcommand = {
     ctx.stdout.write(ctx.values.json ? JSON.stringify(inv, null, 2) + '\n' : stringify(inv, { lineWidth: 0 }));
     const sshProblems = describeSsh(inv.hosts, (line) => ctx.stderr.write(`${line}\n`));
     if (sshProblems) return EXIT.usage;
+    ctx.stderr.write(
+      inv.events
+        ? `status: pushed by each host's events, counters every ${inv.refreshMs} ms, the whole status every ${inv.fullRefreshMs} ms; a host without them is polled (\`mvm-tui doctor --host H\` says which)\n`
+        : `status: polled every ${inv.refreshMs} ms (events: false)\n`,
+    );
     const vms = inv.hosts.reduce((n, h) => n + h.vms.length, 0);
     ctx.stderr.write(`${inv.source}: ok (${inv.hosts.length} host${inv.hosts.length === 1 ? '' : 's'}, ${vms} VM${vms === 1 ? '' : 's'})\n`);
     return EXIT.ok;

@@ -4,6 +4,7 @@ import { fetchHostStatus } from '../services/status.js';
 import { hostProblems, reportHealthy, vmProblems } from '../services/status-check.js';
 import { formatBytes, since } from '../views/format.js';
 import { openOrExit } from './io.js';
+import { watchStatus } from './status-watch.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
 // `mvm-tui status [--host H] [--json]`: one refresh of every host (VMs probed over SSH), as a table or as
@@ -13,7 +14,20 @@ import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcomm
 export interface StatusCommandDeps {
   open: (global: GlobalOptions) => Promise<Pick<Runtime, 'inventory' | 'transport' | 'close'>>;
   now?: () => number;
+  /** --watch: resolves on Ctrl-C / SIGTERM (tests end it themselves). */
+  interrupted?: () => Promise<void>;
 }
+
+const processInterrupt = () =>
+  new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '-' : String(v));
 
@@ -69,9 +83,9 @@ const defaultDeps: StatusCommandDeps = { open: (g) => openRuntime(g) };
 export function makeStatusCommand(deps: StatusCommandDeps = defaultDeps): Subcommand {
   return {
     name: 'status',
-    synopsis: 'status [--host H] [--json] [--no-probe]',
-    summary: 'health of every hypervisor and VM (exit 0 all well, 1 needs attention)',
-    options: { host: { type: 'string' }, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
+    synopsis: 'status [--host H] [--json] [--no-probe] [--watch]',
+    summary: 'health of every hypervisor and VM (exit 0 all well, 1 needs attention); --watch: a line per change',
+    options: { host: { type: 'string' }, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' }, watch: { type: 'boolean' } },
     async run(ctx: CommandContext): Promise<number> {
       if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
       const now = deps.now ?? Date.now;
@@ -82,6 +96,12 @@ export function makeStatusCommand(deps: StatusCommandDeps = defaultDeps): Subcom
         const hosts = rt.inventory.hosts.filter((h) => want === undefined || h.name === want);
         if (!hosts.length) throw new UsageError(`no host "${want}" in the inventory (hosts: ${rt.inventory.hosts.map((h) => h.name).join(', ')})`);
         const probeVms = !ctx.values['no-probe'];
+        if (ctx.values.watch) {
+          const inventory = { ...rt.inventory, hosts };
+          const write = (text: string) => void ctx.stdout.write(text);
+          await watchStatus(rt.transport, inventory, { json: !!ctx.values.json, probe: probeVms, write, now }, (deps.interrupted ?? processInterrupt)());
+          return EXIT.ok;
+        }
         const statuses = await Promise.all(hosts.map((h) => fetchHostStatus(rt.transport, h, { probeVms, now })));
         const report = statusReportSchema.parse({ generatedAt: new Date(now()).toISOString(), hosts: statuses });
         ctx.stdout.write(ctx.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatusTable(report, now()));

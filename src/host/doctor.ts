@@ -17,6 +17,12 @@ export function vmDoctorSections(host: HostConfig, vm: VmConfig): GatherSection[
   ];
 }
 
+/** PID 1's last journal entry, as the event stream (src/host/events.ts) reads them: none when this user may not. */
+export const EVENTS_JOURNAL_ARGV = ['journalctl', '-n', '1', '-o', 'json', '--output-fields=UNIT', '--no-pager', '_PID=1'];
+
 export function hostDoctorSections(_host: HostConfig): GatherSection[] {
-  return [{ name: 'comin', argv: ['comin', 'status', '--json'] }];
+  return [
+    { name: 'comin', argv: ['comin', 'status', '--json'] },
+    { name: 'events-journal', argv: EVENTS_JOURNAL_ARGV },
+  ];
 }

@@ -31,13 +31,3 @@ export function eventsCommand(_host?: HostConfig): string {
   );
   return [...tagged, `echo '${EVENTS_READY}'`, 'wait'].join('\n');
 }
-
-/** A short check of the required sources for `doctor --host` and `config check`: whether PID 1's journal can be
- *  read (a user outside systemd-journal/adm sees only their own messages) and `ip` monitors links. Prints
- *  `journal N` (PID 1 entries readable of the last one asked) and `ip RC` (`ip -j monitor help` exists). */
-export function eventsCheckCommand(): string {
-  return [
-    `echo "journal $(journalctl -n 1 -q -o json --output-fields=UNIT _PID=1 2>/dev/null | wc -l)"`,
-    'command -v ip >/dev/null 2>&1; echo "ip $?"',
-  ].join('; ');
-}

@@ -243,6 +243,8 @@ export function hostChecks(e: HostEvidence): Check[] {
   } else if (host.reachable) {
     checks.push({ id: 'host.disk', title: 'Space on the VM storage', ok: null, evidence: 'df gave nothing readable' });
   }
+  const events = section(e.sections, 'events-journal');
+  if (events && host.reachable) checks.push(eventsCheck(events, host));
   const comin = section(e.sections, 'comin');
   if (comin && comin.rc === 0) {
     const st = parseCominStatus(comin.text);
@@ -256,4 +258,22 @@ export function hostChecks(e: HostEvidence): Check[] {
     });
   }
   return checks;
+}
+
+/** Whether the host can push its changes (src/host/events.ts): PID 1's journal readable by this user, and `ip`
+ *  (the status's bridges are known only when it ran). Without them the status is polled. */
+function eventsCheck(journal: SectionOutput, host: HostStatus): Check {
+  const title = "Status pushed by the host's events";
+  const polled = 'the status is polled instead';
+  if (journal.rc === 127) return { id: 'host.events', title, ok: false, evidence: `journalctl not found: ${polled}` };
+  const readable = journal.rc === 0 && lines(journal.text).some((l) => l.startsWith('{'));
+  if (!readable)
+    return {
+      id: 'host.events',
+      title,
+      ok: false,
+      evidence: `PID 1's journal is not readable by this user (root and the systemd-journal and adm groups can): ${polled}${journal.text.trim() ? ` (${lastLines(journal.text, 1)})` : ''}`,
+    };
+  if (host.vms.length && host.vms.every((v) => v.bridge === 'unknown')) return { id: 'host.events', title, ok: false, evidence: `ip gave no links: ${polled}` };
+  return { id: 'host.events', title, ok: true, evidence: "PID 1's journal readable, links monitored with ip: changes are pushed" };
 }

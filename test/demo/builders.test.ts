@@ -68,9 +68,8 @@ const CASES: Record<string, (h: HostConfig) => Case[]> = {
   nestedCommand: (h) => h.vms.map((v) => ({ cmd: nestedCommand(h, v, 'true') })),
   // Builders that never reach the host's shell: the deploy that runs on this machine.
   localDeployCommand: () => [],
-  // The event stream and its check: the demo's inventory has `events: false` (its shell has no event sources).
+  // The event stream: the demo's inventory has `events: false` (its shell has no event sources).
   eventsCommand: () => [],
-  eventsCheckCommand: () => [],
 };
 
 function sections(list: GatherSection[]): Case[] {

@@ -95,4 +95,13 @@ describe('doctor checks on recorded lab output', () => {
     expect(checks.find((c) => c.id === 'zfs.pool')?.ok).toBe(false);
     expect(checks.find((c) => c.id === 'storage.unit')?.fix?.action).toBe('storage.restart');
   });
+  it("says whether the host's changes are pushed: PID 1's journal readable (a user outside systemd-journal sees none) and ip working", () => {
+    const { status } = run('vm2-healthy', 'vm2', true);
+    const check = (text: string, rc: number) =>
+      hostChecks({ host: status, sections: new Map([['events-journal', { text, rc }]]), pool: 'microvms', storageUnit: host.storageUnit, commands: fixCommands(host) }).find((c) => c.id === 'host.events');
+    const entry = readFileSync(new URL('../fixtures/events/journal-pid1.jsonl', import.meta.url), 'utf8').split('\n')[0]!;
+    expect(check(`${entry}\n`, 0)).toMatchObject({ ok: true });
+    expect(check('', 0)).toMatchObject({ ok: false, evidence: expect.stringMatching(/^PID 1's journal is not readable by this user .*: the status is polled instead$/) });
+    expect(check('sh: journalctl: not found\n', 127)).toMatchObject({ ok: false, evidence: 'journalctl not found: the status is polled instead' });
+  });
 });
