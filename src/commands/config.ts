@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
@@ -46,6 +47,9 @@ function describeSsh(hosts: Inventory['hosts'], say: (line: string) => void): nu
         chain.push(r.kind === 'jump' ? `jump ${r.via.user}@${r.via.hostname}:${r.via.port}` : `ProxyCommand ${r.command}`);
       }
       say(`${h.name}: ssh ${ep.user}@${ep.hostname}:${ep.port}${chain.length ? ` via ${chain.join(' <- ')}` : ''}, resolved by ${by}`);
+      // the keys offered, in order: the agent, then each identity file that exists (a missing one is skipped)
+      const files = ep.keyFiles.map((f) => (existsSync(f) ? f : `${f} (missing)`));
+      say(`${h.name}: keys tried: ${[...(ep.agent ? [`ssh-agent (${ep.agent})`] : []), ...files].join(', ') || 'none'}`);
       for (const w of ep.warnings) say(`${h.name}: ${w}`);
     } catch (e) {
       problems++;
