@@ -73,13 +73,15 @@ function Screen() {
   return (
     <Box flexDirection="column" width={width} height={height}>
       <FilterBar />
-      {ui.dialog ? (
-        <Box height={body} alignItems="center" justifyContent="center">
-          <ConfirmDialog dialog={ui.dialog} width={width} />
-        </Box>
-      ) : (
-        main
-      )}
+      {/* A question is drawn over the screen, which stays visible around it. */}
+      <Box flexDirection="column" width={width} height={body}>
+        {main}
+        {ui.dialog ? (
+          <Box position="absolute" width={width} height={body} alignItems="center" justifyContent="center">
+            <ConfirmDialog dialog={ui.dialog} width={width} />
+          </Box>
+        ) : null}
+      </Box>
       <StatusLine width={width} layout={status} />
     </Box>
   );

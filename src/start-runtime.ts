@@ -1,5 +1,7 @@
 import type { GlobalOptions } from './commands/types.js';
+import { existsSync } from 'node:fs';
 import { ConfigError } from './config/errors.js';
+import { configPath } from './config/load.js';
 import { openRuntime, type Runtime } from './services/runtime.js';
 import { deferredTransport } from './ssh/deferred.js';
 
@@ -21,7 +23,19 @@ export const DEMO_EXIT_NOTICE =
   'mvm-tui: that was the built-in demo. To manage a real hypervisor, run `mvm-tui config init`\n' +
   '(or start from examples/simple-microvm-infra.yaml in the package) and pass --config FILE if it lives elsewhere.\n';
 
+/** --demo beside an inventory that exists: the way back to it, not how to write one. */
+export const demoFlagNoticeWith = (file: string) => `DEMO · your hosts: mvm-tui without --demo (${file})`;
+export const demoExitNoticeWith = (file: string) =>
+  `mvm-tui: that was the built-in demo. Your inventory is ${file}: run \`mvm-tui\` without --demo to manage its hosts.\n`;
+
 export type Opener = (global: GlobalOptions) => Promise<Runtime>;
+/** The inventory file the UI would read, when it exists. */
+export type InventoryFile = (global: GlobalOptions) => string | undefined;
+
+const existingInventory: InventoryFile = (global) => {
+  const file = configPath({ config: global.config });
+  return existsSync(file) ? file : undefined;
+};
 
 type AskPassphrase = (keyPath: string) => Promise<string>;
 /** The UI's own passphrase question once it is up: it then owns the terminal's keys, a prompt on stdin would fight it. */
@@ -55,8 +69,12 @@ async function openDemo(global: GlobalOptions): Promise<Runtime> {
  * Opens the demo for --demo, or when no --config was given and the default inventory file does not exist.
  * An explicit --config that is missing, or an invalid file, stays an error (ConfigError, exit 2).
  */
-export async function openTuiRuntime(global: GlobalOptions, real: Opener = openRealDeferred, demo: Opener = openDemo): Promise<TuiRuntime> {
-  if (global.demo) return { rt: await demo(global), notice: DEMO_FLAG_NOTICE, exitNotice: DEMO_EXIT_NOTICE };
+export async function openTuiRuntime(global: GlobalOptions, real: Opener = openRealDeferred, demo: Opener = openDemo, inventoryFile: InventoryFile = existingInventory): Promise<TuiRuntime> {
+  if (global.demo) {
+    const file = inventoryFile(global);
+    if (file) return { rt: await demo(global), notice: demoFlagNoticeWith(file), exitNotice: demoExitNoticeWith(file) };
+    return { rt: await demo(global), notice: DEMO_FLAG_NOTICE, exitNotice: DEMO_EXIT_NOTICE };
+  }
   try {
     return { rt: await real(global) };
   } catch (e) {

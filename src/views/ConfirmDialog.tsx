@@ -1,11 +1,17 @@
 import { Box, Text } from 'ink';
 import type { DialogState } from '../store/slices/ui.js';
 
+/**
+ * Filling the dialog's box hides what it is drawn over. Not a colour chalk knows, so Ink fills with plain
+ * spaces: the terminal's own background, with or without colour.
+ */
+const OPAQUE = 'default';
+
 /** Confirmation of a dangerous action: y/n, or typing a name for the most destructive ones. */
 export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: number }) {
   const typed = dialog.typeToConfirm !== undefined || Boolean(dialog.secret);
   return (
-    <Box flexDirection="column" width={Math.min(width, 76)} borderStyle="double" borderColor={dialog.danger ? 'red' : 'yellow'} paddingX={1}>
+    <Box flexDirection="column" width={Math.min(width, 76)} borderStyle="double" borderColor={dialog.danger ? 'red' : 'yellow'} backgroundColor={OPAQUE} paddingX={1}>
       <Text bold color={dialog.danger ? 'red' : 'yellow'}>
         {dialog.title}
       </Text>

@@ -36,8 +36,12 @@ export function DeployView({ state, width, height, focused }: { state: DeploySta
   }
   const running = run.phase === 'running';
   const o = running ? null : outcome(run);
+  // Where ctrl-c goes: it cancels the run only from this pane; anywhere else it asks to quit (and cancel).
+  const runningFooter = focused
+    ? `ctrl-c cancels it · esc hide (it keeps running)${state.back ? ' · G follow' : ''}`
+    : 'tab to this pane, then ctrl-c cancels it (ctrl-c elsewhere asks to quit)';
   const footer = running
-    ? `ctrl-c cancel · esc hide (it keeps running)${state.back ? ' · G follow' : ''}`
+    ? runningFooter
     : state.restartOffer.length
       ? `restart needed: ${state.restartOffer.map((r) => r.vm).join(', ')} · r restart now · esc close`
       : `${state.lines.length + state.dropped} lines · ↑/↓ scroll · G end · esc close`;

@@ -13,11 +13,19 @@ const missing = () => Promise.reject(new ConfigError('x: no such file', 'x', ['n
 
 describe('openTuiRuntime: which runtime the UI opens', () => {
   it('--demo opens the demo without reading the inventory, and says so', async () => {
-    const r = await openTuiRuntime(g({ demo: true }), () => Promise.reject(new Error('read')), async () => demo);
+    const r = await openTuiRuntime(g({ demo: true }), () => Promise.reject(new Error('read')), async () => demo, () => undefined);
     expect(r.rt).toBe(demo);
     expect(r.notice).toBe(DEMO_FLAG_NOTICE);
     expect(r.exitNotice).toMatch(/mvm-tui config init/);
     expect(r.exitNotice).toMatch(/examples\/simple-microvm-infra\.yaml/);
+  });
+
+  it('--demo beside an existing inventory says how to go back to it, not to run config init', async () => {
+    const r = await openTuiRuntime(g({ demo: true }), () => Promise.reject(new Error('read')), async () => demo, () => '/home/op/.config/mvm-tui/config.yaml');
+    expect(r.rt).toBe(demo);
+    expect(r.notice).toBe('DEMO · your hosts: mvm-tui without --demo (/home/op/.config/mvm-tui/config.yaml)');
+    expect(r.exitNotice).toMatch(/Your inventory is \/home\/op\/\.config\/mvm-tui\/config\.yaml: run `mvm-tui` without --demo/);
+    expect(`${r.notice} ${r.exitNotice}`).not.toMatch(/config init/);
   });
 
   it('an existing inventory opens the real runtime with no notice', async () => {

@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PtySession, type SpawnOptions } from './pty.js';
 import { cardText, tempHome } from './screen.js';
@@ -97,4 +99,42 @@ describe('an operator hour in a real terminal (issue 23)', () => {
     s.press('|');
     await s.waitFor('side by side again', sideBySide);
   }, 60_000);
+
+  it('dialogs overlay the grid; a running deploy pane says where ctrl-c goes; quitting the demo beside an inventory points to it', async () => {
+    const inventory = join(home.env.XDG_CONFIG_HOME!, 'mvm-tui', 'config.yaml');
+    mkdirSync(dirname(inventory), { recursive: true });
+    writeFileSync(inventory, 'hosts: []\n');
+    try {
+      const s = await start({ cols: 120, rows: 40 });
+      s.press('r');
+      let scr = await s.waitForText('Restart vm1 on demo?');
+      expect(cardText(scr, 'vm5')).toMatch(/active/); // the grid stays around the question
+      s.press('n');
+      await s.waitFor('the question gone', (x) => (x.includes('Restart vm1 on demo?') ? undefined : true));
+      s.press('D');
+      await s.waitForText(/Deploy the hypervisor demo\?/);
+      s.press('y');
+      await s.waitForText('ctrl-c cancels it · esc hide (it keeps running)');
+      s.press('tab');
+      await s.waitForText('tab to this pane, then ctrl-c cancels it (ctrl-c elsewhere asks to quit)');
+      s.press('ctrl-c');
+      scr = await s.waitForText('A deploy is running on demo: quit and cancel it?');
+      expect(cardText(scr, 'vm2')).toMatch(/active/);
+      s.press('n');
+      await s.waitFor('the quit question gone', (x) => (x.includes('quit and cancel it?') ? undefined : true));
+      s.press('tab');
+      await s.waitForText('ctrl-c cancels it · esc hide');
+      s.press('ctrl-c');
+      await s.waitForText('Cancel the deploy of demo?');
+      s.press('y');
+      await s.waitForText(/CANCELLED deploy of demo/, 20_000);
+      s.press('q');
+      const exit = await s.exit();
+      expect(exit.code).toBe(0);
+      expect(s.raw).toContain(`Your inventory is ${inventory}: run \`mvm-tui\` without --demo`);
+      expect(s.raw).not.toContain('config init`');
+    } finally {
+      rmSync(inventory);
+    }
+  }, 90_000);
 });

@@ -130,6 +130,27 @@ it('Ctrl-C in the deploy pane asks, and only a yes closes the channel; the run e
   expect(t.quits()).toBe(0);
 });
 
+it('the running pane says where ctrl-c goes: here it cancels; after tab to the grid it asks to quit', async () => {
+  const t = app();
+  await t.r.waitFor('vm1');
+  await t.r.press('D', 'y');
+  const s = await t.until(1);
+  s.handlers.onLine('building the system configuration...');
+  await t.r.waitFor('ctrl-c cancels it · esc hide (it keeps running)');
+  await t.r.press('tab');
+  await t.r.waitFor('tab to this pane, then ctrl-c cancels it (ctrl-c elsewhere asks to quit)');
+  await t.r.press('ctrl-c');
+  await t.r.waitFor('A deploy is running on hv1: quit and cancel it?');
+  await t.r.press('n');
+  await t.r.press('tab');
+  await t.r.waitFor('ctrl-c cancels it · esc hide');
+  await t.r.press('ctrl-c');
+  await t.r.waitFor('Cancel the deploy of hv1?');
+  await t.r.press('y');
+  await t.r.waitFor('CANCELLED deploy of hv1');
+  expect(s.cancelled).toBe(true);
+});
+
 it('esc hides a running deploy without stopping it; D shows it again, still streaming', async () => {
   const t = app();
   await t.r.waitFor('vm1');

@@ -160,6 +160,23 @@ describe('dangerous commands', () => {
     expect(calls).toEqual([{ verb: 'restart', host: 'hv1', vm: 'vm2' }]);
   });
 
+  it('a question is drawn over the grid: the cards around it stay, none shows through it', async () => {
+    const { r } = start();
+    await r.waitFor('vm5');
+    await r.press('right', 'r');
+    const f = await r.waitFor('Restart vm2 on hv1?');
+    const lines = f.split('\n');
+    expect(lines.some((l) => /^[│║][> ] ?vm1\b/.test(l))).toBe(true); // the grid's first card, left of the dialog
+    expect(f).toContain('vm5');
+    // inside the dialog's double frame only its own text: no card border or card text shows through
+    const inside = lines.filter((l) => /╔|╚/.test(l) || /║ (Restart|\$|y)/.test(l));
+    const top = lines.findIndex((l) => l.includes('Restart vm2 on hv1?'));
+    const from = lines[top]!.indexOf('║');
+    const to = lines[top]!.indexOf('║', from + 1);
+    expect(inside.length).toBeGreaterThan(0);
+    for (let y = top; y < lines.length && lines[y]![from] === '║'; y++) expect(lines[y]!.slice(from + 1, to)).not.toMatch(/[│╭╮╰╯]|active \(|snaps/);
+  });
+
   it('n cancels without calling the service', async () => {
     const { r, calls } = start();
     await r.waitFor('vm1');
