@@ -49,7 +49,7 @@ export function storeFor(inv: Inventory, readOnly: boolean): Store {
     type: 'hosts/init',
     hosts: inv.hosts.map((h) => ({ name: h.name, readOnly: h.readOnly, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })),
   });
-  store.dispatch({ type: 'ui/readOnly', readOnly: readOnly || inv.readOnly });
+  store.dispatch({ type: 'ui/readOnly', readOnly: readOnly || inv.readOnly, shellsInReadOnly: inv.shellsInReadOnly });
   return store;
 }
 
@@ -132,7 +132,12 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
     return EXIT.usage;
   }
   const store = storeFor(rt.inventory, global.readOnly);
-  const controller: Controller = createController({ store, keymap });
+  const controller: Controller = createController({
+    store,
+    keymap,
+    // a key refused in read-only mode is audited like the service layer's refusals (the command was never built)
+    onRefused: (r) => void rt.guard.refused({ host: r.host, target: r.target, action: r.id, command: `(${r.description})` }).catch(() => {}),
+  });
   if (notice) controller.status(notice, 'warn');
   // Keys load on the first connection, after the first frame: an encrypted key asks in a dialog of the UI.
   askPassphrasesWith(async (keyPath) => {

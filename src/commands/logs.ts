@@ -5,6 +5,7 @@ import { compileFilter } from '../services/logs/filter.js';
 import { formatJson, formatPlain, type LogEntry } from '../services/logs/format.js';
 import { tailLogs, type TailState } from '../services/logs/tail.js';
 import { hostUnits, unitKnown } from '../services/units.js';
+import { formatDuration } from '../views/format.js';
 import { openOrExit } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
@@ -125,6 +126,8 @@ async function follow(
 ): Promise<number> {
   const fmt = o.json ? formatJson : formatPlain;
   let failed: string | undefined;
+  /** When the stream was lost (ms epoch), until it streams again: then the user is told it resumed. */
+  let lostAt: number | undefined;
   const handle = tailLogs(
     rt.transport,
     { host: target.host, unit: target.unit, follow: o.follow, lines: o.lines, since: o.since },
@@ -135,7 +138,11 @@ async function follow(
         if (out) ctx.stdout.write(out);
       },
       onState(s: TailState) {
-        if (s.status === 'reconnecting') {
+        if (s.status === 'streaming' && lostAt !== undefined) {
+          ctx.stderr.write(`mvm-tui: ${target.host}: ${target.unit}: resumed after ${formatDuration(Date.now() - lostAt)}, after the last line shown\n`);
+          lostAt = undefined;
+        } else if (s.status === 'reconnecting') {
+          lostAt ??= Date.now();
           ctx.stderr.write(`mvm-tui: ${target.host}: ${target.unit}: ${s.message}\n`);
           if (!o.follow && s.drops >= ONE_SHOT_ATTEMPTS) {
             failed = s.message?.replace(/^reconnecting in [^:]*: /, '');

@@ -7,6 +7,8 @@ export const STARTER_CONFIG = `# mvm-tui inventory: the hypervisors (and their V
 refreshMs: 1000
 # true refuses every change (restart, deploy, snapshot, rollback...); \`--read-only\` does the same.
 readOnly: false
+# Root shells (s, H) in read-only mode: off by default (as k9s); true keeps them.
+shellsInReadOnly: false
 
 hosts:
   - name: hypervisor
@@ -26,6 +28,9 @@ hosts:
       remoteIdentityFile: /root/.ssh/id_ed25519
     # Flake checkout on the hypervisor (runner updates) and on this machine (deploys).
     remoteFlake: /root/simple-microvm-infra
+    # The runner rebuild, run in remoteFlake ({vm} {unit} {dataset} are filled in); default: the seed's
+    # nix build .#nixosConfigurations.{vm}.config.microvm.declaredRunner -o /var/lib/microvms/{vm}/current
+    # updateCommand: /usr/local/sbin/update-runner {vm}
     # flake: ~/simple-microvm-infra
     flakeAttr: hypervisor
     deploy:

@@ -1,4 +1,5 @@
 import type { Keymap } from '../keymap/build.js';
+import { refusedReadOnly } from '../keymap/visible.js';
 import type { Scope } from '../keymap/types.js';
 import { selectReadOnly, selectSelected, selectTargets, selectTopScope } from '../store/selectors.js';
 import type { AppState } from '../store/slices/index.js';
@@ -52,13 +53,25 @@ export interface Controller {
   onQuit(fn: () => void): void;
 }
 
+/** A command refused in read-only mode before its handler ran: what the audit log records of it. */
+export interface Refusal {
+  id: string;
+  description: string;
+  /** The host of the selection (or the first host). */
+  host: string;
+  /** The marked or selected VMs, or the host. */
+  target: string;
+}
+
 export interface ControllerOptions {
   store: Store;
   keymap: Keymap;
   now?: () => number;
+  /** Records a read-only refusal (the UI writes it to the audit log, as the service layer does its own). */
+  onRefused?: (r: Refusal) => void;
 }
 
-export function createController({ store, keymap, now = Date.now }: ControllerOptions): Controller {
+export function createController({ store, keymap, now = Date.now, onRefused }: ControllerOptions): Controller {
   const handlers = new Map<string, Handler>();
   const quitListeners: Array<() => void> = [];
   let dialogSeq = 0;
@@ -82,7 +95,12 @@ export function createController({ store, keymap, now = Date.now }: ControllerOp
       const state = store.getState();
       const spec = keymap.get(id);
       if (!spec) return controller.status(`unknown command ${id}`, 'error');
-      if (spec.dangerous && selectReadOnly(state)) return controller.status(`read-only: ${spec.description} is disabled`, 'warn');
+      if (refusedReadOnly(spec, { readOnly: selectReadOnly(state), shellsInReadOnly: state.ui.shellsInReadOnly })) {
+        const targets = selectTargets(state);
+        const host = targets[0]?.host ?? state.hosts.order[0] ?? '';
+        onRefused?.({ id, description: spec.description, host, target: targets.length ? targets.map((t) => t.vm).join(',') : host });
+        return controller.status(`read-only: ${spec.description} is disabled`, 'warn');
+      }
       const h = handlers.get(id);
       if (!h) return controller.status(`${id} is not available`, 'warn');
       try {

@@ -57,5 +57,6 @@ export function useStore<T>(selector: (s: AppState) => T, equal: (a: T, b: T) =>
 export function useVisibility(): Visibility {
   const available = useStore((s) => s.ui.available);
   const readOnly = useStore(selectReadOnly);
-  return { available, readOnly };
+  const shellsInReadOnly = useStore((s) => s.ui.shellsInReadOnly);
+  return { available, readOnly, shellsInReadOnly };
 }

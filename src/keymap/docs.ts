@@ -13,7 +13,7 @@ export function keysMarkdown(km: Keymap): string {
   const out: string[] = [];
   for (const s of helpSections(km, allVisible(km))) {
     out.push(`**${s.title}**`, '', '| key | command | what it does |', '|---|---|---|');
-    for (const r of s.rows) out.push(`| \`${cell(r.keys)}\` | \`${r.id}\` | ${cell(r.description)}${r.dangerous ? ' (confirmed; hidden in read-only mode)' : ''} |`);
+    for (const r of s.rows) out.push(`| \`${cell(r.keys)}\` | \`${r.id}\` | ${cell(r.description)}${r.dangerous ? ' (confirmed; hidden in read-only mode)' : r.shell ? ' (off in read-only mode unless `shellsInReadOnly: true`)' : ''} |`);
     out.push('');
   }
   return out.join('\n');

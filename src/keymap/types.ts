@@ -24,6 +24,8 @@ export interface CommandSpec {
   scope: Scope;
   /** Changes something on a host: confirmed, and hidden in read-only mode. */
   dangerous?: boolean;
+  /** Opens a root shell: off in read-only mode unless the inventory's `shellsInReadOnly` allows it (as k9s). */
+  shell?: boolean;
   /** Short label for the hint bar; without it the command is not hinted. */
   hint?: string;
 }

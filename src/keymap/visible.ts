@@ -8,10 +8,17 @@ export interface Visibility {
   /** Command ids with a registered handler. */
   available: Readonly<Record<string, true>>;
   readOnly: boolean;
+  /** Root shells stay available in read-only mode (the inventory's `shellsInReadOnly`; default off). */
+  shellsInReadOnly?: boolean;
+}
+
+/** Refused in read-only mode: every dangerous command, and the root shells unless the inventory allows them. */
+export function refusedReadOnly(c: CommandSpec, v: Pick<Visibility, 'readOnly' | 'shellsInReadOnly'>): boolean {
+  return v.readOnly && (Boolean(c.dangerous) || (Boolean(c.shell) && !v.shellsInReadOnly));
 }
 
 export function isVisible(c: CommandSpec, v: Visibility): boolean {
-  return Boolean(v.available[c.id]) && !(v.readOnly && c.dangerous);
+  return Boolean(v.available[c.id]) && !refusedReadOnly(c, v);
 }
 
 export function visibleCommands(km: Keymap, v: Visibility): CommandSpec[] {
@@ -50,7 +57,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 export interface HelpSection {
   scope: Scope;
   title: string;
-  rows: Array<{ id: string; keys: string; description: string; dangerous: boolean }>;
+  rows: Array<{ id: string; keys: string; description: string; dangerous: boolean; shell: boolean }>;
 }
 
 /** Help generated from the table, in the table's order, grouped by scope. */
@@ -59,7 +66,7 @@ export function helpSections(km: Keymap, v: Visibility): HelpSection[] {
   for (const c of visibleCommands(km, v)) {
     let s = sections.get(c.scope);
     if (!s) sections.set(c.scope, (s = { scope: c.scope, title: SCOPE_TITLES[c.scope], rows: [] }));
-    s.rows.push({ id: c.id, keys: c.keys.length ? c.keys.map(keyLabel).join(' ') : `:${c.id}`, description: c.description, dangerous: Boolean(c.dangerous) });
+    s.rows.push({ id: c.id, keys: c.keys.length ? c.keys.map(keyLabel).join(' ') : `:${c.id}`, description: c.description, dangerous: Boolean(c.dangerous), shell: Boolean(c.shell) });
   }
   return [...sections.values()];
 }

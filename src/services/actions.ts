@@ -189,7 +189,7 @@ export class ActionService {
     const command = local ? local.display : remoteDeployCmd(host);
     return this.deps.guard.run({
       host: host.name,
-      target: 'hypervisor',
+      target: host.name,
       action: 'host.deploy',
       command,
       run: () => (local ? runLocal(local, opts, { now: this.now, ...this.deps.local }) : runRemote(this.deps.transport, { host: host.name }, command, opts, this.now)),
@@ -238,7 +238,7 @@ export class ActionService {
     const target = { host: host.name, vm: def.onVm ? vm!.name : undefined };
     const run = () => runRemote(this.deps.transport, target, command, opts, this.now);
     if (!def.dangerous) return run();
-    return this.deps.guard.run({ host: host.name, target: vm?.name ?? 'hypervisor', action: `custom.${name}`, command, run, outcome: runOutcome, detail: describeRun });
+    return this.deps.guard.run({ host: host.name, target: vm?.name ?? host.name, action: `custom.${name}`, command, run, outcome: runOutcome, detail: describeRun });
   }
 
   /** Comin's state, or null where the host has no comin (or it does not answer). Read-only. */
@@ -256,7 +256,7 @@ export class ActionService {
     const command = shJoin(['comin', 'fetch']);
     return this.deps.guard.run({
       host: host.name,
-      target: 'hypervisor',
+      target: host.name,
       action: 'comin.fetch',
       command,
       run: () => runRemote(this.deps.transport, { host: host.name }, command, {}, this.now),

@@ -9,7 +9,7 @@ export interface AuditEntry {
   time: string;
   user: string;
   host: string;
-  /** What was acted on: a VM name, a dataset@snapshot, 'hypervisor'. */
+  /** What was acted on: a VM name, a dataset@snapshot, a pool or unit, or the host's name (a deploy). */
   target: string;
   /** Command id, e.g. 'vm.restart', 'snapshot.rollback'. */
   action: string;

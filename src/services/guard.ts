@@ -41,6 +41,11 @@ export class ActionGuard {
     return this.inventory.hosts.find((h) => h.name === host)?.readOnly ?? false;
   }
 
+  /** Audits a refusal made before any command was built (the UI's read-only check on a key). */
+  async refused(r: { host: string; target: string; action: string; command: string }): Promise<void> {
+    await this.audit.record({ time: new Date(this.now()).toISOString(), user: currentUser(), ...r, outcome: 'refused', durationMs: 0, detail: 'read-only' });
+  }
+
   /** Refuses (and audits the refusal) when the host is read-only, else runs and audits the outcome. */
   async run<T>(a: GuardedAction<T>): Promise<T> {
     const started = this.now();

@@ -17,6 +17,9 @@ import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 // the UI one render per round, not one per host (20 hosts: ~14% of a core in renders before this).
 // Every host's ticks fall on one common grid (the poller's start plus whole intervals): a host that backed off
 // after an error or a slow refresh rejoins the fleet's round instead of keeping a phase, and a batch, of its own.
+// A host whose connection comes back up is refreshed at once, whatever its backoff: the connection retries on its
+// own every few seconds (jittered), so the backoff here never stacks on it (a 28 s sshd outage took 62 s to
+// show reachable when it did).
 // Each host keeps its last refresh's parses (StatusMemo: a section whose text did not change is not parsed
 // again), and what it sends keeps the previous status's objects for every part that reads the same.
 // Event mode (opts.events): per host one stream of the hypervisor's own change events (src/services/status-events.ts);
@@ -92,6 +95,8 @@ interface HostState {
   withProbes: Map<string, { vm: VmStatus; probe: VmProbe | undefined; merged: VmStatus }>;
   /** Event mode's state; null when the poller only polls. */
   events: EventsState | null;
+  /** The connection came up while a refresh was running: refresh again once it ends, if it failed. */
+  upDuringRefresh: boolean;
 }
 
 export class StatusPoller {
@@ -103,6 +108,7 @@ export class StatusPoller {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the tick grid starts: every tick is due at this plus a whole number of intervals. */
   private phase = 0;
+  private offState: (() => void) | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -138,6 +144,7 @@ export class StatusPoller {
               lastFullAt: -Infinity,
             }
           : null,
+        upDuringRefresh: false,
       });
     }
   }
@@ -148,16 +155,32 @@ export class StatusPoller {
     this.running = true;
     this.stopped = false;
     this.phase = this.now();
+    this.offState = this.transport.onState((s) => {
+      const h = this.hosts.get(s.host);
+      if (h && s.status === 'up') this.connectionUp(h);
+    });
     for (const h of this.hosts.values()) {
       this.tick(h);
       if (h.events) this.startEvents(h);
     }
   }
 
+  /** The host's connection is (back) up: a host that was failing is refreshed now, not at its backed-off tick. */
+  private connectionUp(h: HostState): void {
+    if (!this.running || h.failures === 0) return;
+    if (h.inFlight) {
+      h.upDuringRefresh = true;
+      return;
+    }
+    void this.refresh(h);
+  }
+
   /** Stops the timers; refreshes still running finish silently (nothing is sent after stop). */
   stop(): void {
     this.running = false;
     this.stopped = true;
+    this.offState?.();
+    this.offState = null;
     for (const h of this.hosts.values()) {
       if (h.timer) clearTimeout(h.timer);
       h.timer = null;
@@ -327,6 +350,11 @@ export class StatusPoller {
     })().finally(() => {
       h.inFlight = null;
       if (h.events?.live) this.kick(h);
+      // the connection came up while this refresh ran: if it still failed (it was already failing fast), go again
+      if (h.upDuringRefresh) {
+        h.upDuringRefresh = false;
+        if (h.failures > 0 && this.running) void this.refresh(h);
+      }
     });
     h.inFlight = run;
     return run;

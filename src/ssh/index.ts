@@ -46,6 +46,10 @@ interface HostRt {
   rounds?: ScriptRounds;
 }
 
+/** Reconnect delays: an attempt costs one TCP dial and a handshake, so even a long outage is retried every 2.5 s
+ *  (+-20% jitter) and a host shows reachable within a few seconds of its sshd answering again. */
+export const RECONNECT_BACKOFF = { baseMs: 500, maxMs: 2500 };
+
 /** Channels of the main connection kept free of long-lived streams, so status refreshes and actions always
  *  get one: with sshd's MaxSessions 10, ten log panes on one connection starved every refresh (lab load test). */
 const EXEC_RESERVE = 2;
@@ -82,7 +86,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
     keepaliveCountMax: ep.keepaliveCountMax,
     maxChannels: opts.maxChannels ?? 8,
     autoReconnect,
-    backoff: opts.backoff ?? { baseMs: 500, maxMs: 30_000 },
+    backoff: opts.backoff ?? RECONNECT_BACKOFF,
   });
 
   function hostRt(name: string): HostRt {

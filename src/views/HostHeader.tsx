@@ -25,16 +25,13 @@ function Reach({ h, now }: { h: HostEntry; now: number }) {
     );
   }
   if (!h.status) return <Text color="gray">… {h.conn?.status === 'connecting' ? 'connecting' : 'waiting for the first report'}</Text>;
-  return <Text color="green">● reachable {h.conn?.since ? `since ${clockTime(h.conn.since)}` : ''}</Text>;
+  // how long it has been up, as the cards' ages: seconds in the first 10 minutes, so a blip shows ("reachable 4s")
+  return <Text color="green">● reachable{upSince(h) !== null ? ` ${formatAge(now - upSince(h)!)}` : ''}</Text>;
 }
 
-/**
- * When the connection came up, as a time of day: an age here ("since 35s") ticked every second for the first
- * 10 minutes of every session, and each tick redraws the whole screen (~1% of a core with 20 hosts).
- */
-function clockTime(at: number): string {
-  const d = new Date(at);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+/** When the connection came up (ms epoch), or null when not known. */
+function upSince(h: HostEntry): number | null {
+  return h.conn?.status === 'up' && h.conn.since ? h.conn.since : null;
 }
 
 /**
@@ -69,13 +66,16 @@ export function headerAges(h: HostEntry, now: number): string {
   const stale = isStale(h);
   const ages = [h.comin?.fetchedAt ? since(h.comin.fetchedAt, now) : ''];
   if (stale) ages.push(h.downSince ? formatAge(now - h.downSince) : '', formatAge(staleAge(h, now)));
+  else if (h.status && upSince(h) !== null) ages.push(formatAge(now - upSince(h)!));
   return ages.join(' ');
 }
 
 function HostHeaderView({ host: h, width, now }: { host: HostEntry; width: number; now: number }) {
   // a host never reached has no data worth showing, only why
-  const s = h.lastOkAt === null && isStale(h) ? null : h.status;
+  const stale = isStale(h);
+  const s = h.lastOkAt === null && stale ? null : h.status;
   const sys = s?.system;
+  // while unreachable, what the header still shows is the last report: dimmed and said to be so
   return (
     <Box flexDirection="column" width={width} height={hostHeaderHeight(h)}>
       <Text wrap="truncate-end">
@@ -86,15 +86,16 @@ function HostHeaderView({ host: h, width, now }: { host: HostEntry; width: numbe
         <Reach h={h} now={now} />
         {h.readOnly ? <Text color="yellow"> · read-only</Text> : null}
         {sys ? (
-          <>
-            {' · '}
-            <Text color={SYSTEM_COLOR[sys.state]}>{sys.state}</Text>
+          <Text dimColor={stale}>
+            {stale ? ' · last known: ' : ' · '}
+            <Text color={stale ? undefined : SYSTEM_COLOR[sys.state]}>{sys.state}</Text>
             {sys.load ? ` · load ${sys.load.map((l) => l.toFixed(2)).join(' ')}` : ''}
             {sys.memTotal ? ` · mem ${formatBytes(sys.memTotal - (sys.memAvailable ?? 0))}/${formatBytes(sys.memTotal)}` : ''}
-          </>
+          </Text>
         ) : null}
       </Text>
-      <Text wrap="truncate-end">
+      <Text wrap="truncate-end" dimColor={stale}>
+        {stale && s ? 'last known: ' : ''}
         {s?.pools.length
           ? s.pools.map((p, i) => (
               <Text key={p.name}>

@@ -110,6 +110,9 @@ describe('mvm-tui logs', () => {
     h.t.streams[1]!.handlers.onLine(REAL[0]!);
     h.t.streams[1]!.handlers.onLine(REAL[1]!);
     await tick();
+    // and it says so, once
+    expect(h.err()).toMatch(/mvm-tui: lab: microvm@vm1: resumed after 2s, after the last line shown\n$/);
+    expect(h.err().match(/resumed/g)).toHaveLength(1);
     h.interrupt();
     expect(await run).toBe(0);
     expect(h.out().trim().split('\n').map((l) => l.replace(/.*: /, ''))).toEqual(['[vm1] heartbeat 11 uptime=20s', '[vm1] heartbeat 12 uptime=22s']);

@@ -23,6 +23,33 @@ function make(opts: { readOnly?: boolean; run?: VmActionRunner } = {}) {
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe('controller', () => {
+  it('a refusal in read-only mode is handed to onRefused (the audit log), root shells included unless allowed', async () => {
+    for (const shellsInReadOnly of [false, true]) {
+      const store = createStore();
+      store.dispatch({ type: 'hosts/init', hosts: [{ name: 'hv1', vms: [{ name: 'vm1', role: '', unit: 'microvm@vm1' }] }] });
+      store.dispatch({ type: 'ui/readOnly', readOnly: true, shellsInReadOnly });
+      store.dispatch({ type: 'ui/select', ref: { host: 'hv1', vm: 'vm1' } });
+      const refused: unknown[] = [];
+      const c = createController({ store, keymap: buildKeymap(), onRefused: (r) => refused.push(r) });
+      const shells: string[] = [];
+      c.register('vm.shell', () => void shells.push('vm1'));
+      c.register('vm.restart', () => {
+        throw new Error('must not run');
+      });
+      await c.run('vm.restart', 'grid');
+      await c.run('vm.shell', 'grid');
+      expect(refused[0]).toMatchObject({ id: 'vm.restart', host: 'hv1', target: 'vm1' });
+      if (shellsInReadOnly) {
+        expect(refused).toHaveLength(1);
+        expect(shells).toEqual(['vm1']);
+      } else {
+        expect(refused[1]).toMatchObject({ id: 'vm.shell', host: 'hv1', target: 'vm1' });
+        expect(shells).toEqual([]);
+        expect(store.getState().ui.status?.text).toMatch(/^read-only: Open a shell/);
+      }
+    }
+  });
+
   it('refuses a dangerous command in read-only mode before any handler runs', async () => {
     const { c, store, calls } = make({ readOnly: true });
     await c.run('vm.restart');

@@ -82,7 +82,7 @@ describe('quitting while a deploy runs', () => {
     await done;
     expect(w.transport.streams[0]!.cancelled).toBe(true);
     expect(w.store.getState().deploy.run?.phase).toBe('cancelled');
-    expect(w.audit.entries).toMatchObject([{ action: 'host.deploy', target: 'hypervisor', outcome: 'cancelled' }]);
+    expect(w.audit.entries).toMatchObject([{ action: 'host.deploy', target: 'hv1', outcome: 'cancelled' }]);
     expect(w.atQuit).toEqual([{ phase: 'cancelled', audited: 1 }]);
 
     // the pane's own Ctrl-C leaves the same audit entry

@@ -141,7 +141,13 @@ describe('what is shown', () => {
     ]);
     for (const id of dangerous) expect(shown.has(id), id).toBe(false);
     const helpIds = new Set(helpSections(km, ro).flatMap((s) => s.rows.map((r) => r.id)));
-    for (const c of COMMANDS.filter((x) => !x.dangerous)) expect(helpIds.has(c.id), c.id).toBe(true);
+    for (const c of COMMANDS.filter((x) => !x.dangerous && !x.shell)) expect(helpIds.has(c.id), c.id).toBe(true);
+    // root shells: off in read-only unless the inventory's shellsInReadOnly keeps them
+    const shells = COMMANDS.filter((x) => x.shell).map((c) => c.id);
+    expect(shells).toEqual(['vm.shell', 'host.shell']);
+    for (const id of shells) expect(helpIds.has(id), id).toBe(false);
+    const roShells = new Set(helpSections(km, { ...ro, shellsInReadOnly: true }).flatMap((s) => s.rows.map((r) => r.id)));
+    for (const id of shells) expect(roShells.has(id), id).toBe(true);
     // and with read-only off they are there
     const rw = new Set(helpSections(km, all()).flatMap((s) => s.rows.map((r) => r.id)));
     for (const id of dangerous) expect(rw.has(id), id).toBe(true);

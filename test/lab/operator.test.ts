@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/config/load.js';
 import type { HostConfig, Inventory } from '../../src/config/types.js';
@@ -16,12 +15,13 @@ import type { Runtime } from '../../src/services/runtime.js';
 import { createSshTransport } from '../../src/ssh/index.js';
 import type { Transport } from '../../src/ssh/types.js';
 import { storeFor } from '../../src/tui.js';
+import { labRun } from './paths.js';
 
 // An operator's hour on the lab (issue 23): the doctor's fix dialog shows the very lines the audit log then
 // records, a failed fix shows its stderr, a failed restart's journal lines are this attempt's only, and the
 // bridge check names the bridge. Each test puts back what it broke.
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 const HOST = 'lab';
 
 let inv: Inventory;
@@ -138,6 +138,15 @@ describe.skipIf(!existsSync(INVENTORY))('an operator on the lab (issue 23)', () 
     await asking;
     expect(ran).toEqual([]);
     await sh('labctl fix-runner vm5');
+  });
+
+  it("a deploy's audit entry names the host as its target, not the flake attribute", async () => {
+    const inventory = withFlake('/root');
+    const audit = new MemoryAudit();
+    const actions = new ActionService({ inventory, transport, guard: new ActionGuard(inventory, audit) });
+    const r = await actions.deploy(HOST);
+    expect(r.code).toBe(0);
+    expect(audit.entries).toMatchObject([{ host: 'lab', target: 'lab', action: 'host.deploy', command: 'cd /root && /usr/local/sbin/lab-deploy', outcome: 'ok' }]);
   });
 
   it("the bridge check names the VM's bridge, and its fix is the command that brings it up", async () => {

@@ -44,7 +44,7 @@ describe('deploy, remote mode', () => {
     expect(lines.map(([l]) => l)).toEqual(['building the system configuration...', 'activating the configuration...', 'setting up /etc...']);
     expect(lines.map(([, i]) => [i.stream, i.elapsedMs])).toEqual([['stdout', 0], ['stderr', 1500], ['stderr', 1500]]);
     expect(r).toMatchObject({ code: 0, cancelled: false, durationMs: 1500, lastLines: ['building the system configuration...', 'activating the configuration...', 'setting up /etc...'] });
-    expect(audit.entries[0]).toMatchObject({ action: 'host.deploy', target: 'hypervisor', outcome: 'ok', command: `cd '/srv/my flake' && /usr/local/sbin/lab-deploy` });
+    expect(audit.entries[0]).toMatchObject({ action: 'host.deploy', target: 'hv', outcome: 'ok', command: `cd '/srv/my flake' && /usr/local/sbin/lab-deploy` });
   });
 
   it('is cancelled through its AbortSignal: the channel is closed and the audit says cancelled', async () => {

@@ -87,6 +87,27 @@ describe('StatusPoller', () => {
     poller.stop();
   });
 
+  it('refreshes a backed-off host the moment its connection is up again, not at its next tick', async () => {
+    const { t, seen, poller } = setup();
+    let down = true;
+    t.on(isGather, () => {
+      if (down) throw new SshError('refused', 'lab', 'lab: connection refused');
+      return { stdout: labBaseline() };
+    });
+    poller.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(poller.delayMs('lab')).toBe(30000); // backed off to the ceiling
+    expect(seen.at(-1)?.reachable).toBe(false);
+    const before = gathers(t);
+    down = false;
+    t.setState({ host: 'lab', status: 'up' });
+    await vi.advanceTimersByTimeAsync(BATCH_MS + 10);
+    expect(gathers(t)).toBe(before + 1);
+    expect(seen.at(-1)?.reachable).toBe(true);
+    expect(poller.delayMs('lab')).toBe(1000);
+    poller.stop();
+  });
+
   it('keeps the last good data on error, marked unreachable with its error and its own updatedAt', async () => {
     const { t, seen, poller } = setup();
     let down = false;

@@ -75,6 +75,8 @@ export interface UiState {
   /** Command ids with a registered handler (what help, hints and the palette may show). */
   available: Record<string, true>;
   readOnly: boolean;
+  /** `s`/`H` stay available in read-only mode (inventory `shellsInReadOnly`). */
+  shellsInReadOnly: boolean;
   size: { cols: number; rows: number };
   quitting: boolean;
 }
@@ -111,7 +113,7 @@ export type UiAction =
   | { type: 'ui/paneSplit'; split?: PaneSplit }
   | { type: 'ui/available'; ids: string[] }
   | { type: 'ui/unavailable'; ids: string[] }
-  | { type: 'ui/readOnly'; readOnly: boolean }
+  | { type: 'ui/readOnly'; readOnly: boolean; shellsInReadOnly?: boolean }
   | { type: 'ui/resize'; cols: number; rows: number }
   | { type: 'ui/quit' };
 
@@ -130,6 +132,7 @@ export const initialUi: UiState = {
   paneSplit: 'columns',
   available: {},
   readOnly: false,
+  shellsInReadOnly: false,
   size: { cols: 80, rows: 24 },
   quitting: false,
 };
@@ -227,7 +230,7 @@ export function uiReducer(state: UiState = initialUi, action: Action): UiState {
     case 'ui/unavailable':
       return { ...state, available: without(state.available, action.ids) };
     case 'ui/readOnly':
-      return { ...state, readOnly: action.readOnly };
+      return { ...state, readOnly: action.readOnly, shellsInReadOnly: action.shellsInReadOnly ?? state.shellsInReadOnly };
     case 'ui/resize':
       return state.size.cols === action.cols && state.size.rows === action.rows ? state : { ...state, size: { cols: action.cols, rows: action.rows } };
     case 'ui/quit':
