@@ -1,10 +1,10 @@
-import { AuditLog, defaultAuditPath, type AuditEntry } from '../services/audit.js';
+import { AuditLog, defaultAuditPath, demoAuditPath, type AuditEntry } from '../services/audit.js';
 import { expandHome } from '../services/runtime.js';
 import { optionalInventory } from './io.js';
 import { EXIT, UsageError, type CommandContext, type Subcommand } from './types.js';
 
 // `mvm-tui audit [--json]`: what was changed, by whom, with the exact command. Needs no connection; without
-// an inventory file the default log path is read.
+// an inventory file the default log path is read; with --demo, the demo's own log.
 
 export function auditTable(entries: AuditEntry[]): string {
   const rows = entries.map((e) => [
@@ -30,9 +30,10 @@ export const auditCommand: Subcommand = {
   options: { json: { type: 'boolean' } },
   async run(ctx: CommandContext): Promise<number> {
     if (ctx.args.length) throw new UsageError(`unexpected argument "${ctx.args[0]}"`);
-    const inv = await optionalInventory(ctx);
+    // --demo: the demo's own log (what was done to the simulated host), never the real one
+    const inv = ctx.global.demo ? null : await optionalInventory(ctx);
     if (typeof inv === 'number') return inv;
-    const path = inv?.auditLog ? expandHome(inv.auditLog) : defaultAuditPath();
+    const path = ctx.global.demo ? demoAuditPath() : inv?.auditLog ? expandHome(inv.auditLog) : defaultAuditPath();
     const entries = await new AuditLog(path).read();
     if (ctx.values.json) {
       for (const e of entries) ctx.stdout.write(JSON.stringify(e) + '\n');

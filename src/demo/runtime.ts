@@ -2,7 +2,7 @@
 // The transport is the app's real SSH one, so the demo exercises the same code path as a real host.
 
 import type { GlobalOptions } from '../commands/types.js';
-import { MemoryAuditLog } from '../services/audit.js';
+import { AuditLog, demoAuditPath } from '../services/audit.js';
 import { type Runtime, openRuntime, sshTransport } from '../services/runtime.js';
 import { deferredTransport } from '../ssh/deferred.js';
 import { type Demo, type DemoOptions, listenDemo } from './server.js';
@@ -21,7 +21,7 @@ export async function openDemoRuntime(global: GlobalOptions, opts: DemoOptions =
   try {
     const rt = await openRuntime(global, {
       inventory: demo.inventory,
-      audit: new MemoryAuditLog(), // the demo's actions are audited as a real host's, in memory
+      audit: new AuditLog(demoAuditPath()), // audited as a real host's, to a log of the demo's own (`--demo audit`)
       // The demo's ssh server (ssh2, its keys) starts when the app first connects, as the real transport opens:
       // after the UI's first frame.
       transportFactory: (inventory, g) =>

@@ -25,6 +25,11 @@ export function defaultAuditPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(state, 'mvm-tui', 'audit.jsonl');
 }
 
+/** The demo's own audit log: what is done to the simulated host never mixes with a real one's record. */
+export function demoAuditPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(defaultAuditPath(env)), 'demo-audit.jsonl');
+}
+
 export interface AuditSink {
   record(entry: AuditEntry): Promise<void>;
 }

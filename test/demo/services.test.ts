@@ -1,4 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { auditCommand } from '../../src/commands/audit.js';
+import { AuditLog, defaultAuditPath, demoAuditPath } from '../../src/services/audit.js';
+import { commandContext } from '../helpers/command-context.js';
 import { openDemoRuntime, type DemoRuntime } from '../../src/demo/runtime.js';
 import { ActionService } from '../../src/services/actions.js';
 import { tailLogs } from '../../src/services/logs/tail.js';
@@ -11,12 +17,17 @@ import { parseZfsGet } from '../../src/parsers/index.js';
 
 let rt: DemoRuntime;
 const global = { readOnly: false, demo: true, acceptNew: false };
+// the demo audits to a file of its own under XDG_STATE_HOME: a directory of this test's
+const state = mkdtempSync(join(tmpdir(), 'mvm-demo-state-'));
 
 beforeAll(async () => {
+  vi.stubEnv('XDG_STATE_HOME', state);
   rt = await openDemoRuntime(global, { speed: 0.05, crashy: false, heartbeatMs: 500 });
 });
 afterAll(async () => {
   await rt?.close();
+  vi.unstubAllEnvs();
+  rmSync(state, { recursive: true, force: true });
 });
 
 describe('services against the demo', () => {
@@ -26,6 +37,13 @@ describe('services against the demo', () => {
     expect(o).toMatchObject({ ok: true, state: { active: 'active', sub: 'running' } });
     const audit = await rt.audit.read();
     expect(audit.at(-1)).toMatchObject({ host: 'demo', target: 'vm1' });
+    // to the demo's own log on disk, which `mvm-tui --demo audit` prints; the real log gets nothing
+    expect(rt.audit.path).toBe(demoAuditPath());
+    expect((await new AuditLog(demoAuditPath()).read()).at(-1)).toMatchObject({ host: 'demo', target: 'vm1', action: 'vm.restart' });
+    expect(await new AuditLog(defaultAuditPath()).read()).toEqual([]);
+    const c = commandContext({ global: { demo: true } });
+    expect(await auditCommand.run(c.c)).toBe(0);
+    expect(c.out()).toMatch(/demo\s+vm1\s+vm\.restart\s+ok/);
   });
 
   test('a runner update makes vm4 outdated, streamed line by line; comin answers', async () => {
