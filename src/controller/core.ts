@@ -79,8 +79,8 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
   }
 
   c.register('dialog.confirm', () => c.answerDialog(true));
-  // enter confirms, except in a y/N question, where only y does (an enter typed by habit must not cancel a deploy)
-  c.register('dialog.enter', () => c.answerDialog(!store.getState().ui.dialog?.defaultNo));
+  // enter alone never confirms: every question defaults to No and only y says yes (a stray enter must not act)
+  c.register('dialog.enter', () => c.answerDialog(false));
   c.register('dialog.cancel', () => c.answerDialog(false));
   c.register('prompt.submit', () => c.answerDialog(true));
   c.register('prompt.cancel', () => c.answerDialog(false));

@@ -300,8 +300,6 @@ export function registerDeployHandlers(c: Controller, deps: DeployDeps): () => P
         lines: [`y cancels it where it is (${run.kind === 'deploy' ? 'the system may be half switched' : 'the old runner stays'}), then quits.`, 'n or enter: keep it running (D shows it).'],
         danger: true,
       });
-      const dialog = store.getState().ui.dialog;
-      if (dialog) d({ type: 'ui/dialogDefaultNo', id: dialog.id });
       if (!(await asked)) return;
       const live = stillRunning(run, ctl);
       if (live) {

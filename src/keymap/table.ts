@@ -41,7 +41,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 
   // confirmation dialog (y/n) and typed confirmation
   { id: 'dialog.confirm', keys: ['y'], description: 'Confirm', scope: 'dialog', hint: 'yes' },
-  { id: 'dialog.enter', keys: ['return'], description: 'Confirm; cancel when the question ends y/N (quitting during a deploy)', scope: 'dialog' },
+  { id: 'dialog.enter', keys: ['return'], description: 'Cancel: questions default to No, only y confirms', scope: 'dialog' },
   { id: 'dialog.cancel', keys: ['n', 'escape'], description: 'Cancel', scope: 'dialog', hint: 'no' },
   { id: 'prompt.submit', keys: ['return'], description: 'Confirm what you typed', scope: 'prompt', hint: 'confirm' },
   { id: 'prompt.cancel', keys: ['escape'], description: 'Cancel', scope: 'prompt', hint: 'cancel' },

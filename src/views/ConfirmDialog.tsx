@@ -33,13 +33,9 @@ export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: n
         <Text>
           Type <Text bold>{dialog.typeToConfirm}</Text> and press enter (esc cancels): <Text inverse>{dialog.input || ' '}</Text>
         </Text>
-      ) : dialog.defaultNo ? (
-        <Text>
-          <Text bold>y</Text> confirm · <Text bold>n</Text>/esc/enter cancel
-        </Text>
       ) : (
         <Text>
-          <Text bold>y</Text>/enter confirm · <Text bold>n</Text>/esc cancel
+          <Text bold>y</Text> confirm · <Text bold>n</Text>/esc/enter cancel
         </Text>
       )}
       {dialog.error ? <Text color="red">{dialog.error}</Text> : null}

@@ -24,8 +24,28 @@ export interface StatusLayout {
   rows: number;
 }
 
-/** Cuts at the last whole hint that fits (hints are separated by two spaces). */
+/** Hints that stay at every width: help and quit are always one key away. */
+const KEPT = /\s(help|quit)$/;
+
+/** The hints that fit, in order: `help` and `quit` first kept, then the others up to the first that does not fit
+ *  (hints are separated by two spaces). */
 export function fitHints(hints: string[], max: number): string {
+  const join = (hs: string[]) => hs.join('  ');
+  const kept = hints.filter((h) => KEPT.test(h));
+  let used = join(kept).length;
+  if (used > max) return cutHints(hints, max);
+  const chosen = new Set(kept);
+  for (const h of hints) {
+    if (chosen.has(h)) continue;
+    if (used + (used ? 2 : 0) + h.length > max) break;
+    chosen.add(h);
+    used += (used ? 2 : 0) + h.length;
+  }
+  return join(hints.filter((h) => chosen.has(h)));
+}
+
+/** Cuts at the last whole hint that fits. */
+function cutHints(hints: string[], max: number): string {
   let out = '';
   for (const h of hints) {
     const next = out ? `${out}  ${h}` : h;

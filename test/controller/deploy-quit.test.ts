@@ -59,7 +59,7 @@ describe('quitting while a deploy runs', () => {
     for (const answer of ['dialog.cancel', 'dialog.enter']) {
       const q = w.c.run('app.quit', 'grid');
       await tick();
-      expect(w.dialog()).toMatchObject({ title: 'A deploy is running on hv1: quit and cancel it? y/N', defaultNo: true });
+      expect(w.dialog()).toMatchObject({ title: 'A deploy is running on hv1: quit and cancel it? y/N' });
       await w.c.run(answer);
       await q;
       expect(w.dialog()).toBeNull();

@@ -87,7 +87,7 @@ describe('the VM grid', () => {
   it('shows a question asked while the terminal is too small (it can be answered there)', async () => {
     const { r, store } = start({ cols: 70, rows: 20 });
     await r.waitFor('too small');
-    store.dispatch({ type: 'ui/dialogOpen', dialog: { id: 1, title: 'A deploy is running on hv1: quit and cancel it?', lines: [], danger: true, defaultNo: true } });
+    store.dispatch({ type: 'ui/dialogOpen', dialog: { id: 1, title: 'A deploy is running on hv1: quit and cancel it?', lines: [], danger: true } });
     const f = await r.waitFor('quit and cancel');
     expect(f).toContain('too small');
     await r.press('n'); // the keys reach the dialog there too
@@ -193,9 +193,23 @@ describe('dangerous commands', () => {
     await r.press('space', 'right', 'space'); // space marks and moves on
     await r.press('X');
     await r.waitFor('Stop vm1, vm3 on hv1?');
-    await r.press('return');
+    await r.press('y');
     await r.waitFor('stopped vm1, vm3 on hv1');
     expect(calls.map((c) => c.vm)).toEqual(['vm1', 'vm3']);
+  });
+
+  it('enter alone never confirms: a stop, start or restart dialog says y confirms, and enter cancels it', async () => {
+    const { r, calls, store } = start();
+    await r.waitFor('vm1');
+    for (const [key, title] of [['X', 'Stop vm1'], ['S', 'Start vm1'], ['r', 'Restart vm1']] as const) {
+      await r.press(key);
+      const f = await r.waitFor(title);
+      expect(f).toMatch(/y confirm · n\/esc\/enter cancel/);
+      await r.press('return');
+      await r.waitFor((x) => !x.includes(title));
+      expect(store.getState().ui.dialog).toBeNull();
+    }
+    expect(calls).toEqual([]);
   });
 
   it('shows a spinner on the card while the action runs', async () => {

@@ -22,8 +22,6 @@ export interface DialogState {
   danger: boolean;
   /** When set, the user must type exactly this before the confirmation counts. */
   typeToConfirm?: string;
-  /** A y/N question: enter answers no, only y confirms. */
-  defaultNo?: boolean;
   /** A question answered by typing (a key's passphrase): enter hands back what was typed, which is never drawn. */
   secret?: boolean;
   input: string;
@@ -92,7 +90,6 @@ export type UiAction =
   | { type: 'ui/dialogOpen'; dialog: Omit<DialogState, 'input'> }
   | { type: 'ui/dialogInput'; input: string }
   | { type: 'ui/dialogError'; error: string }
-  | { type: 'ui/dialogDefaultNo'; id: number }
   | { type: 'ui/dialogClose'; id?: number }
   | { type: 'ui/paletteOpen' }
   | { type: 'ui/paletteQuery'; query: string }
@@ -176,8 +173,6 @@ export function uiReducer(state: UiState = initialUi, action: Action): UiState {
       return state.dialog ? { ...state, dialog: { ...state.dialog, input: action.input, error: undefined } } : state;
     case 'ui/dialogError':
       return state.dialog ? { ...state, dialog: { ...state.dialog, error: action.error } } : state;
-    case 'ui/dialogDefaultNo':
-      return state.dialog?.id === action.id ? { ...state, dialog: { ...state.dialog, defaultNo: true } } : state;
     case 'ui/dialogClose':
       if (!state.dialog || (action.id !== undefined && action.id !== state.dialog.id)) return state;
       return { ...state, dialog: null };
