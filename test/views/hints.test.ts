@@ -18,8 +18,8 @@ describe('the hint bar', () => {
       for (let w = 80; w <= 300; w++) {
         for (const msg of [null, DEMO]) {
           const bar = statusLayout(msg, hints(scope), w, false, ':app.messages').hints;
-          expect(bar, `${scope} at ${w} columns${msg ? ' with a message' : ''}`).toMatch(/(^|  )\? help(  |$)/);
-          expect(bar, `${scope} at ${w}`).toMatch(/(^|  )q quit(  |$)/);
+          expect(bar, `${scope} at ${w} columns${msg ? ' with a message' : ''}`).toMatch(/(^| {2})\? help( {2}|$)/);
+          expect(bar, `${scope} at ${w}`).toMatch(/(^| {2})q quit( {2}|$)/);
         }
       }
     }
