@@ -1,6 +1,7 @@
 import { labReady, load, machineHeader, nodeFlags } from './lib/env.js';
 import { benchLogFlood } from './log-flood.js';
 import { benchLogs } from './logs.js';
+import { benchEvents } from './events.js';
 import { benchFleet } from './fleet.js';
 import { benchReaction } from './reaction.js';
 import { benchRefresh } from './refresh.js';
@@ -18,6 +19,7 @@ const benches: Array<{ name: string; title: string; run: () => Promise<void> }> 
   { name: 'logs-pane', title: '4b. Log pane vs. the raw journalctl stream on the same connection (bench/logs.tsx, by the logs work)', run: benchLogs },
   { name: 'fleet', title: '5. Fleet: 20 hosts x 10 VMs vs. one host; CPU share while polling', run: benchFleet },
   { name: 'reaction', title: '6. Reaction: VM crash on the lab to the first status showing it', run: benchReaction },
+  { name: 'events', title: '8. Events vs polling: crash to grid and to `status --watch`, hypervisor CPU per watching client', run: benchEvents },
 ];
 
 /**

@@ -49,6 +49,25 @@ read -r -a nodeflags <<<"$(node "$out/bench/bench.js" --node-flags)"
 
 names=("$@")
 [ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(node "$out/bench/bench.js" --list) log-memory log-filter"
+
+# What the benches need installed, installed here before any enters the lab's namespace (it has no route to the
+# package mirror), as lab:up does for the lab: the fleet's replay hosts are OpenSSH sshd (test/lab/fleet-up.sh).
+# A policy-rc.d of our own, only while apt runs and only if the machine has none, keeps the package from starting
+# an sshd on this machine; nothing is started.
+if [[ " ${names[*]} " == *" fleet "* ]] && [ ! -x /usr/sbin/sshd ]; then
+  as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo)
+  echo "bench: installing openssh-server for the fleet's replay hosts (its service is not started)" >&2
+  ours=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${as_root[@]}" chmod 755 /usr/sbin/policy-rc.d && ours=1
+  fi
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server >/dev/null 2>&1 ||
+    { "${as_root[@]}" apt-get update -qq && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server >/dev/null; } ||
+    echo "bench: could not install openssh-server; the fleet bench will say why" >&2
+  [ -z "$ours" ] || "${as_root[@]}" rm -f /usr/sbin/policy-rc.d
+  # ... nor from starting one at the next boot (nothing else wanted it).
+  if [ -d /run/systemd/system ]; then "${as_root[@]}" systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true; fi
+fi
 {
   echo "command: npm run bench${*:+ -- $*}"
   node "$out/bench/bench.js" --header

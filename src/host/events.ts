@@ -4,7 +4,10 @@ import { shJoin } from './quote.js';
 // The hypervisor's own change events, on one kept channel per host (src/services/status-events.ts). Each source runs
 // in the background of one shell and every line it prints (stdout and stderr) goes out prefixed with its tag; when a
 // source ends, `TAG @@end RC` says so. `@@mvm-events ready` follows once every source is started.
-//   unit: PID 1's journal messages (every unit start, stop, failure, restart and reload), JSON with a few fields;
+//   bus:  systemd's PropertiesChanged signals for its units (`busctl monitor`, root only; systemd sends them while a
+//         client such as logind is subscribed): a unit's state change within milliseconds;
+//   unit: PID 1's journal messages (every unit start, stop, failure, restart and reload), JSON with a few fields
+//         (journald tells its followers about new entries at most every 250 ms: the bus is faster);
 //   link: `ip -o monitor link`, one line per change (bridges and TAPs appearing, going down, losing carrier;
 //         iproute2 6.1 prints text even with -j);
 //   pool: `zpool events -f` where OpenZFS has it (zfs-fuse has not: the source ends and pools are polled).
@@ -14,6 +17,13 @@ export const EVENTS_READY = '@@mvm-events ready';
 export const SOURCE_END = '@@end ';
 
 export const EVENT_SOURCES = {
+  bus: [
+    'busctl',
+    'monitor',
+    '--json=short',
+    '--match',
+    'type=signal,sender=org.freedesktop.systemd1,interface=org.freedesktop.DBus.Properties,member=PropertiesChanged,path_namespace=/org/freedesktop/systemd1/unit',
+  ],
   unit: ['journalctl', '-f', '-n', '0', '-o', 'json', '--output-fields=UNIT,JOB_TYPE,JOB_RESULT', '_PID=1'],
   link: ['ip', '-o', 'monitor', 'link'],
   pool: ['zpool', 'events', '-f', '-H'],

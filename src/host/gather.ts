@@ -170,8 +170,6 @@ export function countersLine(host: HostConfig): string {
 export const SECTION_GROUPS = {
   /** Every interval in event mode. */
   counters: ['counters'],
-  /** Pool and storage usage. */
-  usage: ['zpool-list', 'df'],
   /** A VM, tap, storage or Comin unit changed (or the manager reloaded): units, runner links, the system's state. */
   units: ['system', 'failed', 'units', 'runners'],
   /** Another unit changed: only the system's state and its failed units. */

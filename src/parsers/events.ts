@@ -32,6 +32,12 @@ export function parseEventLine(line: string): EventLine {
       if (!entry) return note(source, text);
       return { kind: 'unit', unit: typeof entry.UNIT === 'string' ? entry.UNIT : null };
     }
+    case 'bus': {
+      // busctl monitor --json=short: one signal per line; the unit is its object path's last part, escaped.
+      const m = text.startsWith('{') ? /"path":"\/org\/freedesktop\/systemd1\/unit\/([^"]+)"/.exec(text) : null;
+      if (!m) return text.startsWith('Monitoring bus message stream') ? { kind: 'other', text } : note(source, text);
+      return { kind: 'unit', unit: unescapeBusPath(m[1]!) };
+    }
     case 'link':
       // `ip -o monitor link`: `IDX: NAME: <FLAGS> ...` per change, `Deleted IDX: ...` for a removed link.
       return /^(Deleted )?\d+: /.test(text) ? { kind: 'link' } : note(source, text);
@@ -41,6 +47,11 @@ export function parseEventLine(line: string): EventLine {
     default:
       return { kind: 'other', text: line };
   }
+}
+
+/** sd-bus object path label escaping: `_XX` is the byte 0xXX (`microvm_40vm1_2eservice` -> `microvm@vm1.service`). */
+export function unescapeBusPath(label: string): string {
+  return label.replace(/_([0-9a-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function note(source: string, text: string): EventLine {

@@ -61,8 +61,11 @@ export interface HostMode {
 export const EVENT_SETTLE_MS = 10;
 export const DEFAULT_FULL_EVERY_MS = 30_000;
 const EVENTS_RETRY_MS = { min: 1_000, max: 30_000 };
-/** What a tick refreshes in event mode: the counters that only move. */
-const TICK_SECTIONS: readonly string[] = [...SECTION_GROUPS.counters, ...SECTION_GROUPS.usage];
+/** What a tick refreshes in event mode: the counters that only move and that the host reads without a process
+ *  (pool and storage usage, which cost a `zpool list` and a `df`, come with the full refresh and pool events). */
+const TICK_SECTIONS: readonly string[] = SECTION_GROUPS.counters;
+/** Sections that show a VM's change: an event refresh runs these first, the rest (system state) right after. */
+const URGENT: ReadonlySet<string> = new Set(['units', 'runners', 'ip-links']);
 
 interface EventsState {
   stream: HostEvents | null;
@@ -271,9 +274,16 @@ export class StatusPoller {
     e.settleTimer = null;
     if (h.inFlight || !e.live || !this.running || (!e.wantAll && e.want.size === 0)) return;
     // Nothing read yet in event mode: the first refresh is the whole gather.
-    const only = e.wantAll || e.sections.size === 0 ? undefined : [...e.want];
-    e.want.clear();
-    e.wantAll = false;
+    let only: string[] | undefined;
+    if (e.wantAll || e.sections.size === 0) {
+      e.want.clear();
+      e.wantAll = false;
+    } else {
+      const wanted = [...e.want];
+      const urgent = wanted.filter((s) => URGENT.has(s));
+      only = urgent.length ? urgent : wanted;
+      for (const s of only) e.want.delete(s);
+    }
     void this.refresh(h, only);
   }
 

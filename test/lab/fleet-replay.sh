@@ -21,16 +21,22 @@ batch_answers() {
 }
 
 case $SSH_ORIGINAL_COMMAND in
-  # The status script kept running in one shell (src/ssh/rounds.ts): a run per line read, each ending with the
-  # marker that repeats the line. The output and the script time are read again for every run (the bench changes
-  # them on the fly).
-  *'while IFS= read -r mvm_round; do'*'@@mvm system'*)
-    while IFS= read -r round; do
+  # The status script kept running in one shell (src/ssh/rounds.ts): a run per line read (its token, then the
+  # script lines it runs), each ending with the marker that repeats the token. Every run gets the whole captured
+  # output, whichever lines it names (event mode's counter runs too: an upper bound of the client's parsing). The
+  # output and the script time are read again for every run (the bench changes them on the fly).
+  *'while read -r mvm_round mvm_lines; do'*'@@mvm system'*)
+    while read -r round _; do
       . /run/mvm-tui-fleet/replay.env
       IFS= read -r -d '' out </run/mvm-tui-fleet/gather.out
       nap "$GATHER_S"
       printf '%s@@mvm-end %s\n' "$out" "$round"
     done
+    exit 0 ;;
+  # The event stream (src/host/events.ts): ready, then an idle host's silence until the channel closes.
+  *'@@mvm-events ready'*)
+    echo '@@mvm-events ready'
+    read -r -u 9 9<>/run/mvm-tui-fleet/nap.fifo
     exit 0 ;;
   *'@@mvm system'*)
     # read -d '' takes the whole file, trailing newlines included (it ends at EOF with status 1).

@@ -55,7 +55,7 @@ function setup(fullEveryMs = 30_000) {
 }
 
 describe('StatusPoller in event mode', () => {
-  it('polls until the stream is up, then one full gather; a tick reads only the counters and usage', async () => {
+  it('polls until the stream is up, then one full gather; a tick reads only the counters', async () => {
     const { poller, gathers, stream, modes, seen } = setup();
     poller.start();
     await vi.advanceTimersByTimeAsync(5);
@@ -67,14 +67,14 @@ describe('StatusPoller in event mode', () => {
     expect(modes.at(-1)).toEqual({ mode: 'events', why: null });
     expect(gathers()[1]).toEqual(['system', 'failed', 'loadavg', 'meminfo', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'ip-links', 'runners', 'counters']);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(gathers()[2]).toEqual(['zpool-list', 'df', 'counters']);
+    expect(gathers()[2]).toEqual(['counters']);
     // Load and memory come from the counters section now.
     expect(seen.at(-1)!.system.load).toEqual([0.5, 0.4, 0.3]);
     expect(seen.at(-1)!.system.memAvailable).toBe(500 * 1024);
     poller.stop();
   });
 
-  it('a VM unit event refreshes the units, runner links and system state within the settle time; a burst is one refresh', async () => {
+  it('a VM unit event refreshes the units and runner links within the settle time, then the system state; a burst is one refresh', async () => {
     const { poller, gathers, stream, seen, setSource } = setup();
     poller.start();
     stream().handlers.onLine(EVENTS_READY);
@@ -85,7 +85,7 @@ describe('StatusPoller in event mode', () => {
     for (const l of ['{"UNIT":"microvm@vm1.service","__CURSOR":"x"}', '{"UNIT":"microvm@vm1.service","JOB_RESULT":"failed"}', '{"UNIT":"microvm-tap-interfaces@vm1.service"}'])
       stream().handlers.onLine(`unit ${l}`);
     await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 1);
-    expect(gathers().slice(before)).toEqual([['system', 'failed', 'units', 'runners']]);
+    expect(gathers().slice(before)).toEqual([['units', 'runners'], ['system', 'failed']]);
     // The capture's crashed vm1: systemd restarting it.
     expect(seen.at(-1)!.vms.find((v) => v.name === 'vm1')).toMatchObject({ active: 'activating', sub: 'auto-restart' });
     poller.stop();
@@ -179,5 +179,9 @@ describe('parseEventLine', () => {
     expect(parseEventLine('unit @@end 1')).toEqual({ kind: 'end', source: 'unit', rc: 1 });
     expect(parseEventLine('unit No journal files were opened due to insufficient permissions.')).toMatchObject({ kind: 'note', denied: true });
     expect(parseEventLine(EVENTS_READY)).toEqual({ kind: 'ready' });
+    const bus = fixture('busctl-monitor-unit.jsonl').trim().split('\n');
+    expect(bus.map((l) => parseEventLine(`bus ${l}`))).toEqual(bus.map(() => ({ kind: 'unit', unit: 'mvm-evtest3.service' })));
+    expect(parseEventLine('bus {"type":"signal","path":"/org/freedesktop/systemd1/unit/microvm_40vm1_2eservice"}')).toEqual({ kind: 'unit', unit: 'microvm@vm1.service' });
+    expect(parseEventLine('bus Monitoring bus message stream.')).toMatchObject({ kind: 'other' });
   });
 });

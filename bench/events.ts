@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostStatus, VmStatus } from '../src/model/status.js';
+import { StatusPoller } from '../src/services/poller.js';
+import type { Runtime } from '../src/services/runtime.js';
+import { createStore } from '../src/store/store.js';
+import { CLI, cliArgs, INVENTORY } from './lib/env.js';
+import { labSh, openLab } from './lib/lab.js';
+import { median, ms, p95, ratio, sleep, table, target } from './lib/stats.js';
+
+// 8. Events vs polling on the same lab, in one run (issue 21).
+// a) Latency: 30 `systemctl kill -s KILL microvm@vmX` (vm1-vm3 in turn), each seen at once by four observers: a
+//    poller feeding the store the grid reads, polling (events: false) and by events, and `mvm-tui status --watch
+//    --json --no-probe` (the built CLI) in each mode. Time from the kill's return to the first status or line that
+//    shows the VM down (or restarted).
+// b) The hypervisor's CPU per watching client: one client (its own ssh connection) at a time, idle and with vm1
+//    flapping (killed every 6 s), polling vs events; the CPU of its sshd session's whole process tree on the lab
+//    (utime+stime of every process, and what their ended children used), over 30 s. The client's own CPU too.
+
+const KILLS = 30;
+const WINDOW_MS = 30_000;
+const VMS = ['vm1', 'vm2', 'vm3'];
+const down = (v: VmStatus | undefined, restarts: number) => !!v && (v.active !== 'active' || v.sub !== 'running' || (v.restarts ?? 0) > restarts);
+const running = (v: VmStatus | undefined) => v?.active === 'active' && v.sub === 'running';
+
+interface Observer {
+  name: string;
+  latest: Map<string, { at: number; vm: VmStatus }>;
+  seen: number[];
+  stop(): Promise<void>;
+}
+
+function record(o: Observer, hs: HostStatus): void {
+  const at = performance.now();
+  for (const v of hs.vms) o.latest.set(v.name, { at, vm: v });
+}
+
+function gridObserver(rt: Runtime, events: boolean): Observer {
+  const host = rt.inventory.hosts[0]!;
+  const store = createStore();
+  store.dispatch({ type: 'hosts/init', hosts: [{ name: host.name, readOnly: false, vms: host.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) }] });
+  const o: Observer = { name: `grid, ${events ? 'events' : 'polling'}`, latest: new Map(), seen: [], stop: async () => poller.stop() };
+  const poller = new StatusPoller(rt.transport, rt.inventory, {
+    intervalMs: rt.inventory.refreshMs,
+    probeEveryMs: 0,
+    events,
+    fullEveryMs: rt.inventory.fullRefreshMs,
+    onStatus: (hs) => {
+      store.dispatch({ type: 'hosts/status', status: hs, at: Date.now() });
+      record(o, hs);
+    },
+  });
+  poller.start();
+  return o;
+}
+
+function inventoryWith(events: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mvm-bench-events-'));
+  const file = join(dir, 'inventory.yaml');
+  writeFileSync(file, `events: ${events}\n${readFileSync(INVENTORY, 'utf8')}`);
+  return file;
+}
+
+function watchObserver(events: boolean): Observer {
+  const child: ChildProcess = spawn(process.execPath, cliArgs(CLI, '--config', inventoryWith(events), 'status', '--watch', '--json', '--no-probe'), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const o: Observer = {
+    name: `status --watch, ${events ? 'events' : 'polling'}`,
+    latest: new Map(),
+    seen: [],
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+  let buf = '';
+  child.stdout!.on('data', (b: Buffer) => {
+    buf += String(b);
+    for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      record(o, (JSON.parse(line) as { host: HostStatus }).host);
+    }
+  });
+  return o;
+}
+
+async function until(ok: () => boolean, budgetMs: number): Promise<boolean> {
+  const end = performance.now() + budgetMs;
+  while (!ok()) {
+    if (performance.now() > end) return false;
+    await sleep(2);
+  }
+  return true;
+}
+
+async function latency(rt: Runtime): Promise<void> {
+  const observers = [gridObserver(rt, false), gridObserver(rt, true), watchObserver(false), watchObserver(true)];
+  try {
+    await sleep(5_000); // every observer up, the event streams too
+    for (let i = 0; i < KILLS; i++) {
+      const vm = VMS[i % VMS.length]!;
+      if (!(await until(() => observers.every((o) => running(o.latest.get(vm)?.vm)), 30_000))) throw new Error(`${vm} not running in every observer within 30 s`);
+      await sleep(300 + Math.random() * 1000); // out of step with the pollers' ticks
+      const base = new Map(observers.map((o) => [o, o.latest.get(vm)!.vm.restarts ?? 0]));
+      await labSh(rt, `systemctl kill -s KILL microvm@${vm}`);
+      const t0 = performance.now();
+      await Promise.all(
+        observers.map(async (o) => {
+          const seen = () => {
+            const l = o.latest.get(vm);
+            return !!l && l.at > t0 - 50 && down(l.vm, base.get(o)!);
+          };
+          if (await until(seen, 10_000)) o.seen.push(Math.max(0, o.latest.get(vm)!.at - t0));
+        }),
+      );
+    }
+  } finally {
+    for (const o of observers) await o.stop();
+  }
+  const byName = new Map(observers.map((o) => [o.name, o.seen]));
+  console.log(
+    table([
+      ['crash -> seen (SIGKILL of microvm@vmX)', 'median', 'p95', 'n'],
+      ...observers.map((o) => [o.name, ms(median(o.seen)), ms(p95(o.seen)), String(o.seen.length)]),
+    ]),
+  );
+  const pg = p95(byName.get('grid, polling')!);
+  const eg = p95(byName.get('grid, events')!);
+  const ew = p95(byName.get('status --watch, events')!);
+  console.log(`  p95 to the grid: polling/events ${ratio(pg, eg)}; ${target('events p95 <= 150 ms (grid and --watch)', eg <= 150 && ew <= 150)}`);
+}
+
+/** The CPU ticks (1/100 s) of the process tree under each of `roots`, with what their ended children used. */
+const TREE_CPU = `tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
+t=0; for r in $ROOTS; do for p in $(tree "$r"); do s=$(awk '{print $14+$15+$16+$17}' /proc/$p/stat 2>/dev/null) && t=$((t + s)); done; done; echo $t`;
+
+const sshdSessions = async (rt: Runtime) => new Set((await labSh(rt, "pgrep -f '^sshd: root' || true")).split('\n').filter(Boolean));
+
+async function hostCpu(rt: Runtime, events: boolean, flap: boolean): Promise<{ host: number; client: number }> {
+  const before = await sshdSessions(rt);
+  const client = await openLab();
+  const poller = new StatusPoller(client.transport, client.inventory, { intervalMs: client.inventory.refreshMs, probeEveryMs: 0, events, fullEveryMs: client.inventory.fullRefreshMs, onStatus: () => undefined });
+  poller.start();
+  let flapping = flap;
+  try {
+    await sleep(6_000);
+    if (events && poller.mode('lab')?.mode !== 'events') throw new Error(`not in event mode: ${poller.mode('lab')?.why}`);
+    const roots = [...(await sshdSessions(rt))].filter((p) => !before.has(p));
+    const ticks = async () => Number(await labSh(rt, `ROOTS='${roots.join(' ')}'\n${TREE_CPU}`));
+    const flapper = (async () => {
+      while (flapping) {
+        await labSh(rt, 'systemctl is-active -q microvm@vm1 && systemctl kill -s KILL microvm@vm1 || true');
+        await sleep(6_000);
+      }
+    })();
+    const h0 = await ticks();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await sleep(WINDOW_MS);
+    const h1 = await ticks();
+    const c = process.cpuUsage(c0);
+    const secs = (performance.now() - t0) / 1000;
+    flapping = false;
+    await flapper;
+    return { host: ((h1 - h0) / 100 / secs) * 100, client: ((c.user + c.system) / 1e6 / secs) * 100 };
+  } finally {
+    flapping = false;
+    poller.stop();
+    await client.close();
+  }
+}
+
+async function cpu(rt: Runtime): Promise<void> {
+  const rows: string[][] = [['per watching client, 30 s', "hypervisor CPU (its sshd session's tree)", 'client CPU (this process)']];
+  const pct = (x: number) => `${x.toFixed(2)}% of a core`;
+  const got: Record<string, number> = {};
+  for (const flap of [false, true]) {
+    for (const events of [false, true]) {
+      const r = await hostCpu(rt, events, flap);
+      const name = `${flap ? 'vm1 flapping' : 'idle'}, ${events ? 'events' : 'polling'}`;
+      got[name] = r.host;
+      rows.push([name, pct(r.host), pct(r.client)]);
+    }
+  }
+  console.log(table(rows));
+  const idleE = got['idle, events']!;
+  const idleP = got['idle, polling']!;
+  console.log(`  idle: polling/events ${ratio(idleP, idleE)}; ${target('events idle <= 0.5% of a core', idleE <= 0.5)}; ${target('>= 5x less than polling', idleP >= 5 * idleE)}`);
+  console.log(`  flapping: polling/events ${ratio(got['vm1 flapping, polling']!, got['vm1 flapping, events']!)}`);
+}
+
+export async function benchEvents(): Promise<void> {
+  const rt = await openLab();
+  try {
+    await labSh(rt, 'for v in vm1 vm2 vm3; do systemctl is-active -q microvm@$v || systemctl start microvm@$v; done');
+    await latency(rt);
+    await cpu(rt);
+  } finally {
+    await labSh(rt, 'for v in vm1 vm2 vm3; do systemctl is-active -q microvm@$v || systemctl start microvm@$v; done').catch(() => undefined);
+    await rt.close();
+  }
+}
