@@ -105,7 +105,19 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
     const full = await svc.create(owner.host, owner.vm, name);
     await after(owner.host, `created ${full}`);
   };
-  c.register('snapshot.create', () => create());
+  // c confirms like every other change (the help and README promise it): a snapshot holds space from then on,
+  // and the dialog shows the exact name and command before anything runs
+  c.register('snapshot.create', async () => {
+    const t = st().target;
+    if (!t) return;
+    const owner = t.vm ? { host: t.host, vm: t.vm } : vmOf(selectedSnapshot(st())?.dataset ?? '');
+    if (!owner) return c.status("select a VM's snapshot (or open the browser on a VM with z) to snapshot it", 'warn');
+    const plan = await svc.planCreate(owner.host, owner.vm);
+    const ok = await c.confirm({ title: `Snapshot ${owner.vm} now as @${plan.full.split('@')[1]}?`, lines: [`on ${owner.host}`], commands: [plan.command], danger: true });
+    if (!ok) return c.status('snapshot cancelled');
+    const full = await svc.createPlanned(plan);
+    await after(owner.host, `created ${full}`);
+  });
   c.register('snapshot.createNamed', () => d({ type: 'snapshots/naming', text: '' }));
   c.register('snapshot.createRecursive', async () => {
     const t = st().target;

@@ -46,6 +46,14 @@ export interface SnapshotListing {
   datasets: DatasetInfo[];
 }
 
+/** A snapshot about to be taken: its full name and the exact command (what the confirmation shows and the audit records). */
+export interface SnapshotPlan {
+  host: string;
+  full: string;
+  recursive: boolean;
+  command: string;
+}
+
 /** A remote command that failed: the message names the host and carries zfs's own first line. */
 export class ZfsCommandError extends Error {
   constructor(
@@ -175,20 +183,37 @@ export class SnapshotService {
   }
 
   private async snapshot(host: HostConfig, dataset: string, name: string | undefined, recursive: boolean): Promise<string> {
+    return this.runPlan(await this.plan(host, dataset, name, recursive));
+  }
+
+  /** The snapshot `c` would take of a VM's dataset (its name picked now), to confirm before createPlanned runs it. */
+  async planCreate(hostName: string, vmName: string, name?: string): Promise<SnapshotPlan> {
+    const { host, vm } = this.vm(vmName, hostName);
+    return this.plan(host, vm.dataset, name, false);
+  }
+
+  /** Takes the planned snapshot with exactly the planned command. */
+  createPlanned(plan: SnapshotPlan): Promise<string> {
+    return this.runPlan(plan);
+  }
+
+  private async plan(host: HostConfig, dataset: string, name: string | undefined, recursive: boolean): Promise<SnapshotPlan> {
     if (name !== undefined) snapshotFull(dataset, name); // refuse a bad name before anything runs
     const taken = await this.taken(host.name, dataset, recursive);
     if (name !== undefined && taken.has(name)) throw new SnapshotLookupError(`snapshot ${dataset}@${name} already exists${recursive ? ' (on this dataset or one below it)' : ''}`);
     const snap = name ?? uniqueSnapshotName(defaultSnapshotName(this.now()), taken);
-    const command = zfsSnapshotCmd(dataset, snap, { recursive });
-    const full = `${dataset}@${snap}`;
+    return { host: host.name, full: `${dataset}@${snap}`, recursive, command: zfsSnapshotCmd(dataset, snap, { recursive }) };
+  }
+
+  private async runPlan(plan: SnapshotPlan): Promise<string> {
     await this.deps.guard.run({
-      host: host.name,
-      target: full,
-      action: recursive ? 'snapshot.create-recursive' : 'snapshot.create',
-      command,
-      run: () => this.exec(host.name, command),
+      host: plan.host,
+      target: plan.full,
+      action: plan.recursive ? 'snapshot.create-recursive' : 'snapshot.create',
+      command: plan.command,
+      run: () => this.exec(plan.host, plan.command),
     });
-    return full;
+    return plan.full;
   }
 
   /** Destroys snapshots of one VM, each its own audited action; returns what happened to each. */

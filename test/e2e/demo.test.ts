@@ -75,19 +75,14 @@ describe('mvm-tui --demo in a real terminal', () => {
     s.press('esc');
     await s.waitFor('the log pane closed', (scr) => (beats(scr).size === 0 ? true : undefined));
 
-    // snapshot: z opens the browser on vm1, c takes one (confirming if asked), and it is listed
+    // snapshot: z opens the browser on vm1, c asks and y takes one, and it is listed
     s.press('z');
     screen = await s.waitForText(/Snapshots · demo:vm1/);
     const before = new Set([...screen.matchAll(/@(\S+)/g)].map((m) => m[1]));
     s.press('c');
-    const created = await s.waitFor(
-      'the snapshot created',
-      (scr) => {
-        if (/\?\s*$/m.test(scr) && /yes/.test(scr) && !scr.includes('created')) s.press('y');
-        return /created microvms\/storage\/vm1@(\S+)/.exec(scr)?.[1];
-      },
-      20_000,
-    );
+    await s.waitForText(/Snapshot vm1 now as @/);
+    s.press('y');
+    const created = await s.waitFor('the snapshot created', (scr) => /created microvms\/storage\/vm1@(\S+)/.exec(scr)?.[1], 20_000);
     expect(before.has(created)).toBe(false);
     await s.waitFor(`@${created} in the list`, (scr) => (scr.split('\n').some((l) => l.includes(created) && !l.includes('created')) ? true : undefined), 10_000);
     s.press('esc');
