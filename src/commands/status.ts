@@ -32,7 +32,8 @@ const processInterrupt = () =>
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '-' : String(v));
 
 function vmRow(vm: VmStatus, now: number): string[] {
-  const snaps = vm.snapshots ? `${vm.snapshots} (${since(vm.newestSnapshotAt, now)})` : '0';
+  // unknown reads as unknown ('?'), not as 'no' or 0: the host's links or datasets could not be read
+  const snaps = vm.snapshots === null ? '?' : vm.snapshots ? `${vm.snapshots} (${since(vm.newestSnapshotAt, now)})` : '0';
   return [
     vm.name,
     dash(vm.role),
@@ -40,7 +41,7 @@ function vmRow(vm: VmStatus, now: number): string[] {
     since(vm.since, now),
     dash(vm.restarts),
     vm.runner,
-    vm.outdated ? 'yes' : 'no',
+    vm.outdated === null ? '?' : vm.outdated ? 'yes' : 'no',
     vm.bridge,
     vm.reachable === null ? '-' : vm.reachable ? 'yes' : `no${vm.probeError ? ` (${vm.probeError})` : ''}`,
     snaps,

@@ -20,8 +20,8 @@ export const vmStatusSchema = z.object({
   /** The unit's last result (success, exit-code, signal, ...). */
   result: z.string().nullable(),
   runner: z.enum(['present', 'missing', 'unknown']),
-  /** current != booted: updated, restart needed. */
-  outdated: z.boolean(),
+  /** current != booted: updated, restart needed; null when the runner links could not be read. */
+  outdated: z.boolean().nullable(),
   current: z.string().nullable(),
   booted: z.string().nullable(),
   bridge: z.enum(['up', 'down', 'no-carrier', 'missing', 'unknown']),
@@ -31,7 +31,8 @@ export const vmStatusSchema = z.object({
   probeError: z.string().nullable(),
   dataset: z.string(),
   datasetUsed: z.number().nullable(),
-  snapshots: z.number(),
+  /** Snapshots of the VM's dataset; null when the host's datasets could not be read (unknown, not 0). */
+  snapshots: z.number().nullable(),
   newestSnapshot: z.string().nullable(),
   newestSnapshotAt: z.string().nullable(),
   memoryBytes: z.number().nullable(),

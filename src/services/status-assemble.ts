@@ -49,7 +49,7 @@ export function unknownVm(vm: VmConfig): VmStatus {
     autostart: null,
     result: null,
     runner: 'unknown',
-    outdated: false,
+    outdated: null,
     current: null,
     booted: null,
     bridge: 'unknown',
@@ -57,7 +57,7 @@ export function unknownVm(vm: VmConfig): VmStatus {
     probeError: null,
     dataset: vm.dataset,
     datasetUsed: null,
-    snapshots: 0,
+    snapshots: null,
     newestSnapshot: null,
     newestSnapshotAt: null,
     memoryBytes: null,
@@ -163,8 +163,9 @@ function vmStatus(
   const current = link(runners, runnerLink(host, vm.name, 'current'));
   const booted = link(runners, runnerLink(host, vm.name, 'booted'));
   const active = unit?.ActiveState;
-  const { count, newest } = snapshots.get(vm.dataset) ?? { count: 0, newest: null };
   const ds = zfs.get(vm.dataset);
+  // once `zfs get` listed the host's datasets, a dataset with no snapshot in it has 0; with no listing, unknown
+  const { count, newest } = snapshots.get(vm.dataset) ?? { count: zfs.size ? 0 : null, newest: null };
   return {
     ...base,
     active: active !== undefined && ACTIVE_STATES.has(active) ? (active as VmStatus['active']) : 'unknown',
@@ -176,7 +177,7 @@ function vmStatus(
     runner: !current.known ? 'unknown' : current.target ? 'present' : 'missing',
     current: current.target,
     booted: booted.target,
-    outdated: current.target !== null && booted.target !== null && current.target !== booted.target,
+    outdated: !current.known || !booted.known ? null : current.target !== null && booted.target !== null && current.target !== booted.target,
     bridge: bridgeState(links, vm.bridge),
     datasetUsed: parseUint(ds?.used),
     snapshots: count,

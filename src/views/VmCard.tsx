@@ -108,7 +108,7 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
             {'  '}ssh {s.reachable === null ? '–' : s.reachable ? <Text color="green">ok</Text> : <Text color="red">{s.probeError ?? 'no'}</Text>}
           </Text>
           <Text wrap="truncate-end">
-            {s.snapshots} snap{s.snapshots === 1 ? '' : 's'}
+            {s.snapshots === null ? '? snaps' : `${s.snapshots} snap${s.snapshots === 1 ? '' : 's'}`}
             {s.newestSnapshot ? (
               <>
                 , newest <Since at={s.newestSnapshotAt} /> @{s.newestSnapshot.split('@').pop()}

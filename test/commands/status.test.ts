@@ -84,6 +84,19 @@ describe('mvm-tui status', () => {
     const r = await run({}, '');
     expect(r.code).toBe(EXIT.attention);
     expect(r.stdout).toMatch(/^lab {2}UNREACHABLE: lab: status script failed/);
+    // what could not be read is unknown, not "no" and "0"
+    const row = r.stdout.split('\n').find((l) => /^vm1\b/.test(l.trim()))!;
+    const cols = row.trim().split(/\s+/);
+    expect(cols.slice(-4)).toEqual(['?', 'unknown', '-', '?']); // OUTDATED BRIDGE SSH SNAPSHOTS
+  });
+
+  it('--json gives null, not false and 0, for an unreachable host\'s outdated and snapshots', async () => {
+    const r = await run({ json: true }, '');
+    const report = statusReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.hosts[0]!.vms[0]).toMatchObject({ outdated: null, snapshots: null });
+    // and a reachable one still has its facts
+    const ok = statusReportSchema.parse(JSON.parse((await run({ json: true }, labBaseline())).stdout));
+    expect(ok.hosts[0]!.vms.every((v) => v.outdated !== null && v.snapshots !== null)).toBe(true);
   });
 
   it('--host picks one host; an unknown host or a stray argument is a usage error', async () => {

@@ -113,7 +113,7 @@ describe.skipIf(!existsSync(INVENTORY))('status on the lab hypervisor', () => {
     expect(vm(crashed.hs, 'vm1').restarts).toBeGreaterThan(restarts);
 
     await sh('labctl flip vm3');
-    const flipped = await until((s) => vm(s, 'vm3').outdated);
+    const flipped = await until((s) => vm(s, 'vm3').outdated === true);
     expect(vm(flipped.hs, 'vm3')).toMatchObject({ outdated: true, active: 'active' });
     expect(vm(flipped.hs, 'vm3').current).not.toBe(vm(flipped.hs, 'vm3').booted);
     expect(flipped.ms).toBeLessThan(BUDGET_MS);

@@ -50,6 +50,17 @@ describe('the VM grid', () => {
     expect(f).toContain('vm5'); // the cards stay
   });
 
+  it('a host never read shows its cards\' snapshots as unknown ("? snaps"), not "0 snaps"', async () => {
+    const { unreachableHost } = await import('../../src/services/status-assemble.js');
+    const { resolveInventory } = await import('../../src/config/resolve.js');
+    const { inventorySchema } = await import('../../src/config/schema.js');
+    const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'hv1', ssh: { hostname: '127.0.0.1' }, vms: FIVE.map((name) => ({ name })) }] }), '(test)');
+    const { r } = start({ hosts: [unreachableHost(inv.hosts[0]!, 'hv1: connection refused (127.0.0.1:22)')] });
+    const f = await r.waitFor('connection refused');
+    expect(f).toContain('? snaps');
+    expect(f).not.toMatch(/\b0 snaps\b/);
+  });
+
   it('moves the selection with arrows and hjkl', async () => {
     const { r } = start({ cols: 100 }); // two cards per row
     expect(selectedVm(await r.waitFor('vm1'))).toBe('vm1');
