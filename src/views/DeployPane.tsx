@@ -29,7 +29,7 @@ export function DeployView({ state, width, height, focused }: { state: DeploySta
   const run = state.run;
   if (!run) {
     return (
-      <Box width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : undefined} paddingX={1}>
+      <Box width={width} height={height} borderStyle={focused ? 'double' : 'round'} borderColor={focused ? 'cyan' : undefined} paddingX={1}>
         <Text dimColor>no deploy or update has run</Text>
       </Box>
     );
@@ -53,7 +53,7 @@ export function DeployView({ state, width, height, focused }: { state: DeploySta
   const note = state.dropped > 0 && atTop;
   const shown = state.lines.slice(Math.max(0, end - rows + (note ? 1 : 0)), end);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : o?.word === 'FAILED' ? 'red' : undefined} paddingX={1}>
+    <Box flexDirection="column" width={width} height={height} borderStyle={focused ? 'double' : 'round'} borderColor={focused ? 'cyan' : o?.word === 'FAILED' ? 'red' : undefined} paddingX={1}>
       <Text bold wrap="truncate">
         {running ? (
           <>

@@ -26,7 +26,7 @@ export function DoctorView({ state, width, height, focused }: { state: DoctorSta
   const top = Math.max(0, Math.min(state.cursor - Math.floor(listRows / 2), (r?.checks.length ?? 0) - listRows));
   const clip = (s: string) => (s.length > inner ? s.slice(0, inner - 1) + '…' : s);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : undefined} paddingX={1}>
+    <Box flexDirection="column" width={width} height={height} borderStyle={focused ? 'double' : 'round'} borderColor={focused ? 'cyan' : undefined} paddingX={1}>
       <Text bold>
         {clip(`${title}${state.loading ? '  running…' : r ? `  ${r.ok ? 'all checks pass' : 'problems found'} (${r.durationMs} ms)` : ''}`)}
       </Text>
@@ -36,6 +36,7 @@ export function DoctorView({ state, width, height, focused }: { state: DoctorSta
         const here = top + i === state.cursor;
         return (
           <Text key={c.id} inverse={here && focused} wrap="truncate">
+            {here ? '>' : ' '}
             <Text color={v.color}>{v.mark}</Text> {clip(c.title)}
           </Text>
         );

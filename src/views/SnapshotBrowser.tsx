@@ -26,7 +26,7 @@ export function SnapshotBrowser({ state, width, height, focused, now }: Snapshot
   const rows = browserRows(state);
   const start = windowStart(rows, listRows);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : undefined} paddingX={1}>
+    <Box flexDirection="column" width={width} height={height} borderStyle={focused ? 'double' : 'round'} borderColor={focused ? 'cyan' : undefined} paddingX={1}>
       <Text bold wrap="truncate">
         {title}
         {state.loading ? <Text dimColor> loading…</Text> : null}

@@ -25,7 +25,7 @@ export const paneViews: Record<string, ComponentType<PaneProps>> = {
 
 function Missing({ pane, width, height, focused }: PaneProps) {
   return (
-    <Box width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : undefined}>
+    <Box width={width} height={height} borderStyle={focused ? 'double' : 'round'} borderColor={focused ? 'cyan' : undefined}>
       <Text dimColor>{pane.title ?? pane.kind}: no view for this pane kind</Text>
     </Box>
   );
