@@ -49,7 +49,11 @@ export function hostKeyVerdict(policy: HostKeyPolicy, key: Buffer): HostKeyCheck
     if ('error' in r) return { status: 'revoked-unreadable', file: policy.revokedFile, reason: r.error };
     if (r.revoked) return { status: 'revoked-file', file: policy.revokedFile };
   }
-  return checkHostKey(loadKnownHosts(policy.files), policy.host, policy.port, key, policy.alias);
+  const entries = loadKnownHosts(policy.files);
+  const check = checkHostKey(entries, policy.host, policy.port, key, policy.alias);
+  // ssh's fallback: nothing known for [host]:port (and no HostKeyAlias): the key recorded for the bare host counts.
+  if (check.status === 'unknown' && !policy.alias && policy.port !== 22 && checkHostKey(entries, policy.host, 22, key).status === 'ok') return checkHostKey(entries, policy.host, 22, key);
+  return check;
 }
 
 /** Verifies a server key; returns the refusal as an SshError, or undefined when the key is accepted. */

@@ -90,7 +90,8 @@ export function checkHostKey(entries: readonly KnownHostEntry[], host: string, p
   const plain = mine.filter((e) => !e.marker);
   const ok = plain.find((e) => e.key.equals(key));
   if (ok) return { status: 'ok', entry: ok };
-  // A different key of the same type, or only keys of other types: either way not the key we know.
+  // A different key of the same type, or only keys of other types: either way not the key we know (ssh calls the
+  // second new, and records it under accept-new; mvm-tui refuses it, and is stricter there).
   const type = keyTypeOf(key);
   const changed = plain.find((e) => e.keyType === type) ?? plain[0];
   return changed ? { status: 'changed', entry: changed } : { status: 'unknown' };

@@ -100,7 +100,16 @@ function fromOptions(alias: string, o: SshOptions, resolver: Resolver, input: Re
   // ssh -G prints UserKnownHostsFile already expanded, with ssh's home (the password database's): as $HOME here.
   const pw = resolver === 'openssh' ? pwHome() : undefined;
   const rehome = (p: string) => (pw && pw !== input.home && (p === pw || p.startsWith(`${pw}/`)) ? input.home + p.slice(pw.length) : p);
-  const split = (k: string) => (first(k) ?? '').split(' ').filter(Boolean);
+  // ssh -G prints the known_hosts files joined by spaces, unquoted: a piece that is not a path of its own (does not
+  // start with / or ~) is taken as the rest of the previous one (a file name with a space).
+  const split = (k: string) => {
+    const out: string[] = [];
+    for (const piece of (first(k) ?? '').split(' ')) {
+      if (out.length && !/^[/~]/.test(piece) && piece !== 'none') out[out.length - 1] += ` ${piece}`;
+      else if (piece) out.push(piece);
+    }
+    return out;
+  };
   const none = (list: string[]) => list.filter((f) => f !== 'none');
   const explicitIds = new Set<string>();
   const idLines = o.identityfile ?? [];
