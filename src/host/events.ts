@@ -3,7 +3,8 @@ import { shJoin } from './quote.js';
 
 // The hypervisor's own change events, on one kept channel per host (src/services/status-events.ts). Each source runs
 // in the background of one shell and every line it prints (stdout and stderr) goes out prefixed with its tag; when a
-// source ends, `TAG @@end RC` says so. `@@mvm-events ready` follows once every source is started.
+// source ends, `TAG @@end RC` says so. `@@mvm-events ready` follows once every source is started, then
+// `@@mvm-events alive` every 10 s.
 //   bus:  systemd's PropertiesChanged signals for its units (`busctl monitor`, root only; systemd sends them while a
 //         client such as logind is subscribed): a unit's state change within milliseconds;
 //   unit: PID 1's journal messages (every unit start, stop, failure, restart and reload), JSON with a few fields
@@ -15,6 +16,8 @@ import { shJoin } from './quote.js';
 
 export const EVENTS_READY = '@@mvm-events ready';
 export const SOURCE_END = '@@end ';
+export const EVENTS_ALIVE = '@@mvm-events alive';
+const HEARTBEAT_S = 10;
 
 export const EVENT_SOURCES = {
   bus: [
@@ -24,7 +27,7 @@ export const EVENT_SOURCES = {
     '--match',
     'type=signal,sender=org.freedesktop.systemd1,interface=org.freedesktop.DBus.Properties,member=PropertiesChanged,path_namespace=/org/freedesktop/systemd1/unit',
   ],
-  unit: ['journalctl', '-f', '-n', '0', '-o', 'json', '--output-fields=UNIT,JOB_TYPE,JOB_RESULT', '_PID=1'],
+  unit: ['journalctl', '-f', '-n', '0', '-o', 'json', '--output-fields=UNIT,JOB_RESULT,MESSAGE_ID', '_PID=1'],
   link: ['ip', '-o', 'monitor', 'link'],
   pool: ['zpool', 'events', '-f', '-H'],
 } as const;
@@ -39,5 +42,8 @@ export function eventsCommand(_host?: HostConfig): string {
   const tagged = (Object.keys(EVENT_SOURCES) as EventSourceName[]).map(
     (tag) => `{ ${shJoin(EVENT_SOURCES[tag])} 2>&1; echo "${SOURCE_END}$?"; } | while IFS= read -r mvm_e; do printf '%s %s\\n' ${tag} "$mvm_e"; done &`,
   );
-  return [...tagged, `echo '${EVENTS_READY}'`, 'wait'].join('\n');
+  // Then a heartbeat every 10 s: once the channel is gone (the client quit or the connection dropped, when no kill
+  // can reach the host) its write fails and the whole stream ends (`kill 0`: the process group), rather than its
+  // idle sources waiting forever.
+  return [...tagged, `echo '${EVENTS_READY}'`, `(trap '' PIPE; while sleep ${HEARTBEAT_S}; do echo '${EVENTS_ALIVE}' || exit 0; done)`, 'kill 0'].join('\n');
 }

@@ -1,4 +1,4 @@
-import { EVENTS_READY, SOURCE_END } from '../host/events.js';
+import { EVENTS_ALIVE, EVENTS_READY, SOURCE_END } from '../host/events.js';
 
 // One line of the event stream (src/host/events.ts): `TAG TEXT` from a source, `TAG @@end RC` when a source ended,
 // or the ready marker. Never throws.
@@ -6,19 +6,22 @@ import { EVENTS_READY, SOURCE_END } from '../host/events.js';
 export type EventLine =
   | { kind: 'ready' }
   | { kind: 'end'; source: string; rc: number | null }
-  /** PID 1 logged about `unit` (null: about itself, e.g. a reload). */
-  | { kind: 'unit'; unit: string | null }
+  /** `unit` changed (null: PID 1 itself, e.g. a reload); `failed`: it failed. */
+  | { kind: 'unit'; unit: string | null; failed: boolean }
   | { kind: 'link' }
   | { kind: 'pool' }
   /** A source's line that is not an event (a warning or an error), and whether it says access was denied. */
   | { kind: 'note'; source: string; text: string; denied: boolean }
   | { kind: 'other'; text: string };
 
+/** systemd's catalog id of "UNIT: Failed with result ...". */
+const UNIT_FAILED = 'd9b373ed55a64feb8242e02dbe79a49c';
 const DENIED = /insufficient permissions|not seeing messages from other users|permission denied|not permitted/i;
 
 export function parseEventLine(line: string): EventLine {
   if (typeof line !== 'string') return { kind: 'other', text: '' };
   if (line === EVENTS_READY) return { kind: 'ready' };
+  if (line === EVENTS_ALIVE) return { kind: 'other', text: line };
   const sp = line.indexOf(' ');
   const source = sp > 0 ? line.slice(0, sp) : line;
   const text = sp > 0 ? line.slice(sp + 1) : '';
@@ -30,13 +33,13 @@ export function parseEventLine(line: string): EventLine {
     case 'unit': {
       const entry = text.startsWith('{') ? jsonObject(text) : null;
       if (!entry) return note(source, text);
-      return { kind: 'unit', unit: typeof entry.UNIT === 'string' ? entry.UNIT : null };
+      return { kind: 'unit', unit: typeof entry.UNIT === 'string' ? entry.UNIT : null, failed: entry.JOB_RESULT === 'failed' || entry.MESSAGE_ID === UNIT_FAILED };
     }
     case 'bus': {
       // busctl monitor --json=short: one signal per line; the unit is its object path's last part, escaped.
       const m = text.startsWith('{') ? /"path":"\/org\/freedesktop\/systemd1\/unit\/([^"]+)"/.exec(text) : null;
       if (!m) return text.startsWith('Monitoring bus message stream') ? { kind: 'other', text } : note(source, text);
-      return { kind: 'unit', unit: unescapeBusPath(m[1]!) };
+      return { kind: 'unit', unit: unescapeBusPath(m[1]!), failed: text.includes('"ActiveState":{"type":"s","data":"failed"}') };
     }
     case 'link':
       // `ip -o monitor link`: `IDX: NAME: <FLAGS> ...` per change, `Deleted IDX: ...` for a removed link.

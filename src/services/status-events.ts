@@ -5,8 +5,9 @@ import { parseEventLine } from '../parsers/events.js';
 import type { StreamHandle, Transport } from '../ssh/types.js';
 
 // One hypervisor's event stream (src/host/events.ts) turned into what each event concerns: a VM, tap, storage or
-// Comin unit (or PID 1 itself: a reload) -> `units`; any other unit -> `system` (a failed unit degrades the
-// system); a link -> `links`; a pool event -> `pools`. The poller (src/services/poller.ts) refreshes those sections
+// Comin unit (or PID 1 itself: a reload) -> `units`; another unit that failed -> `system` (it degrades the system;
+// other units' comings and goings, such as SSH sessions' scopes, wait for the full refresh); a link -> `links`; a
+// pool event -> `pools`. The poller (src/services/poller.ts) refreshes those sections
 // and starts the stream again, with a full refresh, when it ends.
 
 export interface HostEventsHandlers {
@@ -73,7 +74,8 @@ export class HostEvents {
         this.live = true;
         return this.on.ready();
       case 'unit':
-        return this.on.changed(ev.unit === null || this.concerns(ev.unit) ? 'units' : 'system');
+        if (ev.unit === null || this.concerns(ev.unit)) return this.on.changed('units');
+        return ev.failed ? this.on.changed('system') : undefined;
       case 'link':
         return this.on.changed('links');
       case 'pool':

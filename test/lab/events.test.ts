@@ -113,4 +113,19 @@ describe('status by the lab hypervisor’s events', () => {
     // The refresh when the stream died and the full one when it came back.
     await until('two refreshes', () => seen.length >= sent + 2);
   }, 60_000);
+  it('a client that goes away without ending its stream (the connection closed first) leaves nothing running on the host', async () => {
+    const pidsBefore = await journalPids();
+    const { poller } = watch();
+    await until('event mode', () => poller.mode('lab')?.mode === 'events');
+    const pid = [...(await journalPids())].find((p) => !pidsBefore.has(p));
+    expect(pid).toBeDefined();
+    // Close the connection with no kill sent: the heartbeat's failed write ends the stream's process group.
+    poller.stop();
+    await opened.at(-1)!.close();
+    const end = Date.now() + 20_000;
+    while ((await journalPids()).has(pid!)) {
+      if (Date.now() > end) throw new Error(`journalctl ${pid} still running 20 s after its client closed`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }, 60_000);
 });

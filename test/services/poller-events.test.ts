@@ -91,13 +91,15 @@ describe('StatusPoller in event mode', () => {
     poller.stop();
   });
 
-  it('another unit refreshes only the system state; a link event only the links (real `ip -o monitor` lines)', async () => {
+  it('another unit that failed refreshes only the system state, one that did not nothing; a link event only the links (real `ip -o monitor` lines)', async () => {
     const { poller, gathers, stream } = setup();
     poller.start();
     stream().handlers.onLine(EVENTS_READY);
     await vi.advanceTimersByTimeAsync(5);
     const before = gathers().length;
-    stream().handlers.onLine(`unit ${fixture('journal-pid1.jsonl').split('\n')[0]}`); // mvm-evtest2.service
+    stream().handlers.onLine(`unit ${fixture('journal-pid1.jsonl').split('\n')[0]}`); // mvm-evtest2.service started
+    await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 1);
+    stream().handlers.onLine('unit {"UNIT":"backup.service","MESSAGE_ID":"d9b373ed55a64feb8242e02dbe79a49c"}');
     await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 1);
     for (const l of fixture('ip-monitor-link.txt').trim().split('\n')) stream().handlers.onLine(`link ${l}`);
     await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 1);
@@ -170,8 +172,8 @@ describe('StatusPoller in event mode', () => {
 describe('parseEventLine', () => {
   it('reads the real sources: PID 1 journal entries by unit, ip monitor lines, zpool events, ends and notes', () => {
     const j = fixture('journal-pid1.jsonl').trim().split('\n');
-    expect(j.map((l) => parseEventLine(`unit ${l}`))).toEqual(j.map(() => ({ kind: 'unit', unit: 'mvm-evtest2.service' })));
-    expect(parseEventLine('unit {"__CURSOR":"s=1","MESSAGE":"Reloading."}')).toEqual({ kind: 'unit', unit: null });
+    expect(j.map((l) => parseEventLine(`unit ${l}`))).toEqual(j.map(() => ({ kind: 'unit', unit: 'mvm-evtest2.service', failed: false })));
+    expect(parseEventLine('unit {"__CURSOR":"s=1","MESSAGE":"Reloading."}')).toEqual({ kind: 'unit', unit: null, failed: false });
     const ip = fixture('ip-monitor-link.txt').trim().split('\n');
     expect(ip.map((l) => parseEventLine(`link ${l}`).kind)).toEqual(['link', 'link', 'link', 'link']);
     expect(parseEventLine('pool Dec  6 2026 14:00:00.123456789 sysevent.fs.zfs.history_event')).toEqual({ kind: 'pool' });
@@ -180,8 +182,12 @@ describe('parseEventLine', () => {
     expect(parseEventLine('unit No journal files were opened due to insufficient permissions.')).toMatchObject({ kind: 'note', denied: true });
     expect(parseEventLine(EVENTS_READY)).toEqual({ kind: 'ready' });
     const bus = fixture('busctl-monitor-unit.jsonl').trim().split('\n');
-    expect(bus.map((l) => parseEventLine(`bus ${l}`))).toEqual(bus.map(() => ({ kind: 'unit', unit: 'mvm-evtest3.service' })));
-    expect(parseEventLine('bus {"type":"signal","path":"/org/freedesktop/systemd1/unit/microvm_40vm1_2eservice"}')).toEqual({ kind: 'unit', unit: 'microvm@vm1.service' });
+    expect(bus.map((l) => parseEventLine(`bus ${l}`))).toEqual(bus.map(() => ({ kind: 'unit', unit: 'mvm-evtest3.service', failed: false })));
+    expect(parseEventLine('bus {"type":"signal","path":"/org/freedesktop/systemd1/unit/microvm_40vm1_2eservice","payload":{"data":["x",{"ActiveState":{"type":"s","data":"failed"}}]}}')).toEqual({
+      kind: 'unit',
+      unit: 'microvm@vm1.service',
+      failed: true,
+    });
     expect(parseEventLine('bus Monitoring bus message stream.')).toMatchObject({ kind: 'other' });
   });
 });
