@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { shownLines, type LogPaneState } from '../store/slices/logs.js';
+import { EditedText, SELECTED_HINT } from './EditedText.js';
 import { LogHeader } from './log/LogHeader.js';
 import { LogLine } from './log/LogLine.js';
 import { visibleRows } from './log/rows.js';
@@ -70,25 +71,12 @@ function Footer({ pane }: { pane: LogPaneState }) {
     );
   }
   if (pane.filter.editing) {
-    const { text, cursor, selected } = pane.filter;
-    const at = Math.max(0, Math.min(cursor, text.length));
-    const under = at < text.length ? String.fromCodePoint(text.codePointAt(at)!) : ' ';
-    // Selected: the whole text inverse (typing replaces it); otherwise a block cursor on the character at `at`.
-    const field = selected ? (
-      <Text inverse>{text}</Text>
-    ) : (
-      <>
-        {text.slice(0, at)}
-        <Text inverse>{under}</Text>
-        {text.slice(at + under.length)}
-      </>
-    );
     return (
       <Text wrap="truncate">
         <Text color="cyan">/</Text>
-        {field}
+        <EditedText field={pane.filter} />
         {pane.filter.error ? <Text color="yellow"> {pane.filter.error}</Text> : null}
-        {selected ? <Text dimColor> (typing replaces it; ← → edit it)</Text> : null}
+        {pane.filter.selected ? <Text dimColor>{SELECTED_HINT}</Text> : null}
       </Text>
     );
   }

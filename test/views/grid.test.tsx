@@ -119,6 +119,27 @@ describe('the VM grid', () => {
     expect(await r.waitFor('vm5')).toContain('vm1');
   });
 
+  it('/ reopens the grid filter selected: typing replaces it, ← then ! inverts it', async () => {
+    const { r, store } = start({ cols: 120 });
+    await r.waitFor('vm5');
+    await r.press('/');
+    await r.type('vm[24]');
+    await r.press('return');
+    await r.waitFor((x) => !x.includes('vm5'));
+    await r.press('/');
+    await r.waitFor('/vm[24] (typing replaces it; ← → edit it)');
+    await r.press('left');
+    await r.type('!');
+    await r.press('return');
+    await r.waitFor((x) => x.includes('vm5') && !/\bvm2\b/.test(x));
+    expect(store.getState().ui.filter.text).toBe('!vm[24]');
+    await r.press('/');
+    await r.type('vm3');
+    await r.press('return');
+    await r.waitFor((x) => x.includes('vm3') && !x.includes('vm5'));
+    expect(store.getState().ui.filter.text).toBe('vm3');
+  });
+
   it('a filter that would backtrack for ever on V8 runs (on RE2) and filters, with no complaint', async () => {
     const { r } = start({ cols: 120 });
     await r.waitFor('vm5');

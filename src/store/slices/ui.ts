@@ -1,5 +1,6 @@
 import type { Scope } from '../../keymap/types.js';
 import type { PaneSplit } from '../layout.js';
+import { editField, openField, type EditableText, type TextEdit } from '../text-edit.js';
 import type { Action } from './index.js';
 
 // Everything about the screen that is not fleet data: selection, overlays, marks, pending actions,
@@ -57,7 +58,8 @@ export interface UiState {
   selection: VmRef | null;
   dialog: DialogState | null;
   palette: { query: string; index: number } | null;
-  filter: { text: string; editing: boolean };
+  /** The grid's filter and, while it is edited, its cursor and selection (`/` reopens it all selected). */
+  filter: EditableText & { editing: boolean };
   help: { open: boolean; scroll: number };
   status: StatusMessage | null;
   /** vmKey()s of marked VMs. */
@@ -97,6 +99,7 @@ export type UiAction =
   | { type: 'ui/paletteClose' }
   | { type: 'ui/filterOpen' }
   | { type: 'ui/filterText'; text: string }
+  | { type: 'ui/filterEdit'; edit: TextEdit }
   | { type: 'ui/filterApply' }
   | { type: 'ui/filterCancel' }
   | { type: 'ui/helpOpen' }
@@ -118,7 +121,7 @@ export const initialUi: UiState = {
   selection: null,
   dialog: null,
   palette: null,
-  filter: { text: '', editing: false },
+  filter: { text: '', editing: false, cursor: 0, selected: false },
   help: { open: false, scroll: 0 },
   status: null,
   marked: [],
@@ -185,13 +188,15 @@ export function uiReducer(state: UiState = initialUi, action: Action): UiState {
     case 'ui/paletteClose':
       return { ...state, palette: null };
     case 'ui/filterOpen':
-      return { ...state, filter: { ...state.filter, editing: true } };
+      return { ...state, filter: { ...openField(state.filter.text), editing: true } };
     case 'ui/filterText':
-      return { ...state, filter: { ...state.filter, text: action.text } };
+      return { ...state, filter: { ...state.filter, text: action.text, cursor: action.text.length, selected: false } };
+    case 'ui/filterEdit':
+      return { ...state, filter: { ...editField(state.filter, action.edit), editing: state.filter.editing } };
     case 'ui/filterApply':
-      return { ...state, filter: { ...state.filter, editing: false } };
+      return { ...state, filter: { ...state.filter, editing: false, selected: false } };
     case 'ui/filterCancel':
-      return { ...state, filter: { text: '', editing: false } };
+      return { ...state, filter: { text: '', editing: false, cursor: 0, selected: false } };
     case 'ui/helpOpen':
       return { ...state, help: { open: true, scroll: 0 } };
     case 'ui/helpScroll':
