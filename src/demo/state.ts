@@ -184,12 +184,13 @@ export class DemoHypervisor {
       timers: [],
       generations: runnerGenerations(spec.name),
     };
-    unit.memory = () => (unit.active === 'active' || unit.active === 'activating' || unit.active === 'deactivating' ? Math.round(vm.memBase + Math.min(1, (this.clock.now() - vm.bootedAt) / 600_000) * 0.3 * GiB + this.rnd() * 8 * MiB) : null);
+    // no process (stopped, failed, or waiting out an auto-restart): no cgroup, so systemd says [not set]
+    unit.memory = () => (unit.mainPid !== 0 && (unit.active === 'active' || unit.active === 'activating' || unit.active === 'deactivating') ? Math.round(vm.memBase + Math.min(1, (this.clock.now() - vm.bootedAt) / 600_000) * 0.3 * GiB + this.rnd() * 8 * MiB) : null);
     // CPU time grows at the role's rate with a slow swell (its derivative never goes negative).
     const rate = { desktop: 0.12 + 0.05 * num, k3s: 0.55, incus: 0.22 }[spec.role] ?? 0.2;
     const periodMs = 40_000 + num * 7_000;
     unit.cpuNs = () => {
-      if (unit.active === 'inactive' || unit.active === 'failed') return null;
+      if (unit.active === 'inactive' || unit.active === 'failed' || unit.mainPid === 0) return null;
       const t = this.clock.now() - vm.cpuSince;
       return Math.round(vm.cpuBase + 1e6 * (rate * t + 0.6 * rate * periodMs * (1 - Math.cos(t / periodMs))));
     };

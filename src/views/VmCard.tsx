@@ -42,12 +42,20 @@ function Flags({ s }: { s: VmStatus }) {
   );
 }
 
-// bars from zero (memory against its own peak, CPU against one core or the peak): a flat line stays flat
-const memBars = (h: VmHistory | undefined) => sparkline(h?.mem ?? [], 6, Math.max(0, ...(h?.mem ?? [])));
+// CPU from zero against one core or the peak; memory over its own range, at least a tenth of its peak wide, so
+// a VM whose memory holds steady draws a low flat line (against its peak it was a full block, whatever it used)
+const memBars = (h: VmHistory | undefined) => {
+  const v = h?.mem.slice(-6) ?? [];
+  if (!v.length) return '';
+  const lo = Math.min(...v);
+  const hi = Math.max(...v, lo + Math.max(...v) / 10);
+  return sparkline(v.map((x) => x - lo), 6, hi - lo);
+};
 const cpuBars = (h: VmHistory | undefined) => sparkline(h?.cpu ?? [], 6, Math.max(100, ...(h?.cpu ?? [])));
-const cpuText = (h: VmHistory | undefined) => {
+/** The newest rate, while the unit reports its counter; '–' while it has none (stopped, auto-restart). */
+const cpuText = (h: VmHistory | undefined, s: VmStatus | null) => {
   const c = h?.cpu[h.cpu.length - 1];
-  return c === undefined ? '–' : `${Math.round(c)}%`;
+  return c === undefined || !Number.isFinite(c) || !s || s.cpuNs === null ? '–' : `${Math.round(c)}%`;
 };
 
 /**
@@ -55,7 +63,7 @@ const cpuText = (h: VmHistory | undefined) => {
  * card, so the grid keeps the older one and nothing re-renders. Keep in step with what VmCard draws.
  */
 export function cardSignature(info: VmInfo, s: VmStatus | null, history: VmHistory | undefined, stale: boolean): string {
-  const shown = s && [s.active, s.sub, s.since, s.restarts, s.result, s.runner, s.outdated, s.bridge, s.reachable, s.probeError, formatBytes(s.datasetUsed), s.snapshots, s.newestSnapshot, s.newestSnapshotAt, formatBytes(s.memoryBytes), memBars(history), cpuText(history), cpuBars(history)];
+  const shown = s && [s.active, s.sub, s.since, s.restarts, s.result, s.runner, s.outdated, s.bridge, s.reachable, s.probeError, formatBytes(s.datasetUsed), s.snapshots, s.newestSnapshot, s.newestSnapshotAt, formatBytes(s.memoryBytes), memBars(history), cpuText(history, s), cpuBars(history)];
   return JSON.stringify([info.name, info.role, stale, shown]);
 }
 
@@ -118,7 +126,7 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
             )}
           </Text>
           <Text wrap="truncate-end">
-            mem {formatBytes(s.memoryBytes)} <Text color="blue">{memBars(history)}</Text> cpu {cpuText(history)} <Text color="blue">{cpuBars(history)}</Text>
+            mem {formatBytes(s.memoryBytes)} <Text color="blue">{memBars(history)}</Text> cpu {cpuText(history, s)} <Text color="blue">{cpuBars(history)}</Text>
           </Text>
         </>
       ) : (

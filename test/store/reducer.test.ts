@@ -30,6 +30,42 @@ describe('hosts slice', () => {
     expect(s.hosts.byName.hv1!.history.vm1!.cpu).toEqual([10]);
   });
 
+  it('a status re-sent with the same counters (new probe results) adds no 0% sample', () => {
+    const st = (cpuNs: number, reachable: boolean) => host('hv1', [vm('vm1', { cpuNs, memoryBytes: 2e9, reachable })]);
+    const s = reduce(
+      init(),
+      { type: 'hosts/status', status: st(1e9, true), at: 0 },
+      { type: 'hosts/status', status: st(2e9, true), at: 2000 },
+      { type: 'hosts/status', status: st(2e9, false), at: 2500 }, // the probes' update: same reading
+      { type: 'hosts/status', status: st(3e9, false), at: 4000 },
+    );
+    expect(s.hosts.byName.hv1!.history.vm1!.cpu).toEqual([50, 50]);
+    expect(s.hosts.byName.hv1!.history.vm1!.mem).toEqual([2e9, 2e9, 2e9]);
+  });
+
+  it('two readings a few ms apart give no rate (78683% in the demo); the next interval counts them both', () => {
+    const s = reduce(
+      init(),
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 1e9 })]), at: 0 },
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 1.5e9 })]), at: 2 },
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 2e9 })]), at: 2000 },
+    );
+    expect(s.hosts.byName.hv1!.history.vm1!.cpu).toEqual([50]);
+  });
+
+  it('no counter during an auto-restart: no rate, and none across the gap', () => {
+    const s = reduce(
+      init(),
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 1e9 })]), at: 0 },
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 1.62e9 })]), at: 2000 },
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: null, memoryBytes: null, active: 'activating', sub: 'auto-restart' })]), at: 4000 },
+      { type: 'hosts/status', status: host('hv1', [vm('vm1', { cpuNs: 9e9 })]), at: 6000 },
+    );
+    const cpu = s.hosts.byName.hv1!.history.vm1!.cpu;
+    expect(cpu[0]).toBeCloseTo(31);
+    expect(cpu.slice(1).every((c) => Number.isNaN(c))).toBe(true); // nothing measured since
+  });
+
   it('keeps the last good data when the host becomes unreachable, and marks it stale with its age', () => {
     const good = host('hv1', [vm('vm1', { restarts: 7 })]);
     const s = reduce(init(), { type: 'hosts/status', status: good, at: 1000 }, { type: 'hosts/status', status: { ...host('hv1', []), reachable: false, error: 'hv1: connection refused' }, at: 5000 });

@@ -61,6 +61,21 @@ describe('the VM grid', () => {
     expect(f).not.toMatch(/\b0 snaps\b/);
   });
 
+  it('during an auto-restart a card shows no memory or CPU ("mem – cpu –"), and steady memory is no full bar', async () => {
+    const { r, store } = start({ cols: 120 });
+    await r.waitFor('vm1');
+    const st = (over: Parameters<typeof vm>[1]) => host('hv1', FIVE.map((n) => vm(n, n === 'vm1' ? over : {})));
+    for (let i = 0; i < 6; i++) store.dispatch({ type: 'hosts/status', status: st({ memoryBytes: 2 * 2 ** 30 + i * 2 ** 20, cpuNs: i * 620_000_000 }), at: 10_000 + i * 2000 });
+    let f = await r.waitFor(/mem 2\.0G \S+ cpu 31%/);
+    const memBars = /mem 2\.0G (\S+) cpu/.exec(f)![1]!;
+    expect(memBars).not.toBe('██████');
+    expect(memBars).toMatch(/^[▁▂]+$/); // 5 MiB over 2 GiB: a low flat line
+    store.dispatch({ type: 'hosts/status', status: st({ active: 'activating', sub: 'auto-restart', memoryBytes: null, cpuNs: null }), at: 24_000 });
+    f = await r.waitFor('auto-restart');
+    expect(f).toMatch(/mem – \S* ?cpu –/);
+    expect(f).not.toMatch(/cpu 31%/);
+  });
+
   it('moves the selection with arrows and hjkl', async () => {
     const { r } = start({ cols: 100 }); // two cards per row
     expect(selectedVm(await r.waitFor('vm1'))).toBe('vm1');

@@ -66,15 +66,24 @@ function push(list: number[], v: number): number[] {
   return next;
 }
 
+/** Shorter than this between two counter readings, the rate is mostly the jitter of when each was taken. */
+const MIN_CPU_INTERVAL_MS = 1000;
+
 function nextHistory(prev: VmHistory | undefined, memory: number | null, cpuNs: number | null, at: number): VmHistory {
   const h = prev ?? { mem: [], cpu: [], lastCpuNs: null, lastAt: null };
+  // The same reading again (the status re-sent with new probe results): no new sample, or it would read as 0%.
+  if (cpuNs !== null && cpuNs === h.lastCpuNs) return h;
   const mem = memory === null ? h.mem : push(h.mem, memory);
-  let cpu = h.cpu;
-  if (cpuNs !== null && h.lastCpuNs !== null && h.lastAt !== null && at > h.lastAt && cpuNs >= h.lastCpuNs) {
-    // CPUUsageNSec is cumulative: the rate between two reports is the use in that interval
-    cpu = push(h.cpu, ((cpuNs - h.lastCpuNs) / ((at - h.lastAt) * 1e6)) * 100);
+  // no counter (stopped, auto-restart): no rate either (NaN: the card shows '–', the sparkline skips it)
+  if (cpuNs === null) return { mem, cpu: h.lastCpuNs === null && h.cpu.length ? h.cpu : push(h.cpu, NaN), lastCpuNs: null, lastAt: null };
+  if (h.lastCpuNs === null || h.lastAt === null || cpuNs < h.lastCpuNs) {
+    // first reading, or after a gap or a restart (the counter starts again): a base for the next rate
+    return { mem, cpu: h.cpu, lastCpuNs: cpuNs, lastAt: at };
   }
-  return { mem, cpu, lastCpuNs: cpuNs, lastAt: cpuNs === null ? h.lastAt : at };
+  if (at - h.lastAt < MIN_CPU_INTERVAL_MS) return { ...h, mem };
+  // CPUUsageNSec is cumulative: the rate between two readings is the use in that interval
+  const cpu = push(h.cpu, ((cpuNs - h.lastCpuNs) / ((at - h.lastAt) * 1e6)) * 100);
+  return { mem, cpu, lastCpuNs: cpuNs, lastAt: at };
 }
 
 function applyStatus(prev: HostEntry, s: HostStatus, at: number): HostEntry {
