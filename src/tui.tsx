@@ -97,6 +97,36 @@ function openInput(): NodeJS.ReadStream {
   }
 }
 
+/** Waits for one key on the terminal (or for `stop()` to turn true: a hang-up while waiting). */
+function anyKey(stop: () => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let inp: NodeJS.ReadStream;
+    try {
+      inp = openInput();
+      if (inp.isTTY) inp.setRawMode(true);
+    } catch {
+      return resolve();
+    }
+    const poll = setInterval(() => stop() && end(), 100);
+    const end = () => {
+      clearInterval(poll);
+      try {
+        if (inp.isTTY && inp.isRaw) inp.setRawMode(false);
+      } catch {
+        // gone
+      }
+      if (inp !== process.stdin) {
+        inp.on('error', () => {});
+        inp.destroy();
+      } else inp.pause();
+      resolve();
+    };
+    inp.once('data', end);
+    inp.once('end', end);
+    inp.once('error', end);
+  });
+}
+
 /** `opening` is the runtime being opened (main.ts starts it while this module loads). */
 export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime> = openTuiRuntime(global)): Promise<number> {
   const { stdout, stdin, stderr } = process;
@@ -253,6 +283,14 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
               resolve(127);
             });
             child.on('exit', (code) => resolve(code));
+          }).then(async (code) => {
+            // a shell that failed leaves its reason (ssh's last error lines) on the screen: wait for a key
+            // before the UI covers it again
+            if (code !== 0 && !ending && !term.gone) {
+              stderr.write(`\nmvm-tui: ${argv[0]} ended with exit ${code ?? 'by a signal'}; press any key to return\n`);
+              await anyKey(() => ending);
+            }
+            return code;
           }),
       ),
   });

@@ -2,6 +2,7 @@ import type { HostConfig, VmConfig } from '../config/types.js';
 import { shJoin } from '../host/quote.js';
 import { hostEndpoint, vmEndpoint, type LocalEnv } from '../ssh/endpoint.js';
 import { localEnv } from '../ssh/index.js';
+import { memoryFile } from '../ssh/memory-files.js';
 import { cfgQuote } from '../ssh/ssh-options.js';
 import type { Controller } from './controller.js';
 
@@ -16,11 +17,15 @@ export function hostSshArgs(h: HostConfig, env: LocalEnv = localEnv()): string[]
   const r = ep.resolved!;
   const o = (k: string, v: string) => ['-o', `${k}=${v}`];
   const files = (list: string[]) => (list.length ? list.map(cfgQuote).join(' ') : 'none');
-  const userKh = ep.knownHostsFiles.filter((f) => !r.globalKnownHostsFiles.includes(f));
+  // files held in memory (the demo's) cannot be named to ssh: its known_hosts line is echoed to it instead,
+  // and no key is needed (the demo lets anyone in)
+  const inMemory = ep.knownHostsFiles.map(memoryFile).filter((t): t is string => t !== undefined);
+  const userKh = ep.knownHostsFiles.filter((f) => !r.globalKnownHostsFiles.includes(f) && memoryFile(f) === undefined);
   const out = ['-F', ep.configFile ?? 'none'];
   out.push(...o('HostName', ep.hostname), ...o('User', ep.user), ...o('Port', String(ep.port)));
-  for (const k of ep.keyFiles) out.push(...o('IdentityFile', cfgQuote(k)));
+  for (const k of ep.keyFiles) if (memoryFile(k) === undefined) out.push(...o('IdentityFile', cfgQuote(k)));
   out.push(...o('UserKnownHostsFile', files(userKh)), ...o('GlobalKnownHostsFile', files(r.globalKnownHostsFiles)));
+  if (inMemory.length) out.push(...o('KnownHostsCommand', `/bin/echo ${inMemory.join(' ').trim()}`));
   if (ep.revokedHostKeys) out.push(...o('RevokedHostKeys', cfgQuote(ep.revokedHostKeys)));
   if (ep.acceptNew) out.push(...o('StrictHostKeyChecking', 'accept-new'));
   out.push(...o('ConnectTimeout', String(Math.max(1, Math.ceil(ep.connectTimeoutMs / 1000)))));

@@ -11,6 +11,7 @@ import { dropMemoryFile, putMemoryFile } from '../ssh/memory-files.js';
 import type { Clock } from './clock.js';
 import { commandTable } from './cmd/index.js';
 import { demoInventory, type DemoFiles } from './inventory.js';
+import { runRepl } from './repl.js';
 import { DemoShell } from './shell.js';
 import { DemoHypervisor, type DemoStateOptions } from './state.js';
 
@@ -163,8 +164,27 @@ function startSsh(hv: DemoHypervisor, clients: Set<Connection>, running: Set<Abo
       client.on('session', (accept) => {
         const session = accept();
         session.on('env', (acceptEnv) => acceptEnv?.());
-        session.on('pty', (_a, reject) => reject?.());
-        session.on('shell', (_a, reject) => reject?.());
+        // a pty and a login shell (`ssh -t`, mvm-tui's H): a prompt and the demo's commands, typed
+        session.on('pty', (acceptPty) => acceptPty?.());
+        session.on('window-change', (acceptWc) => acceptWc?.());
+        session.on('shell', (acceptShell) => {
+          const channel = acceptShell();
+          const ac = new AbortController();
+          running.add(ac);
+          mine.add(ac);
+          const done = () => {
+            ac.abort();
+            running.delete(ac);
+            mine.delete(ac);
+          };
+          channel.on('close', done);
+          const io = (out: (t: string) => void) => ({ out, err: out });
+          void runRepl(channel, () => '[root@hypervisor:~]# ', (line, out, signal) => shell.run(line, io(out), AbortSignal.any([signal, ac.signal])), 'mvm-tui demo hypervisor: a simulated shell (systemctl, journalctl, zfs, zpool, microvm, ssh VM CMD ...); exit or ctrl-d leaves.\n').then((code) => {
+            done();
+            channel.exit(code);
+            channel.end();
+          });
+        });
         session.on('exec', (acceptExec, _reject, info) => {
           const channel = acceptExec();
           const ac = new AbortController();
