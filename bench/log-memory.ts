@@ -13,7 +13,8 @@ import { settleMemory } from './lib/memory.js';
 // app's frame rate. The baseline, in the same process: the same number of the same lines held as plain
 // strings in an array, what a ring of lines cannot weigh less than.
 // Run: npm run bench -- log-memory (bundled as the app ships: production React), or the bundle itself:
-// node --expose-gc log-memory.js [--lines N] [--ink] [--snapshot]. A bundle that loads React from node_modules
+// node --expose-gc log-memory.js [--lines N] [--ink] [--snapshot] [--paused] (--paused: the pane is paused once
+// its ring is full, so after the flood it holds its still picture of 10,000 lines besides the live ring's). A bundle that loads React from node_modules
 // without NODE_ENV=production gets its development build, which records a performance.measure per render that
 // Node keeps: the last line counts them.
 
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
   await feed(CAPACITY);
   const mFull = await sample();
   snap('ring full');
+  if (arg('--paused') > 0) store.dispatch({ type: 'logs/follow', id: 'p', on: false });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await feed(total - CAPACITY);
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
   const b1 = await sample();
 
   const bytes = lines.reduce((s, l) => s + l.length, 0) / CAPACITY;
-  console.log(`  (${arg('--ink') > 0 ? 'the pane drawn by Ink' : 'no drawing; --ink draws the pane'})`);
+  console.log(`  (${arg('--ink') > 0 ? 'the pane drawn by Ink' : 'no drawing; --ink draws the pane'}${arg('--paused') > 0 ? '; paused once the ring was full' : ''})`);
   console.log(`  ${next.toLocaleString('en-US')} lines of ~${Math.round(bytes)} bytes fed; the pane holds ${pane.buffer.held.toLocaleString('en-US')}, ${pane.buffer.droppedByCapacity.toLocaleString('en-US')} evicted`);
   console.log(`  heap per held entry (after gc): pane ${perEntry(mFull.heap - m0.heap)} with the ring just full, ${perEntry(mEnd.heap - m0.heap)} after the flood; baseline (the line as a plain string) ${perEntry(b1.heap - b0.heap)}`);
   console.log(`  rss: ${MB(m0.rss)} at start, ${MB(mFull.rss)} ring full, ${MB(mEnd.rss)} after the flood (${MB(mEnd.rss - m0.rss)} growth); heap ${MB(m0.heap)} -> ${MB(mFull.heap)} -> ${MB(mEnd.heap)}`);
