@@ -8,6 +8,7 @@ import type { Transport } from '../ssh/types.js';
 import type { ActionService, UnitOutcome } from './actions.js';
 import { hostChecks, vmChecks, type Check, type Fix, type FixAction, type FixCommands } from './doctor-checks.js';
 import type { ActionGuard } from './guard.js';
+import { setupChecks, setupSections } from './setup-checks.js';
 import { fetchHostStatus } from './status.js';
 
 // The doctor runs one round of remote commands concurrently (a status refresh, the extra evidence, and one
@@ -83,8 +84,10 @@ export async function diagnoseHost(transport: Transport, host: HostConfig, opts:
   const now = opts.now ?? Date.now;
   const started = now();
   const timeoutMs = opts.timeoutMs ?? DOCTOR_TIMEOUT_MS;
-  const [status, sections] = await Promise.all([fetchHostStatus(transport, host, { timeoutMs }), extra(transport, host.name, hostDoctorSections(host), timeoutMs)]);
-  const checks = hostChecks({ host: status, sections, pool: host.pool, storageUnit: host.storageUnit, commands: fixCommands(host) });
+  const [status, sections] = await Promise.all([fetchHostStatus(transport, host, { timeoutMs }), extra(transport, host.name, [...hostDoctorSections(host), ...setupSections(host)], timeoutMs)]);
+  // what the inventory points at (remoteFlake, the update/deploy programs): only worth saying when the host answered
+  const setup = status.reachable ? setupChecks(host, sections).filter((c) => c.id !== 'setup.pool' && c.id !== 'setup.storageUnit') : [];
+  const checks = [...hostChecks({ host: status, sections, pool: host.pool, storageUnit: host.storageUnit, commands: fixCommands(host) }), ...setup];
   return { host: host.name, checks, ok: summary(checks), durationMs: now() - started };
 }
 

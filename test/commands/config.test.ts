@@ -3,9 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { configCheck, configInit } from '../../src/commands/config.js';
+import { configInit, makeConfigCheck, type HostSetupResult } from '../../src/commands/config.js';
+import { setupChecks, setupSections } from '../../src/services/setup-checks.js';
+import { resolveInventory } from '../../src/config/resolve.js';
+import { inventorySchema } from '../../src/config/schema.js';
+import { renderGatherScript, splitSections } from '../../src/host/gather.js';
 import type { CommandContext, GlobalOptions } from '../../src/commands/types.js';
 import { commandContext } from '../helpers/command-context.js';
+
+// Unit tests dial no host: the checks on the host are stubbed (test/lab/operator.test.ts runs them for real).
+let hostResults: HostSetupResult[] = [];
+const configCheck = makeConfigCheck({ checkHosts: async () => hostResults });
 
 function ctx(global: Partial<GlobalOptions>, values: CommandContext['values'] = {}, args: string[] = []) {
   return commandContext({ global, values, args });
@@ -92,5 +100,69 @@ describe('mvm-tui config check', () => {
     const r = ctx({});
     expect(await configCheck.run(r.c)).toBe(2);
     expect(r.err()).toContain('mvm-tui config init');
+  });
+});
+
+describe('config check on the host', () => {
+  it('says what the inventory points at is missing on the host, and exits 1', async () => {
+    const init = ctx({});
+    expect(await configInit.run(init.c)).toBe(0);
+    hostResults = [
+      {
+        host: 'hypervisor',
+        checks: [
+          { id: 'setup.remoteFlake', title: 'remoteFlake exists on the host', ok: false, evidence: '/root/simple-microvm-infra: missing (…)' },
+          { id: 'setup.pool', title: 'Pool microvms exists', ok: true, evidence: 'microvms: imported' },
+        ],
+      },
+    ];
+    const check = ctx({});
+    expect(await configCheck.run(check.c)).toBe(1);
+    expect(check.err()).toContain('hypervisor: [FAIL] /root/simple-microvm-infra: missing');
+    expect(check.err()).toContain('hypervisor: [ok  ] microvms: imported');
+    expect(check.err()).toMatch(/1 thing the inventory points at is missing/);
+    // --offline checks the file alone
+    const off = ctx({}, { offline: true });
+    expect(await configCheck.run(off.c)).toBe(0);
+    hostResults = [{ host: 'hypervisor', error: 'connect ECONNREFUSED' }];
+    const down = ctx({});
+    expect(await configCheck.run(down.c)).toBe(1);
+    expect(down.err()).toContain('hypervisor: could not check on the host: connect ECONNREFUSED');
+    hostResults = [];
+  });
+
+  it('judges the sections run on the host: a missing flake dir, update program, pool and storage unit', () => {
+    const inv = resolveInventory(
+      inventorySchema.parse({ hosts: [{ name: 'hv', ssh: { hostname: 'hv' }, remoteFlake: '/srv/flake', updateCommand: 'FOO=1 /usr/local/sbin/update-runner {vm}', deploy: { mode: 'remote' } }] }),
+      'test',
+    );
+    const h = inv.hosts[0]!;
+    const script = renderGatherScript(setupSections(h));
+    expect(script).toContain("test -d /srv/flake");
+    expect(script).toContain('command -v /usr/local/sbin/update-runner');
+    expect(script).toContain('command -v nixos-rebuild');
+    expect(script).toContain('zpool list -H -o name microvms');
+    expect(script).toContain('systemctl show -p LoadState --value ebs-volume-microvm-storage');
+    // as bash and systemd 252 answered on the lab for things that are not there
+    const out = [
+      '@@mvm setup.flake', '@@rc 1',
+      '@@mvm setup.update', '@@rc 1',
+      '@@mvm setup.deploy', '/run/current-system/sw/bin/nixos-rebuild', '@@rc 0',
+      '@@mvm setup.pool', "cannot open 'microvms': no such pool", '@@rc 1',
+      '@@mvm setup.storage', 'not-found', '@@rc 0',
+    ].join('\n') + '\n';
+    const checks = setupChecks(h, splitSections(out));
+    expect(checks.map((c) => [c.id, c.ok])).toEqual([
+      ['setup.remoteFlake', false],
+      ['setup.updateCommand', false],
+      ['setup.deployCommand', true],
+      ['setup.pool', false],
+      ['setup.storageUnit', false],
+    ]);
+    expect(checks[1]!.evidence).toBe('/usr/local/sbin/update-runner: not found on the host (updateCommand: FOO=1 /usr/local/sbin/update-runner {vm})');
+    expect(checks[3]!.evidence).toMatch(/cannot open 'microvms': no such pool/);
+    expect(checks[4]!.evidence).toMatch(/ebs-volume-microvm-storage: not-found/);
+    // nothing ran (the exec failed): unknown, never passing
+    expect(setupChecks(h, new Map()).every((c) => c.ok === null)).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/config/load.js';
 import type { HostConfig, Inventory } from '../../src/config/types.js';
@@ -9,12 +8,19 @@ import { fetchHostStatus } from '../../src/services/status.js';
 import { buildKeymap } from '../../src/keymap/build.js';
 import { ActionService } from '../../src/services/actions.js';
 import { MemoryAudit } from '../../src/services/audit.js';
-import { diagnoseVm, fixCommands } from '../../src/services/doctor.js';
+import { checkHostsOverSsh } from '../../src/commands/config.js';
+import { diagnoseHost, diagnoseVm, fixCommands } from '../../src/services/doctor.js';
 import { ActionGuard } from '../../src/services/guard.js';
 import type { Runtime } from '../../src/services/runtime.js';
 import { createSshTransport } from '../../src/ssh/index.js';
 import type { Transport } from '../../src/ssh/types.js';
 import { storeFor } from '../../src/tui.js';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { labRun } from './paths.js';
 
 // An operator's hour on the lab (issue 23): the doctor's fix dialog shows the very lines the audit log then
@@ -147,6 +153,37 @@ describe.skipIf(!existsSync(INVENTORY))('an operator on the lab (issue 23)', () 
     const r = await actions.deploy(HOST);
     expect(r.code).toBe(0);
     expect(audit.entries).toMatchObject([{ host: 'lab', target: 'lab', action: 'host.deploy', command: 'cd /root && /usr/local/sbin/lab-deploy', outcome: 'ok' }]);
+  });
+
+  it('config check (built CLI) and doctor --host say what the inventory points at is missing on the host', async () => {
+    // a remoteFlake the host does not have (as `config init` writes /root/simple-microvm-infra for a host without it)
+    const bin = fileURLToPath(new URL('../../bin/mvm-tui', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'mvm-op-'));
+    const file = join(dir, 'inventory.yaml');
+    writeFileSync(file, readFileSync(INVENTORY, 'utf8').replace(/^(\s+)updateCommand: (.*)$/m, '$1updateCommand: $2\n$1remoteFlake: /root/no-such-flake'));
+    const r = await promisify(execFile)(process.execPath, [bin, 'config', 'check', '--config', file], { timeout: 60_000 }).then(
+      (x) => ({ code: 0, ...x }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(r.code).toBe(1);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.stderr).toContain('lab: [FAIL] /root/no-such-flake: missing');
+    expect(r.stderr).toContain('lab: [ok  ] /usr/local/sbin/lab-update-runner: /usr/local/sbin/lab-update-runner');
+    expect(r.stderr).toContain('lab: [ok  ] /usr/local/sbin/lab-deploy: /usr/local/sbin/lab-deploy');
+    expect(r.stderr).toContain('lab: [ok  ] microvms: imported');
+    expect(r.stderr).toContain('lab: [ok  ] ebs-volume-microvm-storage: loaded');
+    const report = await diagnoseHost(transport, withFlake('/root/no-such-flake').hosts[0]!);
+    expect(report.checks.find((c) => c.id === 'setup.remoteFlake')).toMatchObject({ ok: false, evidence: expect.stringMatching(/^\/root\/no-such-flake: missing/) });
+    // everything pointed elsewhere: each named as missing
+    const wrong = { ...inv, hosts: inv.hosts.map((h) => ({ ...h, remoteFlake: '/root', updateCommand: '/usr/local/sbin/no-such-updater {vm}', pool: 'nopool', storageUnit: 'no-such-storage' })) };
+    const [res] = await checkHostsOverSsh(wrong, { readOnly: false, demo: false, acceptNew: false });
+    expect(res && 'checks' in res ? res.checks.map((c) => [c.id, c.ok]) : res).toEqual([
+      ['setup.remoteFlake', true],
+      ['setup.updateCommand', false],
+      ['setup.deployCommand', true],
+      ['setup.pool', false],
+      ['setup.storageUnit', false],
+    ]);
   });
 
   it("the bridge check names the VM's bridge, and its fix is the command that brings it up", async () => {
