@@ -5,6 +5,7 @@ import { SECTION_GROUPS, type SectionOutput } from '../host/gather.js';
 import { HostEvents } from './status-events.js';
 import { keepUnchanged } from './status-keep.js';
 import { StatusMemo } from './status-memo.js';
+import { unitDown } from './status-check.js';
 import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 
 // Keeps every host's status fresh, k9s-style: one timer per host; a tick that comes while the host's last
@@ -67,6 +68,14 @@ const TICK_SECTIONS: readonly string[] = SECTION_GROUPS.counters;
 /** Sections that show a VM's change: an event refresh runs these first, the rest (system state) right after. */
 const URGENT: ReadonlySet<string> = new Set(['units', 'runners', 'ip-links']);
 
+/** What a probe was taken against: the unit's state and since when it is in it. */
+const unitKey = (v: VmStatus) => `${v.active}/${v.sub}/${v.since ?? ''}`;
+/** A VM whose unit changed state since its probe: not known to answer yet (the card shows "ssh –"). */
+const UNPROBED: Pick<VmStatus, 'reachable' | 'probeError'> = { reachable: null, probeError: null };
+const DOWN_PROBES = new Map<string, Pick<VmStatus, 'reachable' | 'probeError'>>();
+/** A unit that is down cannot answer: the same object per state, so a merged VM keeps its identity. */
+const downProbe = (active: string) => DOWN_PROBES.get(active) ?? (DOWN_PROBES.set(active, { reachable: false, probeError: `unit ${active}` }).get(active)!);
+
 interface EventsState {
   stream: HostEvents | null;
   live: boolean;
@@ -92,10 +101,12 @@ interface HostState {
   probing: boolean;
   lastProbeAt: number;
   probes: Map<string, VmProbe> | null;
+  /** Each VM's unit state (active/sub/since) when the probes were started: a probe tells only about that state. */
+  probedAgainst: Map<string, string>;
   skipped: number;
   memo: StatusMemo;
   /** Each VM's last status with its probe merged in, reused while neither changed. */
-  withProbes: Map<string, { vm: VmStatus; probe: VmProbe | undefined; merged: VmStatus }>;
+  withProbes: Map<string, { vm: VmStatus; probe: Pick<VmStatus, 'reachable' | 'probeError'> | undefined; merged: VmStatus }>;
   /** Event mode's state; null when the poller only polls. */
   events: EventsState | null;
   /** The connection came up while a refresh was running: refresh again once it ends, if it failed. */
@@ -130,6 +141,7 @@ export class StatusPoller {
         probing: false,
         lastProbeAt: -Infinity,
         probes: null,
+        probedAgainst: new Map(),
         skipped: 0,
         memo: new StatusMemo(),
         withProbes: new Map(),
@@ -375,9 +387,11 @@ export class StatusPoller {
     if (every <= 0 || h.probing || !h.host.vms.length || this.now() - h.lastProbeAt < every) return;
     h.probing = true;
     h.lastProbeAt = this.now();
+    const against = new Map(hs.vms.map((v) => [v.name, unitKey(v)]));
     void probeRunningVms(this.transport, hs, h.host)
       .then((probes) => {
         h.probes = probes;
+        h.probedAgainst = against;
         if (h.latest) this.emit(h, h.latest);
       })
       .finally(() => {
@@ -396,8 +410,16 @@ export class StatusPoller {
     else this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
-  /** `vm` with its probe's outcome; the same object as last time when neither changed (no compare needed). */
-  private withProbe(h: HostState, vm: VmStatus, probe: VmProbe | undefined): VmStatus {
+  /** `vm` with its probe's outcome; the same object as last time when neither changed (no compare needed).
+   *  A probe taken before the unit changed state (stopped, started, restarted) says nothing of the VM now: a
+   *  unit that is down cannot answer, and one that came up is not known to answer until probed again (soon). */
+  private withProbe(h: HostState, vm: VmStatus, probed: VmProbe | undefined): VmStatus {
+    let probe: Pick<VmStatus, 'reachable' | 'probeError'> | undefined = probed;
+    const against = h.probedAgainst.get(vm.name);
+    if (probed && against !== undefined && against !== unitKey(vm)) {
+      probe = unitDown(vm) ? downProbe(vm.active) : UNPROBED;
+      h.lastProbeAt = 0; // probe again at the next refresh
+    }
     const last = h.withProbes.get(vm.name);
     if (last && last.vm === vm && last.probe === probe) return last.merged;
     const merged = { ...vm, ...probe };

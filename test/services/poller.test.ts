@@ -5,7 +5,7 @@ import type { ExecResult } from '../../src/ssh/types.js';
 import { SshError } from '../../src/ssh/types.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
 import { answerVmProbes, isVmProbe, probedVms } from '../helpers/vm-probes.js';
-import { labBaseline, labInventory } from './status-fixture.js';
+import { labTrouble, labBaseline, labInventory } from './status-fixture.js';
 
 const isGather = (cmd: string) => cmd.includes('@@mvm system');
 const gathers = (t: ScriptedTransport) => t.sent.filter((s) => isGather(s.command) && !s.target.vm).length;
@@ -154,6 +154,27 @@ describe('StatusPoller', () => {
     expect(seen.at(-1)?.vms[0]?.reachable).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
     expect(probes(t)).toBe(6);
+    poller.stop();
+  });
+
+  it('a probe taken before a unit changed state is not shown as fact: a stopped VM is not "ssh ok", a started one not "unit inactive"', async () => {
+    const { t, seen, poller } = setup({ probeEveryMs: 10_000 });
+    let out = labBaseline();
+    t.on(isGather, () => ({ stdout: out })).on(isVmProbe, answerVmProbes(() => 0));
+    poller.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen.at(-1)?.vms[1]).toMatchObject({ name: 'vm2', active: 'active', reachable: true });
+    // vm2 stops (and vm1 crashes): the next refresh, 1 s later, long before the next probe
+    out = labTrouble();
+    const probesBefore = probes(t);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(seen.at(-1)?.vms[1]).toMatchObject({ name: 'vm2', active: 'inactive', reachable: false, probeError: 'unit inactive' });
+    expect(probes(t)).toBeGreaterThan(probesBefore); // and the VMs are probed again at once, not 10 s later
+    // vm2 starts again: not "unit inactive" until probed, but unknown
+    t.on(isVmProbe, () => new Promise(() => undefined)); // the next probe does not answer yet
+    out = labBaseline();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(seen.at(-1)?.vms[1]).toMatchObject({ name: 'vm2', active: 'active', reachable: null, probeError: null });
     poller.stop();
   });
 
