@@ -31,6 +31,8 @@ export interface ConfirmOptions {
   danger?: boolean;
   /** The user must type exactly this (e.g. the VM name) for the most destructive actions. */
   typeToConfirm?: string;
+  /** What y and n mean when n is not "cancel" (a choice between two ways on). */
+  answers?: { yes: string; no: string };
 }
 
 export interface Controller {
@@ -114,7 +116,7 @@ export function createController({ store, keymap, now = Date.now, onRefused }: C
       const id = ++dialogSeq;
       store.dispatch({
         type: 'ui/dialogOpen',
-        dialog: { id, title: opts.title, lines: opts.lines ?? [], commands: opts.commands, danger: opts.danger ?? true, typeToConfirm: opts.typeToConfirm },
+        dialog: { id, title: opts.title, lines: opts.lines ?? [], commands: opts.commands, danger: opts.danger ?? true, typeToConfirm: opts.typeToConfirm, answers: opts.answers },
       });
       return new Promise<boolean>((resolve) => {
         openDialog = { id, resolve: (ok) => resolve(ok) };

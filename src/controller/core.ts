@@ -1,6 +1,6 @@
-import { helpSections, paletteMatches } from '../keymap/visible.js';
+import { helpSections, paletteElsewhere, paletteMatches, whyNotHere } from '../keymap/visible.js';
 import { filterProblem } from '../store/filter.js';
-import { moveSelection, selectReadOnly, selectSelected, type Move } from '../store/selectors.js';
+import { moveSelection, selectPaletteScopes, selectReadOnly, selectSelected, type Move } from '../store/selectors.js';
 import type { AppState } from '../store/slices/index.js';
 import { messageLines, overlayInner } from '../views/MessagesOverlay.js';
 import { overlayRoom } from '../views/screen-rows.js';
@@ -87,7 +87,7 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
 
   const matches = () => {
     const s = store.getState();
-    return paletteMatches(c.keymap, { available: s.ui.available, readOnly: selectReadOnly(s) }, s.ui.palette?.query ?? '');
+    return paletteMatches(c.keymap, { available: s.ui.available, readOnly: selectReadOnly(s) }, s.ui.palette?.query ?? '', selectPaletteScopes(s));
   };
   c.register('palette.next', () => {
     const n = matches().length;
@@ -107,8 +107,15 @@ export function registerCoreHandlers(c: Controller, deps: CoreDeps = {}): void {
   c.register('palette.run', async () => {
     const query = store.getState().ui.palette?.query ?? '';
     const m = matches()[store.getState().ui.palette?.index ?? 0];
+    const s = store.getState();
+    const where = selectPaletteScopes(s);
     d({ type: 'ui/paletteClose' });
-    if (!m) return c.status(`no command matches "${query}"`, 'warn');
+    if (!m) {
+      // a command of another view: say where it runs instead of nothing
+      const other = paletteElsewhere(c.keymap, { available: s.ui.available, readOnly: selectReadOnly(s) }, query, where)[0];
+      if (other) return c.status(whyNotHere(c.keymap, other, s.ui.panes.some((p) => p.scope === other.scope)), 'warn');
+      return c.status(`no command matches "${query}"`, 'warn');
+    }
     // run it where it belongs: a grid command acts on the grid's selection
     await c.run(m.id, m.scope === 'global' ? 'grid' : m.scope);
   });

@@ -30,11 +30,16 @@ function logPanes(s: AppState) {
   return s.ui.panes.filter((p) => p.kind === 'logs');
 }
 
-/** Rows a page scroll moves in the focused pane: its body height, as the layout will draw it. */
-export function pageRows(s: AppState): number {
+/** Body rows of the focused log pane, as the layout will draw it (a page scroll moves one less). */
+export function paneBodyRows(s: AppState): number {
   const layout = selectLayout(s);
   const body = s.ui.size.rows - 3;
-  return Math.max(1, paneHeight(layout, body, s.ui.panes.length) - LOG_PANE_CHROME - 1);
+  return Math.max(1, paneHeight(layout, body, s.ui.panes.length) - LOG_PANE_CHROME);
+}
+
+/** Rows a page scroll moves in the focused pane. */
+export function pageRows(s: AppState): number {
+  return Math.max(1, paneBodyRows(s) - 1);
 }
 
 export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => void {
@@ -125,12 +130,12 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     d({ type: 'ui/paneFocus', id: ids[(i - 1 + ids.length) % ids.length] ?? null });
   });
   c.register('log.follow', onActive((id) => d({ type: 'logs/follow', id })));
-  c.register('log.up', onActive((id) => d({ type: 'logs/scroll', id, delta: 1 })));
+  c.register('log.up', onActive((id) => d({ type: 'logs/scroll', id, delta: 1, rows: paneBodyRows(store.getState()) })));
   c.register('log.down', onActive((id) => d({ type: 'logs/scroll', id, delta: -1 })));
-  c.register('log.pageUp', onActive((id) => d({ type: 'logs/scroll', id, delta: pageRows(store.getState()) })));
+  c.register('log.pageUp', onActive((id) => d({ type: 'logs/scroll', id, delta: pageRows(store.getState()), rows: paneBodyRows(store.getState()) })));
   c.register('log.pageDown', onActive((id) => d({ type: 'logs/scroll', id, delta: -pageRows(store.getState()) })));
   c.register('log.end', onActive((id) => d({ type: 'logs/end', id })));
-  c.register('log.top', onActive((id) => d({ type: 'logs/top', id })));
+  c.register('log.top', onActive((id) => d({ type: 'logs/top', id, rows: paneBodyRows(store.getState()) })));
   c.register('log.wrap', onActive((id) => d({ type: 'logs/toggle', id, what: 'wrap' })));
   c.register('log.timestamps', onActive((id) => d({ type: 'logs/toggle', id, what: 'timestamps' })));
   c.register('log.filter', onActive((id) => d({ type: 'logs/filterOpen', id })));
@@ -178,8 +183,8 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     const id = active();
     return id && logsTyping(store.getState().logs.byId[id]) ? id : undefined;
   };
-  const previousComplete = c.handler('filter.complete');
-  c.register('filter.complete', (ctx) => {
+  const previousComplete = c.handler('input.complete');
+  c.register('input.complete', (ctx) => {
     const id = typing();
     const p = id ? store.getState().logs.byId[id] : undefined;
     if (!id || !p || p.prompt === null) return previousComplete?.(ctx);
@@ -200,9 +205,21 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     c.register(cmd, (ctx) => {
       const id = typing();
       if (!id) return previous?.(ctx);
-      const prompt = store.getState().logs.byId[id]!.prompt;
-      if (prompt === null) return d({ type, id });
-      return cmd === 'filter.apply' ? acceptUnit(id, prompt) : close(id);
+      d({ type, id });
+    });
+  }
+  // the unit name J asks for
+  const naming = () => {
+    const id = active();
+    const prompt = id ? (store.getState().logs.byId[id]?.prompt ?? null) : null;
+    return id && prompt !== null ? { id, prompt } : undefined;
+  };
+  for (const cmd of ['input.submit', 'input.cancel'] as const) {
+    const previous = c.handler(cmd);
+    c.register(cmd, (ctx) => {
+      const n = naming();
+      if (!n) return previous?.(ctx);
+      return cmd === 'input.submit' ? acceptUnit(n.id, n.prompt) : close(n.id);
     });
   }
 

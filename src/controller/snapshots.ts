@@ -1,4 +1,5 @@
 import { describeRollback, executeRollback, planRollback } from '../services/rollback.js';
+import { snapshotNameProblem } from '../host/zfs.js';
 import { SnapshotService, type SnapshotInfo } from '../services/snapshots.js';
 import { destroyTargets, selectedSnapshot, snapshotsTyping, SNAPSHOT_PANE, type SnapshotTarget } from '../store/slices/snapshots.js';
 import { destroyConfirmLines, rollbackConfirmLines } from '../views/snapshot/confirm.js';
@@ -47,7 +48,9 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
     return host && vm ? { host: host.name, vm: vm.name } : null;
   };
 
+  /** After a change: the outcome said, the listing read again; a diff shown before it no longer holds. */
   const after = async (host: string, notice: string, kind: 'ok' | 'warn' | 'error' = 'ok') => {
+    d({ type: 'snapshots/diff', diff: null });
     d({ type: 'snapshots/notice', notice });
     c.status(notice, kind);
     await load();
@@ -84,17 +87,31 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
   // The filter and the name field are text scopes: enter/escape are the filter scope's commands. Wrap
   // them so they act on the browser while it types, and on the grid's filter otherwise.
   for (const [id, mine] of [
-    ['filter.apply', () => submitText()],
-    ['filter.cancel', () => (st().naming !== null ? d({ type: 'snapshots/naming', text: null }) : d({ type: 'snapshots/filterCancel' }))],
+    ['filter.apply', () => d({ type: 'snapshots/filterApply' })],
+    ['filter.cancel', () => d({ type: 'snapshots/filterCancel' })],
   ] as const) {
     const previous = c.handler(id);
-    c.register(id, (ctx) => (snapshotsTyping(st()) ? mine() : previous?.(ctx)));
+    c.register(id, (ctx) => (snapshotsTyping(st()) && st().naming === null ? mine() : previous?.(ctx)));
   }
-  const submitText = async () => {
-    const name = st().naming;
-    if (name === null) return d({ type: 'snapshots/filterApply' });
+  // The name field (n) has keys of its own: enter takes the snapshot, escape drops the name.
+  for (const [id, mine] of [
+    ['input.submit', () => submitName()],
+    ['input.cancel', () => d({ type: 'snapshots/naming', text: null })],
+  ] as const) {
+    const previous = c.handler(id);
+    c.register(id, (ctx) => (st().naming !== null ? mine() : previous?.(ctx)));
+  }
+  /** A bad name is said as such and stays in the field to be corrected. */
+  const submitName = async () => {
+    const name = (st().naming ?? '').trim();
+    const problem = name ? snapshotNameProblem(name) : undefined;
+    if (problem) return c.status(`snapshot name ${JSON.stringify(name)} refused: ${problem}`, 'error');
     d({ type: 'snapshots/naming', text: null });
-    await create(name.trim() || undefined);
+    try {
+      await create(name || undefined);
+    } catch (e) {
+      c.status(`snapshot not taken: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    }
   };
 
   const create = async (name?: string) => {
@@ -155,7 +172,8 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
       // Stopping is the default; "no" keeps it running and still leads to the typed confirmation.
       keepRunning = !(await c.confirm({
         title: `Stop ${plan.unit} for the rollback? (recommended)`,
-        lines: ['A VM running on a dataset rolled back under it corrupts its data.', 'y: stop it, roll back, start it again · n: keep it running (you confirm the rollback next)'],
+        lines: ['A VM running on a dataset rolled back under it corrupts its data.', 'Either way, you confirm the rollback itself next.'],
+        answers: { yes: 'stop it, roll back, start it again', no: 'keep it running' },
         danger: false,
       }));
     }
@@ -168,7 +186,8 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
     if (!ok) return c.status('rollback cancelled; nothing changed');
     c.status(`rolling ${plan.vm} back to @${plan.target.name}…`);
     const r = await executeRollback(svc, plan, { keepRunning });
-    await after(plan.host, describeRollback(r).split('\n').slice(0, 2).join(' '), r.warnings.length ? 'warn' : 'ok');
+    // whole: where the old state is kept and how to remove it are the point of the message
+    await after(plan.host, describeRollback(r).replace(/\n/g, ' '), r.warnings.length ? 'warn' : 'ok');
   });
 
   c.register('snapshot.destroy', async () => {

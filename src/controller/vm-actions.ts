@@ -24,6 +24,7 @@ export interface VmActionDeps {
 }
 
 const PAST: Record<VmVerb, string> = { restart: 'restarted', start: 'started', stop: 'stopped' };
+const DOING: Record<VmVerb, string> = { restart: 'restarting', start: 'starting', stop: 'stopping' };
 const WARN: Record<VmVerb, string | undefined> = {
   restart: undefined,
   start: undefined,
@@ -61,7 +62,7 @@ export function registerVmActions(c: Controller, deps: VmActionDeps): void {
       if (!ok) return c.status(`${verb} cancelled`);
       const { dispatch } = c.store;
       dispatch({ type: 'ui/pending', refs: targets, command: `vm.${verb}`, at: now() });
-      c.status(`${verb}ing ${what}...`);
+      c.status(`${DOING[verb]} ${what}...`);
       const results = await Promise.allSettled(targets.map((t) => deps.run(verb, t)));
       dispatch({ type: 'ui/pendingDone', refs: targets });
       dispatch({ type: 'ui/clearMarks' });
@@ -72,9 +73,16 @@ export function registerVmActions(c: Controller, deps: VmActionDeps): void {
       if (failed.length) {
         // a refused or failed call never leaves a spinner behind
         dispatch({ type: 'ui/settled', refs: failed.map((f) => f.t) });
-        const why = failed.map(({ r, t }) => `${t.vm}: ${r.status === 'rejected' ? (r.reason instanceof Error ? r.reason.message : String(r.reason)) : (r.value.message ?? 'failed')}`);
-        c.status(`${verb} failed: ${why.join('; ')}`, 'error');
+        const why = failed.map(({ r, t }) => failure(verb, t.vm, r.status === 'rejected' ? (r.reason instanceof Error ? r.reason.message : String(r.reason)) : r.value.message));
+        c.status(why.join('; '), 'error');
       } else c.status(`${PAST[verb]} ${what}`, 'ok');
     });
   }
+}
+
+/** "vm1: restart failed: WHY", said once: a service message that already names the VM and the verb is not wrapped again. */
+export function failure(verb: VmVerb, vm: string, message: string | undefined): string {
+  let why = (message ?? '').trim();
+  for (const prefix of [`${vm}: `, `${verb} failed: `, `${vm}: `]) if (why.startsWith(prefix)) why = why.slice(prefix.length);
+  return why ? `${vm}: ${verb} failed: ${why}` : `${vm}: ${verb} failed`;
 }

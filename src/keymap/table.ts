@@ -56,7 +56,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   // filter field
   { id: 'filter.apply', keys: ['return'], description: 'Keep the filter', scope: 'filter', hint: 'keep' },
   { id: 'filter.cancel', keys: ['escape'], description: 'Drop the filter', scope: 'filter', hint: 'clear' },
-  { id: 'filter.complete', keys: ['tab'], description: "Complete a unit name from the host's units (J)", scope: 'filter' },
+
+  // a name typed in a pane: the unit of a J log pane, a snapshot's name (n)
+  { id: 'input.submit', keys: ['return'], description: 'Use the name typed', scope: 'input', hint: 'ok' },
+  { id: 'input.cancel', keys: ['escape'], description: 'Cancel', scope: 'input', hint: 'cancel' },
+  { id: 'input.complete', keys: ['tab'], description: "Complete a unit name from the host's units (J)", scope: 'input' },
 
   // help overlay
   { id: 'help.close', keys: ['escape', '?', 'q'], description: 'Close help', scope: 'help', hint: 'close' },

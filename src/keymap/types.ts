@@ -10,6 +10,7 @@ export type Scope =
   | 'filter'
   | 'help'
   | 'messages'
+  | 'input'
   | 'logs'
   | 'snapshots'
   | 'deploy'
@@ -31,10 +32,10 @@ export interface CommandSpec {
 }
 
 /** Modal scopes own the keyboard: only their own commands and the ALWAYS set resolve there. */
-export const MODAL_SCOPES: ReadonlySet<Scope> = new Set(['dialog', 'prompt', 'palette', 'filter', 'help', 'messages']);
+export const MODAL_SCOPES: ReadonlySet<Scope> = new Set(['dialog', 'prompt', 'palette', 'filter', 'input', 'help', 'messages']);
 
 /** Text-entry scopes: printable characters go to the text field, never to a command. */
-export const TEXT_SCOPES: ReadonlySet<Scope> = new Set(['prompt', 'palette', 'filter']);
+export const TEXT_SCOPES: ReadonlySet<Scope> = new Set(['prompt', 'palette', 'filter', 'input']);
 
 /** Global commands that still resolve inside modal scopes. */
 export const ALWAYS: ReadonlySet<string> = new Set(['app.interrupt']);

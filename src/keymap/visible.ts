@@ -50,6 +50,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   prompt: 'Typed confirmation',
   palette: 'Command palette',
   filter: 'Filter',
+  input: 'Name field (J unit, n snapshot name)',
   help: 'Help',
   messages: 'Message history',
 };
@@ -71,10 +72,15 @@ export function helpSections(km: Keymap, v: Visibility): HelpSection[] {
   return [...sections.values()];
 }
 
-/** Palette matches: every visible command whose id or description contains each typed word. */
-export function paletteMatches(km: Keymap, v: Visibility, query: string): CommandSpec[] {
+const NOT_IN_PALETTE = new Set<Scope>(['dialog', 'prompt', 'palette', 'filter', 'input', 'help', 'messages']);
+
+/**
+ * Palette matches: every visible command whose id or description contains each typed word, among the commands
+ * of the scopes in `where` (the scopes the operator is in; default every view's).
+ */
+export function paletteMatches(km: Keymap, v: Visibility, query: string, where?: readonly Scope[]): CommandSpec[] {
   const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const cmds = visibleCommands(km, v).filter((c) => !['dialog', 'prompt', 'palette', 'filter', 'help'].includes(c.scope));
+  const cmds = visibleCommands(km, v).filter((c) => !NOT_IN_PALETTE.has(c.scope) && (!where || where.includes(c.scope)));
   if (!words.length) return cmds;
   const scored = cmds
     .map((c) => {
@@ -89,4 +95,30 @@ export function paletteMatches(km: Keymap, v: Visibility, query: string): Comman
     })
     .filter((x): x is { c: CommandSpec; score: number } => x !== null);
   return scored.sort((a, b) => a.score - b.score).map((x) => x.c);
+}
+
+/** Matches of the query that run only in another view (not in `where`), best first. */
+export function paletteElsewhere(km: Keymap, v: Visibility, query: string, where: readonly Scope[]): CommandSpec[] {
+  if (!query.trim()) return [];
+  return paletteMatches(km, v, query).filter((c) => !where.includes(c.scope));
+}
+
+/** The pane each view's commands run in, and the command that opens it. */
+const PANE_OF: Partial<Record<Scope, { name: string; opener: string }>> = {
+  logs: { name: 'a log pane', opener: 'log.open' },
+  snapshots: { name: 'the snapshot browser', opener: 'snapshot.open' },
+  doctor: { name: 'the doctor', opener: 'host.doctor' },
+  deploy: { name: 'the deploy output', opener: 'host.deploy' },
+};
+
+/** Why `c` cannot run from here, and what to do: "log.zoom works in a log pane: none is open (l opens one)". */
+export function whyNotHere(km: Keymap, c: CommandSpec, paneOpen: boolean): string {
+  const pane = PANE_OF[c.scope];
+  if (!pane) return `${c.id} does not run from here`;
+  if (paneOpen) {
+    const next = km.get('pane.next')?.keys[0];
+    return `${c.id} works in ${pane.name}: move to it first${next ? ` (${keyLabel(next)})` : ''}`;
+  }
+  const key = km.get(pane.opener)?.keys[0];
+  return `${c.id} works in ${pane.name}, and none is open${key ? ` (${keyLabel(key)} opens it)` : ''}`;
 }

@@ -66,12 +66,21 @@ export function selectFocusStack(s: AppState): Scope[] {
   const stack: Scope[] = ['grid'];
   const pane = s.ui.panes.find((p) => p.id === s.ui.activePane);
   if (pane) stack.push(pane.scope);
-  if (s.ui.filter.editing || (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots)) || (pane?.kind === 'logs' && logsTyping(s.logs.byId[pane.id]))) stack.push('filter');
+  // a name being typed in the pane (J's unit, n's snapshot name) is not a filter: its own keys and hints
+  const naming = (pane?.kind === 'snapshots' && s.snapshots.naming !== null) || (pane?.kind === 'logs' && (s.logs.byId[pane.id]?.prompt ?? null) !== null);
+  if (naming) stack.push('input');
+  else if (s.ui.filter.editing || (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots)) || (pane?.kind === 'logs' && logsTyping(s.logs.byId[pane.id]))) stack.push('filter');
   if (s.ui.help.open) stack.push('help');
   if (s.messages.open) stack.push('messages');
   if (s.ui.palette) stack.push('palette');
   if (s.ui.dialog) stack.push(s.ui.dialog.typeToConfirm || s.ui.dialog.secret ? 'prompt' : 'dialog');
   return stack;
+}
+
+/** The scopes whose commands can run from where the operator is: everywhere, the grid, and the focused pane. */
+export function selectPaletteScopes(s: AppState): Scope[] {
+  const pane = s.ui.panes.find((p) => p.id === s.ui.activePane);
+  return pane ? ['global', 'grid', pane.scope] : ['global', 'grid'];
 }
 
 export function selectTopScope(s: AppState): Scope {

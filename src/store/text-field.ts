@@ -20,7 +20,7 @@ export function selectTextField(s: AppState): TextField | null {
   const top = stack[stack.length - 1];
   if (top === 'prompt' && s.ui.dialog) return { value: s.ui.dialog.input ?? '', set: (input) => ({ type: 'ui/dialogInput', input }) };
   if (top === 'palette' && s.ui.palette) return { value: s.ui.palette.query, set: (query) => ({ type: 'ui/paletteQuery', query }) };
-  if (top !== 'filter') return null;
+  if (top !== 'filter' && top !== 'input') return null;
   if (s.ui.filter.editing) return { value: s.ui.filter.text, set: (text) => ({ type: 'ui/filterText', text }), edit: (edit) => ({ type: 'ui/filterEdit', edit }) };
   const pane = s.ui.panes.find((p) => p.id === s.ui.activePane);
   if (pane?.kind === 'snapshots' && snapshotsTyping(s.snapshots)) {

@@ -12,7 +12,7 @@ export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: n
   const typed = dialog.typeToConfirm !== undefined || Boolean(dialog.secret);
   return (
     <Box flexDirection="column" width={Math.min(width, 76)} borderStyle="double" borderColor={dialog.danger ? 'red' : 'yellow'} backgroundColor={OPAQUE} paddingX={1}>
-      <Text bold color={dialog.danger ? 'red' : 'yellow'}>
+      <Text bold color={dialog.danger ? 'red' : 'yellow'} wrap="wrap">
         {dialog.title}
       </Text>
       {dialog.commands?.map((cmd, i) => (
@@ -32,6 +32,10 @@ export function ConfirmDialog({ dialog, width }: { dialog: DialogState; width: n
       ) : typed ? (
         <Text>
           Type <Text bold>{dialog.typeToConfirm}</Text> and press enter (esc cancels): <Text inverse>{dialog.input || ' '}</Text>
+        </Text>
+      ) : dialog.answers ? (
+        <Text wrap="wrap">
+          <Text bold>y</Text> {dialog.answers.yes} · <Text bold>n</Text>/esc/enter {dialog.answers.no}
         </Text>
       ) : (
         <Text>

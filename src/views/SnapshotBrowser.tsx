@@ -1,8 +1,10 @@
 import { Box, Text } from 'ink';
 import { filterProblem } from '../store/filter.js';
 import { snapshotsTyping, type SnapshotsState } from '../store/slices/snapshots.js';
-import { formatAge, formatBytes, formatTime } from './snapshot/format.js';
+import { since } from './format.js';
+import { formatBytes, formatTime } from './snapshot/format.js';
 import { browserRows, windowStart, type BrowserRow } from './snapshot/rows.js';
+import { wrapText } from './wrap.js';
 
 // The ZFS snapshot browser, render-only: datasets as a tree with totals, snapshots newest first with
 // creation time, age, used and referenced, marks for a multi-destroy, the filter and a diff.
@@ -21,8 +23,11 @@ export function SnapshotBrowser({ state, width, height, focused, now }: Snapshot
   const inner = Math.max(1, height - 2); // border
   const footer = footerText(state);
   const typing = snapshotsTyping(state);
+  // the footer (a result such as where a rollback kept the old state) is wrapped, not cut: it may take all but
+  // the title and one row of the list until the selection moves
+  const footerLines = footer ? (typing ? [footer] : wrapText(footer, Math.max(1, width - 4)).slice(0, Math.max(1, inner - 2))) : [];
   const diffRows = state.diff ? Math.min(Math.max(3, Math.floor(inner / 2)), state.diff.lines.length + 1) : 0;
-  const listRows = Math.max(1, inner - 1 - (footer ? 1 : 0) - diffRows);
+  const listRows = Math.max(1, inner - 1 - footerLines.length - diffRows);
   const rows = browserRows(state);
   const start = windowStart(rows, listRows);
   return (
@@ -46,18 +51,24 @@ export function SnapshotBrowser({ state, width, height, focused, now }: Snapshot
         )}
       </Box>
       {state.diff ? <Diff diff={state.diff} rows={diffRows} /> : null}
-      {footer ? (
-        <Text wrap="truncate" color={typing ? undefined : 'gray'}>
+      {typing ? (
+        <Text wrap="truncate-start">
           {footer}
-          {typing ? <Text inverse> </Text> : null}
+          <Text inverse> </Text>
         </Text>
-      ) : null}
+      ) : (
+        footerLines.map((l, i) => (
+          <Text key={i} wrap="truncate" color="gray">
+            {l}
+          </Text>
+        ))
+      )}
     </Box>
   );
 }
 
 function footerText(s: SnapshotsState): string {
-  if (s.naming !== null) return `new snapshot name (enter takes it, esc cancels): ${s.naming}`;
+  if (s.naming !== null) return `new snapshot name: ${s.naming}`;
   if (s.filter.editing) return `/${s.filter.text}`;
   const parts = [];
   if (s.filter.text) {
@@ -90,7 +101,7 @@ function Row({ row, now }: { row: BrowserRow; now: number }) {
     <Text wrap="truncate" inverse={row.selected}>
       {row.selected ? '>' : ' '}
       {row.marked ? <Text color="yellow">*</Text> : ' '}
-      {indent}@{s.name.padEnd(18)} {formatTime(s.createdAt)} {formatAge(s.createdAt, now).padStart(4)} ago  used {formatBytes(s.used).padStart(5)}  refer {formatBytes(s.referenced).padStart(5)}
+      {indent}@{s.name.padEnd(18)} {formatTime(s.createdAt)} {(s.createdAt > 0 ? since(s.createdAt, now) : '–').padStart(6)} ago  used {formatBytes(s.used).padStart(5)}  refer {formatBytes(s.referenced).padStart(5)}
     </Text>
   );
 }

@@ -1,5 +1,7 @@
 import { useStore } from '../hooks/context.js';
-import { useNow } from '../hooks/useNow.js';
+import { useShownClock } from '../hooks/useShownClock.js';
+import type { SnapshotsState } from '../store/slices/snapshots.js';
+import { since } from './format.js';
 import type { PaneProps } from './panes.js';
 import { SnapshotBrowser } from './SnapshotBrowser.js';
 
@@ -8,6 +10,12 @@ import { SnapshotBrowser } from './SnapshotBrowser.js';
 
 export function SnapshotPane({ width, height, focused }: PaneProps) {
   const state = useStore((s) => s.snapshots);
-  const now = useNow(10_000);
+  // the grid's clock: a render when an age as shown changes (the grid's age format, seconds in the first 10 minutes)
+  const now = useShownClock((t) => agesShown(state, t));
   return <SnapshotBrowser state={state} width={width} height={height} focused={focused} now={now} />;
+}
+
+/** Every snapshot age the browser can show, as text: what the clock must keep current. */
+function agesShown(s: SnapshotsState, now: number): string {
+  return (s.listing?.datasets ?? []).map((d) => d.snapshots.map((x) => since(x.createdAt, now)).join(' ')).join(' ');
 }

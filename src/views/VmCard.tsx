@@ -113,7 +113,7 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
           <Text wrap="truncate-end">
             br <Text color={s.bridge === 'up' ? 'green' : s.bridge === 'unknown' ? undefined : 'red'}>{BRIDGE_TEXT[s.bridge]}</Text>
             {'  '}data {formatBytes(s.datasetUsed)}
-            {'  '}ssh {s.reachable === null ? '–' : s.reachable ? <Text color="green">ok</Text> : <Text color="red">{s.probeError ?? 'no'}</Text>}
+            {'  '}ssh {s.reachable === null ? '–' : s.reachable ? <Text color="green">ok</Text> : <Text color="red">{s.probeError?.replace(/^ssh /, '') ?? 'no'}</Text>}
           </Text>
           <Text wrap="truncate-end">
             {s.snapshots === null ? '? snaps' : `${s.snapshots} snap${s.snapshots === 1 ? '' : 's'}`}

@@ -110,7 +110,7 @@ describe('controller', () => {
     await flush();
     await c.run('dialog.confirm');
     await done;
-    expect(store.getState().ui.status).toMatchObject({ kind: 'error', text: 'start failed: vm1: hv1: connection refused' });
+    expect(store.getState().ui.status).toMatchObject({ kind: 'error', text: 'vm1: start failed: hv1: connection refused' });
     expect(store.getState().ui.pending).toEqual({});
   });
 

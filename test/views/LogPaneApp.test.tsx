@@ -88,8 +88,9 @@ it('follow, scroll back (pauses), G resumes; typed filter; timestamps, range (re
   await t.r.waitFor('microvm@vm1 @ hv1');
   for (const l of REAL) t.transport.streams[0]!.handlers.onLine(l);
   await t.r.waitFor('17 held');
+  // every line fits the pane: scrolling back pauses, and hides no line under blank rows
   await t.r.press('k', 'k');
-  await t.r.waitFor('PAUSED -2');
+  await t.r.waitFor('PAUSED · 17 held');
   await t.r.press('G');
   await t.r.waitFor('FOLLOW');
   await t.r.press('/');
@@ -172,4 +173,35 @@ it('J lists the host\'s units as you type and tab completes the name', async () 
   await t.r.press('return');
   await t.r.waitFor('systemd-journald.service @ hv1');
   expect(t.transport.streams[0]!.command).toMatch(/^journalctl -u systemd-journald\.service -o json /);
+});
+
+it('J asks for a unit with the keys of a name field (enter/esc), not the filter’s keep/clear', async () => {
+  const t = await app(120, 34);
+  await t.r.press('J');
+  const f = await t.r.waitFor('unit on hv1:');
+  const bar = f.split('\n').at(-1)!;
+  expect(bar).toMatch(/(⏎|enter) ok\s+esc cancel/);
+  expect(bar).not.toMatch(/keep|clear/);
+});
+
+it('g shows the oldest lines held in a full pane, not one line over empty rows', async () => {
+  const t = await app(100, 30);
+  await t.r.press('l');
+  await t.r.waitFor('microvm@vm1 @ hv1');
+  // 3 x 17 lines with distinct cursors: more than the pane holds
+  const lines = [0, 1, 2].flatMap((k) => REAL.map((l, i) => l.replace(/"__CURSOR":"[^"]*"/, `"__CURSOR":"c${k}-${i}"`).replace(/heartbeat (\d+)/, `heartbeat ${k}-$1`)));
+  for (const l of lines) t.transport.streams[0]!.handlers.onLine(l);
+  await t.r.waitFor(`${lines.length} held`);
+  await t.r.press('g');
+  const f = await t.r.waitFor('PAUSED');
+  const shown = [...f.matchAll(/heartbeat (\d+-\d+)/g)].map((m) => m[1]);
+  const first = /heartbeat (\d+) /.exec(REAL[0]!)![1];
+  expect(shown[0]).toBe(`0-${first}`); // the oldest line is at the top
+  // and the pane is full below it: every body row between the header and the border has a line
+  const rows = f.split('\n');
+  const head = rows.findIndex((l) => l.includes('PAUSED'));
+  const body = rows.slice(head + 1, rows.findIndex((l, i) => i > head && l.includes('╚')));
+  expect(body.length).toBeGreaterThanOrEqual(8);
+  for (const l of body) expect(l.replace(/║/g, '').trim()).not.toBe('');
+  expect(f).toMatch(new RegExp(`PAUSED -${lines.length - body.length} · ${lines.length} held`));
 });

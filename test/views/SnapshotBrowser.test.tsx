@@ -41,7 +41,7 @@ describe('SnapshotBrowser (render only)', () => {
     const vm1 = hostState().listing!.datasets.find((d) => d.name === 'microvms/storage/vm1')!;
     expect(f).toContain(`vm1  3 snapshots · ${formatBytes(vm1.snapshotsUsed)} used by snapshots · refer 6.14M`);
     const row = at('vm1  ');
-    expect(lines[row + 1]).toMatch(/@20261124-0900\s+2026-11-26 \d\d:\d\d\s+(1d|23h) ago\s+used\s+\S+\s+refer\s+6\.14M/);
+    expect(lines[row + 1]).toMatch(/@20261124-0900\s+2026-11-26 \d\d:\d\d\s+(1d\d*h?|23h\d*m?) ago\s+used\s+\S+\s+refer\s+6\.14M/);
     expect(lines[row + 3]).toMatch(/@20261120-0900.*used\s+88K\s+refer\s+1\.13M/);
   });
 
@@ -91,8 +91,8 @@ describe('SnapshotBrowser (render only)', () => {
 const VM2 = 'microvms/storage/vm2';
 const vm2Listing = LAB.split('\n').filter((l) => l.startsWith(VM2)).join('\n') + '\n';
 
-function app(opts: { readOnly?: boolean } = {}) {
-  const t = setup({ cols: 140, rows: 44, readOnly: opts.readOnly });
+function app(opts: { readOnly?: boolean; cols?: number; rows?: number } = {}) {
+  const t = setup({ cols: opts.cols ?? 140, rows: opts.rows ?? 44, readOnly: opts.readOnly });
   cleanup = () => t.r.unmount();
   const inventory = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'hv1', ssh: { hostname: '127.0.0.1' }, vms: ['vm1', 'vm2', 'vm3', 'vm4', 'vm5'].map((name) => ({ name })) }] }), '(test)');
   const transport = new ScriptedTransport()
@@ -100,6 +100,7 @@ function app(opts: { readOnly?: boolean } = {}) {
     .on('mountpoint', { stdout: '/var/lib/microvms/vm2\tlocal\n' })
     .on('systemctl is-active', { stdout: 'active\n' })
     .on(/^zfs get -H -o value mounted/, { stdout: 'yes\n' })
+    .on(/^zfs diff /, { stdout: 'M\t/var/lib/microvms/vm2/\n+\t/var/lib/microvms/vm2/OLD-DIFF-MARKER\n' })
     .on(/^zfs (umount|mount|rename|clone|promote|destroy|snapshot) |^systemctl (stop|start) /, { code: 0 });
   const audit = new MemoryAudit();
   const service = new SnapshotService({ inventory, transport, guard: new ActionGuard(inventory, audit, opts.readOnly), now: () => new Date('2026-11-26T13:00:00Z') });
@@ -155,6 +156,36 @@ describe('the snapshot browser in the app', () => {
     expect(audit.entries).toMatchObject([{ action: 'snapshot.rollback', outcome: 'ok' }]);
   });
 
+  for (const [cols, rows] of [[80, 24], [120, 34], [220, 60]] as const) {
+    it(`at ${cols}x${rows} the rollback result is shown whole (where the old state is kept, how to remove it) and the old diff goes`, async () => {
+      const { r } = app({ cols, rows });
+      await r.waitFor('vm1');
+      await r.press('right', 'z');
+      await r.waitFor('@20261120-0900');
+      await r.press('j', 'j', 'd');
+      await r.waitFor('OLD-DIFF-MARKER');
+      await r.press('R');
+      const ask = await r.waitFor('Stop microvm@vm2 for the rollback?');
+      // y and n are the two ways on, said in the footer; n is not "cancel" here
+      expect(ask).toMatch(/y stop it, roll back, start it again · n\/esc\/enter keep it running/);
+      expect(ask).not.toMatch(/n\/esc cancel/);
+      await r.press('y');
+      await r.waitFor('Roll vm2 back');
+      await r.type('vm2');
+      await r.press('return');
+      const f = await r.waitFor(/started again\./);
+      const pane = f.slice(f.lastIndexOf('Snapshots ·'));
+      const text = pane.split('\n').map((l) => l.replace(/^[│ ]+|[│ ]+$/g, '')).join(' ').replace(/\s+/g, ' ');
+      const kept = `${VM2}-pre-rollback-20261126-130000`;
+      expect(text).toContain(`${VM2} is now at @20261120-0900.`);
+      expect(text).toContain(`are kept in ${kept} (mounted at /var/lib/microvms/vm2-pre-rollback-20261126-130000).`);
+      expect(text).toContain(`Remove it when no longer needed: zfs destroy -r ${kept}`);
+      expect(text).toContain('microvm@vm2 was stopped and started again.');
+      expect(f).not.toContain('OLD-DIFF-MARKER');
+      for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(cols);
+    });
+  }
+
   it('/ filters the list as you type, without triggering the browser keys', async () => {
     const { r, sent } = app();
     await r.waitFor('vm1');
@@ -182,8 +213,13 @@ describe('the snapshot browser in the app', () => {
     await r.waitFor('new snapshot name');
     await r.type('x;reboot');
     await r.press('return');
-    await r.waitFor(/invalid ZFS name/);
+    // said as a bad snapshot name (not as the filter's error), and kept in the field to be corrected
+    const bad = await r.waitFor(/snapshot name "x;reboot" refused: only letters/);
+    expect(bad).not.toContain('filter.apply');
+    expect(bad).toContain('new snapshot name: x;reboot');
     expect(sent()).toEqual([]);
+    await r.press('escape');
+    await r.waitFor((f) => !f.includes('new snapshot name'));
     await r.press('n');
     await r.type('pre-upgrade');
     await r.press('return');

@@ -91,8 +91,9 @@ export type LogsAction =
   /** A new range empties the pane; the controller restarts its tail with the new query. */
   | { type: 'logs/range'; id: string; range: LogRange }
   /** delta > 0 scrolls back in time (and pauses follow), < 0 towards the newest. */
-  | { type: 'logs/scroll'; id: string; delta: number }
-  | { type: 'logs/top'; id: string }
+  /** `rows`: the pane's body rows, so a scroll up stops with the oldest line at the top of a full pane. */
+  | { type: 'logs/scroll'; id: string; delta: number; rows?: number }
+  | { type: 'logs/top'; id: string; rows?: number }
   | { type: 'logs/end'; id: string }
   | { type: 'logs/filterOpen'; id: string }
   | { type: 'logs/filterText'; id: string; text: string }
@@ -128,7 +129,7 @@ function newPane(a: Extract<LogsAction, { type: 'logs/open' }>): LogPaneState {
 /** What the view draws from: the still picture while paused, the live buffer while following. */
 export const shownLines = (p: LogPaneState) => p.still ?? p.buffer;
 
-const clampScroll = (p: LogPaneState, scroll: number) => Math.max(0, Math.min(scroll, shownLines(p).visibleCount - 1));
+const clampScroll = (p: LogPaneState, scroll: number, rows = 1) => Math.max(0, Math.min(scroll, shownLines(p).visibleCount - Math.max(1, rows)));
 
 /** Follow on: back to the live buffer. */
 const following = (p: LogPaneState): LogPaneState => ({ ...p, follow: true, scroll: 0, still: null, arrivedSincePause: 0 });
@@ -162,11 +163,11 @@ function reducePane(p: LogPaneState, a: LogsAction): LogPaneState {
     case 'logs/scroll': {
       if (a.delta <= 0 && !p.still) return p; // following: already at the newest
       const q = paused(p);
-      return { ...q, scroll: clampScroll(q, p.scroll + a.delta) };
+      return { ...q, scroll: clampScroll(q, p.scroll + a.delta, a.delta > 0 ? a.rows : undefined) };
     }
     case 'logs/top': {
       const q = paused(p);
-      return { ...q, scroll: clampScroll(q, Number.MAX_SAFE_INTEGER) };
+      return { ...q, scroll: clampScroll(q, Number.MAX_SAFE_INTEGER, a.rows) };
     }
     case 'logs/end':
       return following(p);

@@ -111,7 +111,8 @@ export function snapshotsReducer(state: SnapshotsState = initialSnapshots, actio
       if (!v.length) return state;
       const cur = Math.max(0, v.findIndex((x) => x.full === selectedSnapshot(state)?.full));
       const next = v[Math.min(v.length - 1, Math.max(0, cur + action.delta))]!;
-      return next.full === state.cursor ? state : { ...state, cursor: next.full, diff: null };
+      // moving on gives the list back the rows a long notice took (the message history keeps it)
+      return next.full === state.cursor ? state : { ...state, cursor: next.full, diff: null, notice: null };
     }
     case 'snapshots/toggleMark':
       return { ...state, marked: state.marked.includes(action.full) ? state.marked.filter((m) => m !== action.full) : [...state.marked, action.full] };

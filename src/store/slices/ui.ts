@@ -23,6 +23,8 @@ export interface DialogState {
   danger: boolean;
   /** When set, the user must type exactly this before the confirmation counts. */
   typeToConfirm?: string;
+  /** What y and n do, when they are not confirm and cancel (the footer says these instead). */
+  answers?: { yes: string; no: string };
   /** A question answered by typing (a key's passphrase): enter hands back what was typed, which is never drawn. */
   secret?: boolean;
   input: string;
