@@ -43,7 +43,7 @@ function report(vm: string): DoctorReport {
       title,
       ok: i === 0 ? false : true,
       evidence: i === 0 ? `microvm@${vm}: inactive/dead` : 'fine',
-      fix: i === 0 ? { label: `start microvm@${vm}`, action: 'vm.start', command: `systemctl start microvm@${vm}` } : undefined,
+      fix: i === 0 ? { label: `start microvm@${vm}`, action: 'vm.start', commands: [`systemctl start microvm@${vm}`] } : undefined,
     })),
   };
 }
@@ -55,7 +55,7 @@ function doctorApp(cols: number, rows: number) {
     run: {
       vm: async (_t, _h, vm) => report(vm),
       host: async () => ({ host: 'hv1', ok: true, durationMs: 1, checks: [] }),
-      fix: async () => ({ ok: true, message: 'done' }),
+      fix: async () => ({ ok: true, message: 'done', output: [] }),
     },
   };
   registerDoctorHandlers(t.controller, { runtime }, deps);
