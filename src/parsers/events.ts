@@ -6,8 +6,9 @@ import { EVENTS_ALIVE, EVENTS_READY, SOURCE_END } from '../host/events.js';
 export type EventLine =
   | { kind: 'ready' }
   | { kind: 'end'; source: string; rc: number | null }
-  /** `unit` changed (null: PID 1 itself, e.g. a reload); `failed`: it failed. */
-  | { kind: 'unit'; unit: string | null; failed: boolean }
+  /** `unit` changed (null: PID 1 itself, e.g. a reload); `failed`: it failed; `state`: its `ActiveState/SubState`
+   *  as a bus signal gives it (absent: the signal did not carry them; the journal never does). */
+  | { kind: 'unit'; unit: string | null; failed: boolean; state?: string }
   | { kind: 'link' }
   | { kind: 'pool' }
   /** A source's line that is not an event (a warning or an error), and whether it says access was denied. */
@@ -39,7 +40,9 @@ export function parseEventLine(line: string): EventLine {
       // busctl monitor --json=short: one signal per line; the unit is its object path's last part, escaped.
       const m = text.startsWith('{') ? /"path":"\/org\/freedesktop\/systemd1\/unit\/([^"]+)"/.exec(text) : null;
       if (!m) return text.startsWith('Monitoring bus message stream') ? { kind: 'other', text } : note(source, text);
-      return { kind: 'unit', unit: unescapeBusPath(m[1]!), failed: text.includes('"ActiveState":{"type":"s","data":"failed"}') };
+      const active = /"ActiveState":\{"type":"s","data":"([^"]*)"\}/.exec(text)?.[1];
+      const sub = /"SubState":\{"type":"s","data":"([^"]*)"\}/.exec(text)?.[1];
+      return { kind: 'unit', unit: unescapeBusPath(m[1]!), failed: active === 'failed', ...(active !== undefined ? { state: `${active}/${sub ?? ''}` } : {}) };
     }
     case 'link':
       // `ip -o monitor link`: `IDX: NAME: <FLAGS> ...` per change, `Deleted IDX: ...` for a removed link.

@@ -26,6 +26,10 @@ export class HostEvents {
   private finished = false;
   /** Optional sources that ended (their sections are polled). */
   readonly missing = new Set<string>();
+  /** Each unit's last state from a bus signal: systemd also signals a unit it merely loads or unloads (a
+   *  `systemctl show` of an unloaded unit does), which must not start a refresh, or the refresh's own
+   *  `systemctl show` would start the next one. */
+  private readonly busStates = new Map<string, string>();
 
   constructor(
     private readonly transport: Transport,
@@ -74,6 +78,10 @@ export class HostEvents {
         this.live = true;
         return this.on.ready();
       case 'unit':
+        if (ev.unit !== null && line.startsWith('bus ')) {
+          if (ev.state === undefined || this.busStates.get(ev.unit) === ev.state) return;
+          this.busStates.set(ev.unit, ev.state);
+        }
         if (ev.unit === null || this.concerns(ev.unit)) return this.on.changed('units');
         return ev.failed ? this.on.changed('system') : undefined;
       case 'link':

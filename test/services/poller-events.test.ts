@@ -167,6 +167,22 @@ describe('StatusPoller in event mode', () => {
     expect(poller.mode('lab')).toEqual({ mode: 'polling', why: 'link events ended (exit 127)' });
     poller.stop();
   });
+  it('bus signals that repeat a unit\'s state (systemd loading or unloading it) start no refresh', async () => {
+    const { poller, gathers, stream } = setup();
+    poller.start();
+    stream().handlers.onLine(EVENTS_READY);
+    await vi.advanceTimersByTimeAsync(5);
+    const before = gathers().length;
+    const sig = (state: string) =>
+      `bus {"type":"signal","path":"/org/freedesktop/systemd1/unit/ebs_2dvolume_2dmicrovm_2dstorage_2eservice","payload":{"data":["org.freedesktop.systemd1.Unit",{"ActiveState":{"type":"s","data":"${state}"},"SubState":{"type":"s","data":"x"}}]}}`;
+    for (const st of ['active', 'active', 'active', 'failed', 'failed']) {
+      stream().handlers.onLine(sig(st));
+      await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 1);
+    }
+    // The first sight of its state, then the change to failed: two refreshes (each units first, then the system).
+    expect(gathers().slice(before).filter((g) => g.includes('units'))).toHaveLength(2);
+    poller.stop();
+  });
 });
 
 describe('parseEventLine', () => {
@@ -182,11 +198,15 @@ describe('parseEventLine', () => {
     expect(parseEventLine('unit No journal files were opened due to insufficient permissions.')).toMatchObject({ kind: 'note', denied: true });
     expect(parseEventLine(EVENTS_READY)).toEqual({ kind: 'ready' });
     const bus = fixture('busctl-monitor-unit.jsonl').trim().split('\n');
-    expect(bus.map((l) => parseEventLine(`bus ${l}`))).toEqual(bus.map(() => ({ kind: 'unit', unit: 'mvm-evtest3.service', failed: false })));
+    expect(bus.map((l) => parseEventLine(`bus ${l}`))).toEqual([
+      { kind: 'unit', unit: 'mvm-evtest3.service', failed: false },
+      { kind: 'unit', unit: 'mvm-evtest3.service', failed: false, state: 'inactive/dead' },
+    ]);
     expect(parseEventLine('bus {"type":"signal","path":"/org/freedesktop/systemd1/unit/microvm_40vm1_2eservice","payload":{"data":["x",{"ActiveState":{"type":"s","data":"failed"}}]}}')).toEqual({
       kind: 'unit',
       unit: 'microvm@vm1.service',
       failed: true,
+      state: 'failed/',
     });
     expect(parseEventLine('bus Monitoring bus message stream.')).toMatchObject({ kind: 'other' });
   });
