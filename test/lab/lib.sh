@@ -50,7 +50,7 @@ image_hash() {
 # VM lab: the base (kernel + OpenZFS, slow) and the disk (base + image/ + vm/files + live/, seconds).
 vm_base_hash() { { printf '%s\n' "$LAB_SUITE" "$LAB_VM_PACKAGES"; cat "$LAB_DIR/vm/build-base.sh"; } | sha256sum | cut -c1-16; }
 vm_disk_hash() {
-  (cd "$LAB_DIR" && { vm_base_hash; find image vm live -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -c1-16)
+  (cd "$LAB_DIR" && { vm_base_hash; find image vm/files vm/configure.sh vm/build-disk.sh live -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -c1-16)
 }
 base_hash() { printf '%s %s\n' "$LAB_SUITE" "$LAB_PACKAGES" | sha256sum | cut -c1-16; }
 
