@@ -12,8 +12,8 @@ import { labRun } from './paths.js';
 
 // What only real OpenZFS shows (lab v2, MVM_LAB=vm: OpenZFS 2.3 in the VM's kernel; skipped on zfs-fuse):
 // zfs diff, destroy refused for a held or cloned snapshot, names at ZFS's length limit, a rollback refused while
-// the running VM holds its dataset (naming the processes), DEGRADED, FAULTED, scrub and permanent errors as the
-// app reads them. Everything made here is removed again; labmirror is left ONLINE.
+// the running VM holds its dataset (naming the processes), a DEGRADED pool with an OFFLINE or FAULTED side, a scrub
+// in progress and permanent errors as the app reads them. Everything made here is removed again; labmirror is left ONLINE.
 
 const INVENTORY = labRun('inventory.yaml');
 const HOST = 'lab';
@@ -47,7 +47,7 @@ describe.skipIf(!existsSync(INVENTORY))('real OpenZFS on the lab hypervisor (lab
   afterAll(async () => {
     if (!rt) return;
     if (openzfs) {
-      await sh(`zinject -c all >/dev/null 2>&1; zpool destroy -f labfault-${tag} 2>/dev/null; zpool destroy -f labbad-${tag} 2>/dev/null; rm -f ${P}/*-${tag}.img`);
+      await sh(`zpool destroy -f labbad-${tag} 2>/dev/null; rm -f ${P}/*-${tag}.img`);
       await sh(`zpool clear labmirror; zpool online labmirror ${P}/mirror-b.img; zpool wait -t resilver labmirror`);
     }
     await rt.close();
@@ -118,29 +118,20 @@ describe.skipIf(!existsSync(INVENTORY))('real OpenZFS on the lab hypervisor (lab
     expect((await pool('labmirror'))?.health).toBe('ONLINE');
   });
 
-  it('shows a pool whose only vdev is faulted as not healthy', async ({ skip }) => {
+  it('reads permanent errors after a file vdev was overwritten under its pool, then a scrub in progress', async ({ skip }) => {
     if (!openzfs) skip();
-    await ok(`truncate -s 128M ${P}/fault-${tag}.img && zpool create -f -m none labfault-${tag} ${P}/fault-${tag}.img`);
-    await ok(`zinject -d ${P}/fault-${tag}.img -A fault labfault-${tag} >/dev/null`);
-    const p = await pool(`labfault-${tag}`);
-    expect(p?.health).toMatch(/^(FAULTED|UNAVAIL|SUSPENDED)$/);
-    await sh(`zinject -c all >/dev/null; zpool clear labfault-${tag}; zpool destroy -f labfault-${tag}; rm -f ${P}/fault-${tag}.img`);
-  });
-
-  it('reads a scrub in progress, then permanent errors in a file after its vdev was overwritten', async ({ skip }) => {
-    if (!openzfs) skip();
+    // Debian ships no zinject: the damage is real, the file vdev overwritten while the pool is imported.
     const img = `${P}/bad-${tag}.img`;
     const name = `labbad-${tag}`;
-    await ok(`truncate -s 256M ${img} && zpool create -f -O mountpoint=/${name} ${name} ${img} && head -c 96M /dev/urandom >/${name}/precious && zpool sync ${name}`);
-    await ok(`zinject -d ${img} -D 50:1 ${name} >/dev/null && zpool scrub ${name} && sleep 1`);
-    expect((await zstatus(name)).scan).toMatchObject({ kind: 'scrub', inProgress: true });
-    await ok(`zpool scrub -s ${name}; zinject -c all >/dev/null; zpool export ${name}`);
-    await ok(`dd if=/dev/urandom of=${img} bs=1M seek=32 count=160 conv=notrunc status=none && zpool import -d ${P} ${name}`);
-    await sh(`cat /${name}/precious >/dev/null 2>&1; zpool scrub -w ${name}`);
+    await ok(`truncate -s 128M ${img} && zpool create -f -m none -o failmode=continue ${name} ${img}`);
+    await ok(`dd if=/dev/urandom of=${img} bs=1M seek=1 count=126 conv=notrunc status=none`);
+    await sh(`zpool scrub -w ${name}`);
     const s = await zstatus(name);
     expect(s.errors.found).toBe(true);
-    expect(s.errors.text).toContain(`/${name}/precious`);
-    expect((await pool(name))?.health).toMatch(/^(ONLINE|DEGRADED)$/);
-    await sh(`zpool destroy -f ${name}; rm -f ${img}`);
+    expect(s.errors.count).toBeGreaterThan(0);
+    expect(s.vdevs[0]?.children[0]?.cksum).toBeGreaterThan(0);
+    await ok(`zpool scrub ${name}`);
+    expect((await zstatus(name)).scan).toMatchObject({ kind: 'scrub', inProgress: true });
+    await sh(`zpool scrub -s ${name}; zpool destroy -f ${name}; rm -f ${img}`);
   });
 });

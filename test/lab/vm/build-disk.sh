@@ -13,7 +13,8 @@ out="$LAB_CACHE/vmdisk-$(vm_disk_hash)"
 if [ -s "$out/disk.raw" ]; then echo "$out"; exit 0; fi
 
 work=$(mktemp -d "$LAB_CACHE/vmbuild.XXXXXX")
-trap 'rm -rf --one-file-system "$work"' EXIT
+# The tree is ~1.5 GB: deleted in the background (a minute on a busy disk), not on lab:up's time.
+trap 'setsid rm -rf --one-file-system "$work" </dev/null >/dev/null 2>&1 9>&- &' EXIT
 root="$work/root"
 log "vm disk: configuring the tree (disk $(vm_disk_hash))"
 mkdir "$root"
@@ -33,7 +34,7 @@ done
 cp -L "$root/vmlinuz" "$work/out/vmlinuz" 2>/dev/null || cp "$(ls "$root"/boot/vmlinuz-* | sort -V | tail -n1)" "$work/out/vmlinuz"
 cp -L "$root/initrd.img" "$work/out/initrd.img" 2>/dev/null || cp "$(ls "$root"/boot/initrd.img-* | sort -V | tail -n1)" "$work/out/initrd.img"
 # 8 GiB sparse: the pools (2 GiB + 2x128 MiB files) live on it too.
-mkfs.ext4 -q -F -L labroot -d "$root" "$work/out/disk.raw" 8G
+mkfs.ext4 -q -F -L labroot -d "$root" "$work/out/disk.raw" 8G >/dev/null
 rm -rf --one-file-system "$out" && mv "$work/out" "$out"
 ls -1dt "$LAB_CACHE"/vmdisk-* | tail -n +4 | xargs -r rm -rf
 log "vm disk: $(du -sh "$out" | cut -f1) cached"

@@ -51,7 +51,7 @@ setsid nsenter --net="/run/netns/$LAB_NETNS" nice -n 10 qemu-system-x86_64 \
   </dev/null >"$LAB_STATE/qemu.log" 2>&1 8>&- &
 
 fail() { log "$1; console:"; tail -25 "$LAB_STATE/console.log" >&2; tail -5 "$LAB_STATE/qemu.log" >&2; exit 1; }
-for _ in $(seq 50); do vm_pid >/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do vm_pid >/dev/null && break; sleep 0.1; done
 for _ in $(seq 300); do
   vm_pid >/dev/null || fail "qemu exited"
   lab_ssh -o ConnectTimeout=2 true 2>/dev/null && break
