@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Box } from 'ink';
 import { AppProvider, useServices, useStore, type AppServices } from './hooks/context.js';
+import { ClickProvider, ClickTargets } from './hooks/useClickTarget.js';
 import { useKeyRouter } from './hooks/useKeyRouter.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { computeLayout, tooSmall } from './store/layout.js';
@@ -88,9 +89,12 @@ function Screen() {
 }
 
 export function App({ services }: { services: AppServices }) {
+  const targets = useRef(new ClickTargets()).current;
   return (
     <AppProvider value={services}>
-      <Screen />
+      <ClickProvider targets={targets}>
+        <Screen />
+      </ClickProvider>
     </AppProvider>
   );
 }

@@ -7,6 +7,7 @@ const globalOptions = {
   'read-only': { type: 'boolean' },
   demo: { type: 'boolean' },
   'accept-new': { type: 'boolean' },
+  'no-mouse': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -21,7 +22,7 @@ function helpText(subcommands: Subcommand[]): string {
   const lines = [
     `mvm-tui ${VERSION} - a keyboard-driven console for microvm.nix hypervisors`,
     '',
-    'Usage: mvm-tui [--config PATH] [--read-only] [--demo] [--accept-new]',
+    'Usage: mvm-tui [--config PATH] [--read-only] [--demo] [--accept-new] [--no-mouse]',
     '       mvm-tui COMMAND [ARGS...]',
     '',
     'Options:',
@@ -29,6 +30,7 @@ function helpText(subcommands: Subcommand[]): string {
     '      --read-only     refuse every change (restart, snapshot, rollback, deploy, ...)',
     '      --demo          run against a built-in demo hypervisor inside this process',
     '      --accept-new    record unknown host keys (hashed); changed keys are still refused',
+    '      --no-mouse      no mouse reporting (clicks and the wheel stay the terminal\'s)',
     '  -h, --help          this help',
     '  -V, --version       print the version',
     '',
@@ -121,6 +123,7 @@ export async function main(argv: string[], io: MainIo = process): Promise<number
     readOnly: Boolean(v['read-only']),
     demo: Boolean(v.demo),
     acceptNew: Boolean(v['accept-new']),
+    noMouse: Boolean(v['no-mouse']),
   };
   try {
     if (found) return await found.cmd.run({ global, args: parsed.positionals, values: v, stdout, stderr });

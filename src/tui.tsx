@@ -29,6 +29,11 @@ import { spawn } from './util/spawn.js';
 const ENTER_ALT = '\u001B[?1049h\u001B[H';
 const LEAVE_ALT = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
+// bracketed paste (a paste arrives marked, and is never taken as keys); mouse: clicks (1000) in SGR form (1006)
+const PASTE_ON = '\u001B[?2004h';
+const PASTE_OFF = '\u001B[?2004l';
+const MOUSE_ON = '\u001B[?1000h\u001B[?1006h';
+const MOUSE_OFF = '\u001B[?1006l\u001B[?1000l';
 
 /** The longest a hang-up, a signal or a crash leaves the process alive (cleanup that takes longer is cut). */
 export const END_DEADLINE_MS = 600;
@@ -54,13 +59,13 @@ export function storeFor(inv: Inventory, readOnly: boolean): Store {
 }
 
 /** Restores the terminal whatever happens; idempotent; writes nothing to a terminal that is gone. */
-function terminalGuard(out: NodeJS.WriteStream, inp: NodeJS.ReadStream) {
+function terminalGuard(out: NodeJS.WriteStream, inp: NodeJS.ReadStream, mouse: boolean) {
   let inAlt = false;
   let gone = false;
   return {
     enter() {
       if (inAlt || !out.isTTY || gone) return;
-      out.write(ENTER_ALT);
+      out.write(ENTER_ALT + PASTE_ON + (mouse ? MOUSE_ON : ''));
       inAlt = true;
     },
     restore() {
@@ -69,7 +74,7 @@ function terminalGuard(out: NodeJS.WriteStream, inp: NodeJS.ReadStream) {
         if (inp.isTTY && inp.isRaw) inp.setRawMode(false);
         if (!inAlt) return;
         inAlt = false;
-        out.write(LEAVE_ALT + SHOW_CURSOR);
+        out.write((mouse ? MOUSE_OFF : '') + PASTE_OFF + LEAVE_ALT + SHOW_CURSOR);
       } catch {
         gone = true; // nothing left to restore
       }
@@ -216,7 +221,8 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
   });
   const offState = rt.transport.onState((conn) => store.dispatch({ type: 'hosts/conn', conn }));
 
-  const term = terminalGuard(stdout, stdin);
+  // mouse reporting unless --no-mouse or `mouse: false`; turned off again on every way out (restore)
+  const term = terminalGuard(stdout, stdin, !global.noMouse && rt.inventory.mouse !== false);
   let ink: Instance | null = null;
   let input: NodeJS.ReadStream = process.stdin;
   let ending = false;

@@ -8,6 +8,8 @@ export interface GlobalOptions {
   readOnly: boolean;
   demo: boolean;
   acceptNew: boolean;
+  /** --no-mouse: no mouse reporting (the inventory's `mouse: false` does the same). */
+  noMouse?: boolean;
 }
 
 export interface CommandContext {

@@ -124,6 +124,8 @@ export const inventorySchema = z
     /** With events: how often the whole status is still read, in milliseconds. */
     fullRefreshMs: z.number().int().min(1000).max(3_600_000).default(30_000),
     readOnly: z.boolean().default(false),
+    /** Mouse reporting: a click selects, the wheel scrolls (false: the terminal keeps its own selection). */
+    mouse: z.boolean().default(true),
     /** Root shells (`s`, `H`) in read-only mode: off by default (as k9s's read-only), true keeps them. */
     shellsInReadOnly: z.boolean().default(false),
     /** Where the audit log goes (default: $XDG_STATE_HOME/mvm-tui/audit.jsonl). */

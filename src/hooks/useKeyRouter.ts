@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { useStdin } from 'ink';
-import type { KeyEvent } from '../input/keys.js';
+import type { KeyEvent, MouseEvent } from '../input/keys.js';
+import type { Scope } from '../keymap/types.js';
+import { useClickTargets, type ClickTargets } from './useClickTarget.js';
 import { readKeys } from '../input/reader.js';
 import { selectTopScope } from '../store/selectors.js';
 import { keyEdit } from '../store/text-edit.js';
@@ -18,8 +20,9 @@ function printable(text: string): string {
  * focus stack (a dialog above a palette above a pane above the grid) and the command goes to the controller.
  * A paste edits a text field and is ignored anywhere else: pasted text is never taken as commands.
  */
-export function routeKey({ store, controller, keymap }: AppServices, key: KeyEvent): void {
+export function routeKey({ store, controller, keymap }: AppServices, key: KeyEvent, targets?: ClickTargets | null): void {
   const state = store.getState();
+  if (key.mouse) return routeMouse({ store, controller, keymap }, key.mouse, targets);
   const field = selectTextField(state);
   if (key.paste !== undefined) {
     const text = printable(key.paste);
@@ -51,6 +54,28 @@ export function routeKey({ store, controller, keymap }: AppServices, key: KeyEve
   void controller.run(spec.id, scope);
 }
 
+/** What a wheel notch runs where: up, down (three lines a notch). */
+const WHEEL: Partial<Record<Scope, [string, string]>> = { logs: ['log.up', 'log.down'], help: ['help.up', 'help.down'], deploy: ['deploy.up', 'deploy.down'] };
+const WHEEL_LINES = 3;
+
+/** A click selects what is under it (a card, a pane, a list line); the wheel scrolls the focused log, help or
+ *  deploy pane. Nothing is clicked through an open question. */
+function routeMouse({ store, controller }: AppServices, m: MouseEvent, targets?: ClickTargets | null): void {
+  const scope = selectTopScope(store.getState());
+  if (m.kind === 'wheelUp' || m.kind === 'wheelDown') {
+    const ids = WHEEL[scope];
+    if (!ids) return;
+    store.expedite();
+    for (let i = 0; i < WHEEL_LINES; i++) void controller.run(m.kind === 'wheelUp' ? ids[0] : ids[1], scope);
+    return;
+  }
+  if (m.kind !== 'press' || m.button !== 0 || scope === 'dialog' || scope === 'prompt') return;
+  const action = targets?.hit(m.x, m.y);
+  if (!action) return;
+  store.expedite();
+  action();
+}
+
 /**
  * The one key router, mounted at the root. Keys are read from the terminal here (not through Ink's useInput,
  * which hands a read of several keys over as one input): each key of a read is routed alone, in order.
@@ -58,10 +83,11 @@ export function routeKey({ store, controller, keymap }: AppServices, key: KeyEve
  */
 export function useKeyRouter(): void {
   const services = useServices();
+  const targets = useClickTargets();
   const { stdin, isRawModeSupported } = useStdin();
   useEffect(() => {
     if (!isRawModeSupported) return;
     stdin.setRawMode(true);
-    return readKeys(stdin, (key) => routeKey(services, key));
-  }, [stdin, isRawModeSupported, services]);
+    return readKeys(stdin, (key) => routeKey(services, key, targets));
+  }, [stdin, isRawModeSupported, services, targets]);
 }

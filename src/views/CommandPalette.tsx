@@ -3,6 +3,7 @@ import { useServices, useStore, useVisibility } from '../hooks/context.js';
 import { keyLabel } from '../keymap/keys.js';
 import { paletteElsewhere, paletteMatches, whyNotHere } from '../keymap/visible.js';
 import { selectPaletteScopes } from '../store/selectors.js';
+import { Clickable } from '../hooks/useClickTarget.js';
 
 /**
  * `:` k9s-style: type part of a command's id or description, enter runs the selected match. Only what can run
@@ -10,7 +11,7 @@ import { selectPaletteScopes } from '../store/selectors.js';
  * command of another view is named with where it runs.
  */
 export function CommandPalette({ width, height }: { width: number; height: number }) {
-  const { keymap } = useServices();
+  const { keymap, store } = useServices();
   const vis = useVisibility();
   const palette = useStore((s) => s.ui.palette);
   const where = useStore(selectPaletteScopes, (a, b) => a.join() === b.join());
@@ -30,10 +31,12 @@ export function CommandPalette({ width, height }: { width: number; height: numbe
       </Text>
       {matches.length ? (
         matches.slice(top, top + room).map((c, i) => (
-          <Text key={c.id} inverse={top + i === index} wrap="truncate-end">
-            {top + i === index ? '> ' : '  '}
-            {c.id.padEnd(26)} <Text dimColor>{(c.keys[0] ? keyLabel(c.keys[0]) : '').padEnd(7)}</Text> {c.description}
-          </Text>
+          <Clickable key={c.id} onClick={() => store.dispatch({ type: 'ui/paletteIndex', index: top + i })}>
+            <Text inverse={top + i === index} wrap="truncate-end">
+              {top + i === index ? '> ' : '  '}
+              {c.id.padEnd(26)} <Text dimColor>{(c.keys[0] ? keyLabel(c.keys[0]) : '').padEnd(7)}</Text> {c.description}
+            </Text>
+          </Clickable>
         ))
       ) : (
         <Text dimColor wrap="wrap">

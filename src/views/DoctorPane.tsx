@@ -1,9 +1,10 @@
 import { Box, Text } from 'ink';
-import { useStore } from '../hooks/context.js';
+import { useServices, useStore } from '../hooks/context.js';
 import type { Check } from '../services/doctor-checks.js';
 import type { DoctorState } from '../store/slices/doctor.js';
 import type { PaneProps } from './panes.js';
 import { wrapText } from './wrap.js';
+import { Clickable } from '../hooks/useClickTarget.js';
 
 // The doctor's report: one line per check with a verdict that reads without colour ([ok] [FAIL] [??]),
 // the evidence of the check under the cursor, and its fix. Every check is listed when the pane is tall enough;
@@ -78,7 +79,7 @@ export function doctorRows(state: DoctorState, width: number, height: number): D
   return { top, list, above, below, detail, gap, error, notice, output };
 }
 
-export function DoctorView({ state, width, height, focused }: { state: DoctorState; width: number; height: number; focused: boolean }) {
+export function DoctorView({ state, width, height, focused, onPick }: { state: DoctorState; width: number; height: number; focused: boolean; onPick?: (index: number) => void }) {
   const r = state.report;
   const title = `doctor ${state.target?.vm ? `${state.target.vm} on ` : ''}${state.target?.host ?? ''}`;
   const rows = doctorRows(state, width, height);
@@ -96,10 +97,12 @@ export function DoctorView({ state, width, height, focused }: { state: DoctorSta
         const v = verdict(c);
         const here = rows.top + i === state.cursor;
         return (
-          <Text key={c.id} inverse={here && focused} wrap="truncate-end">
-            {here ? '>' : ' '}
-            <Text color={v.color}>{v.mark}</Text> {c.title}
-          </Text>
+          <Clickable key={c.id} onClick={() => onPick?.(rows.top + i)}>
+            <Text inverse={here && focused} wrap="truncate-end">
+              {here ? '>' : ' '}
+              <Text color={v.color}>{v.mark}</Text> {c.title}
+            </Text>
+          </Clickable>
         );
       })}
       {rows.above || rows.below ? (
@@ -128,7 +131,13 @@ export function DoctorView({ state, width, height, focused }: { state: DoctorSta
   );
 }
 
-export function DoctorPane({ width, height, focused }: PaneProps) {
+export function DoctorPane({ pane, width, height, focused }: PaneProps) {
+  const { store } = useServices();
   const state = useStore((s) => s.doctor);
-  return <DoctorView state={state} width={width} height={height} focused={focused} />;
+  // a click on a check selects it and focuses the pane
+  const pick = (index: number) => {
+    store.dispatch({ type: 'ui/paneFocus', id: pane.id });
+    store.dispatch({ type: 'doctor/move', delta: index - store.getState().doctor.cursor });
+  };
+  return <DoctorView state={state} width={width} height={height} focused={focused} onPick={pick} />;
 }

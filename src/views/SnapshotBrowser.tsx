@@ -3,6 +3,7 @@ import { filterProblem } from '../store/filter.js';
 import { snapshotsTyping, type SnapshotsState } from '../store/slices/snapshots.js';
 import { since } from './format.js';
 import { formatBytes, formatTime } from './snapshot/format.js';
+import { Clickable } from '../hooks/useClickTarget.js';
 import { browserRows, windowStart, type BrowserRow } from './snapshot/rows.js';
 import { wrapText } from './wrap.js';
 
@@ -14,10 +15,12 @@ export interface SnapshotBrowserProps {
   width: number;
   height: number;
   focused: boolean;
+  /** A click on a snapshot (its full name). */
+  onPick?: (full: string) => void;
   now: number;
 }
 
-export function SnapshotBrowser({ state, width, height, focused, now }: SnapshotBrowserProps) {
+export function SnapshotBrowser({ state, width, height, focused, now, onPick }: SnapshotBrowserProps) {
   const t = state.target;
   const title = t ? `Snapshots · ${t.host}${t.vm ? `:${t.vm}` : ''}${t.dataset ? ` (${t.dataset})` : ''}` : 'Snapshots';
   const inner = Math.max(1, height - 2); // border
@@ -47,7 +50,15 @@ export function SnapshotBrowser({ state, width, height, focused, now }: Snapshot
         ) : rows.length === 0 ? (
           <Text dimColor>{state.filter.text ? `no snapshot matches /${state.filter.text}/` : 'no datasets'}</Text>
         ) : (
-          rows.slice(start, start + listRows).map((r) => <Row key={r.kind === 'dataset' ? r.name : r.snap.full} row={r} now={now} />)
+          rows.slice(start, start + listRows).map((r) =>
+            r.kind === 'dataset' ? (
+              <Row key={r.name} row={r} now={now} />
+            ) : (
+              <Clickable key={r.snap.full} onClick={() => onPick?.(r.snap.full)}>
+                <Row row={r} now={now} />
+              </Clickable>
+            ),
+          )
         )}
       </Box>
       {state.diff ? <Diff diff={state.diff} rows={diffRows} /> : null}

@@ -1,10 +1,11 @@
 import { memo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useStore } from '../hooks/context.js';
+import { useServices, useStore } from '../hooks/context.js';
+import { Clickable } from '../hooks/useClickTarget.js';
 import { useShownClock } from '../hooks/useShownClock.js';
 import { gridColumns } from '../store/layout.js';
 import type { HostEntry } from '../store/slices/hosts.js';
-import { vmKey } from '../store/slices/ui.js';
+import { vmKey, type VmRef } from '../store/slices/ui.js';
 import { gridModelSelector, sameGridModelOn, type GridModel, type GridRow, type OnScreen } from './grid-model.js';
 import { HostHeader, headerAges, hostHeaderHeight } from './HostHeader.js';
 import { NowContext } from './now.js';
@@ -36,6 +37,12 @@ const agesShown = (shown: Block[]) => (now: number) =>
   shown.map((b) => (b.kind === 'header' ? headerAges(b.host, now) : b.cards.map((c) => cardAges(c.status, now)).join(' '))).join('\n');
 
 function VmGridView({ width, height }: { width: number; height: number }) {
+  const { store } = useServices();
+  // a click on a card selects it and gives the grid the focus
+  const pick = (ref: VmRef) => {
+    store.dispatch({ type: 'ui/select', ref });
+    store.dispatch({ type: 'ui/paneFocus', id: null });
+  };
   // What this render shows, read by the store's comparison of the next model: reports about hosts out of the
   // window do not render the grid at all (and the selector compares only the cards shown).
   const [screen] = useState<{ current: OnScreen }>(() => ({ current: { cards: new Set(), hosts: new Set() } }));
@@ -77,8 +84,8 @@ function VmGridView({ width, height }: { width: number; height: number }) {
               {b.cards.map((r) => {
                 const key = vmKey(r.ref);
                 return (
+                  <Clickable key={key} onClick={() => pick(r.ref)}>
                   <VmCard
-                    key={key}
                     info={r.info}
                     status={r.status}
                     history={r.history}
@@ -87,6 +94,7 @@ function VmGridView({ width, height }: { width: number; height: number }) {
                     pending={pending[key]}
                     stale={r.stale}
                   />
+                  </Clickable>
                 );
               })}
             </Box>

@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
 import { Box, Text } from 'ink';
+import { useServices } from '../hooks/context.js';
 import type { PaneRef } from '../store/slices/ui.js';
+import { Clickable } from '../hooks/useClickTarget.js';
 import { LogPaneSlot } from './LogPaneSlot.js';
 import { SnapshotPane } from './SnapshotPane.js';
 import { DoctorPane } from './DoctorPane.js';
@@ -33,6 +35,7 @@ function Missing({ pane, width, height, focused }: PaneProps) {
 
 /** The panes, split evenly along the given direction. */
 export function PaneArea({ panes, active, width, height, direction }: { panes: PaneRef[]; active: string | null; width: number; height: number; direction: 'row' | 'column' }) {
+  const { store } = useServices();
   const n = Math.max(1, panes.length);
   const w = direction === 'row' ? Math.floor(width / n) : width;
   const h = direction === 'column' ? Math.floor(height / n) : height;
@@ -40,7 +43,11 @@ export function PaneArea({ panes, active, width, height, direction }: { panes: P
     <Box flexDirection={direction} width={width} height={height}>
       {panes.map((p) => {
         const View = paneViews[p.kind] ?? Missing;
-        return <View key={p.id} pane={p} width={w} height={h} focused={p.id === active} />;
+        return (
+          <Clickable key={p.id} onClick={() => store.dispatch({ type: 'ui/paneFocus', id: p.id })}>
+            <View pane={p} width={w} height={h} focused={p.id === active} />
+          </Clickable>
+        );
       })}
     </Box>
   );
