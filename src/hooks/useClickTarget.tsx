@@ -55,7 +55,11 @@ export function useClickTargets(): ClickTargets | null {
 /** A box a mouse click on which runs `onClick`. */
 export function Clickable({ onClick, children }: { onClick: () => void; children: ReactNode }) {
   const ref = useClickTarget(onClick);
-  return <Box ref={ref}>{children}</Box>;
+  return (
+    <Box ref={ref} flexDirection="column" flexShrink={0}>
+      {children}
+    </Box>
+  );
 }
 
 /** A ref for the <Box> a click on which runs `onClick`. */
