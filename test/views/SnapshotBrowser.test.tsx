@@ -175,7 +175,7 @@ describe('the snapshot browser in the app', () => {
       await r.press('return');
       const f = await r.waitFor(/started again\./);
       const pane = f.slice(f.lastIndexOf('Snapshots ·'));
-      const text = pane.split('\n').map((l) => l.replace(/^[│ ]+|[│ ]+$/g, '')).join(' ').replace(/\s+/g, ' ');
+      const text = pane.split('\n').map((l) => l.replace(/^[│║ ]+|[│║ ]+$/g, '')).join(' ').replace(/\s+/g, ' ');
       const kept = `${VM2}-pre-rollback-20261126-130000`;
       expect(text).toContain(`${VM2} is now at @20261120-0900.`);
       expect(text).toContain(`are kept in ${kept} (mounted at /var/lib/microvms/vm2-pre-rollback-20261126-130000).`);
