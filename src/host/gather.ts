@@ -168,8 +168,10 @@ export function countersLine(host: HostConfig): string {
 
 /** Which sections each kind of refresh runs. */
 export const SECTION_GROUPS = {
-  /** Every interval in event mode. */
-  counters: ['counters'],
+  /** Every interval in event mode: the counters, and the runner links (a `current` flipped by a runner update
+   * or a removed link fires no event the stream sees; one stat for every VM keeps RESTART NEEDED and RUNNER
+   * MISSING as fresh as the interval). */
+  counters: ['counters', 'runners'],
   /** A VM, tap, storage or Comin unit changed (or the manager reloaded): units, runner links, the system's state. */
   units: ['system', 'failed', 'units', 'runners'],
   /** Another unit changed: only the system's state and its failed units. */

@@ -52,8 +52,9 @@ describe.skipIf(!existsSync(INVENTORY))('the UI against the lab hypervisor', () 
     }
     expect(after.InvocationID).not.toBe(before.InvocationID);
     expect(after.ActiveState).toBe('active');
-    // a restart by hand is not a crash: systemd's restart counter stays
-    expect(after.NRestarts).toBe(before.NRestarts);
+    // a restart by hand is not a crash: systemd's restart counter does not go up (a manual restart resets it,
+    // so after an earlier test's crash of vm2 it reads 0)
+    expect(Number(after.NRestarts)).toBeLessThanOrEqual(Number(before.NRestarts));
     // and the grid shows it freshly started
     await s.waitFor('vm2 active for seconds', (scr) => (/active \(running\) \d+s\b/.test(cardText(scr, 'vm2') ?? '') ? true : undefined), 20_000);
 
