@@ -146,7 +146,7 @@ export function splitSections(output: string): Map<string, SectionOutput> {
 // Event mode (src/services/status-events.ts): the same sections plus `counters`, in one script whose lines run on
 // their own (the kept shell runs only the lines a run names). `counters` reads the counters that move every second
 // (load, memory, each VM unit's cgroup v2 memory and CPU) with shell builtins only: no process is started for it,
-// so the per-interval refresh costs the hypervisor next to nothing. Each line it prints is `PATH TEXT`.
+// so the per-interval refresh costs the hypervisor one `stat` (the runner links) and next to nothing else. Each line it prints is `PATH TEXT`.
 
 /** A unit's cgroup v2 directory as systemd names it: `a@b.service` lives in `system-a.slice`. */
 export function unitCgroup(unit: string): string {

@@ -24,8 +24,8 @@ import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 // Each host keeps its last refresh's parses (StatusMemo: a section whose text did not change is not parsed
 // again), and what it sends keeps the previous status's objects for every part that reads the same.
 // Event mode (opts.events): per host one stream of the hypervisor's own change events (src/services/status-events.ts);
-// once it is up, an event refreshes only the sections it concerns (within EVENT_SETTLE_MS), a tick refreshes only the
-// counters, and the whole gather runs every fullEveryMs. Until the stream is up, or after it ended, the host is
+// once it is up, an event refreshes only the sections it concerns (within EVENT_SETTLE_MS), a tick refreshes the
+// counters and runner links, and the whole gather runs every fullEveryMs. Until the stream is up, or after it ended, the host is
 // polled as above; a stream that died starts again (backoff 1 s doubling to 30 s), a host that cannot give events
 // (a required source missing or not permitted) stays polled, and mode() says why.
 
@@ -62,8 +62,8 @@ export interface HostMode {
 export const EVENT_SETTLE_MS = 10;
 export const DEFAULT_FULL_EVERY_MS = 30_000;
 const EVENTS_RETRY_MS = { min: 1_000, max: 30_000 };
-/** What a tick refreshes in event mode: the counters that only move and that the host reads without a process
- *  (pool and storage usage, which cost a `zpool list` and a `df`, come with the full refresh and pool events). */
+/** What a tick refreshes in event mode: the counters that only move (read without a process) and the runner links
+ *  (one stat; no event tells of them). Pool and storage usage, which cost a `zpool list` and a `df`, come with the full refresh and pool events). */
 const TICK_SECTIONS: readonly string[] = SECTION_GROUPS.counters;
 /** Sections that show a VM's change: an event refresh runs these first, the rest (system state) right after. */
 const URGENT: ReadonlySet<string> = new Set(['units', 'runners', 'ip-links']);
