@@ -63,7 +63,8 @@ export const EVENT_SETTLE_MS = 10;
 export const DEFAULT_FULL_EVERY_MS = 30_000;
 const EVENTS_RETRY_MS = { min: 1_000, max: 30_000 };
 /** What a tick refreshes in event mode: the counters that only move (read without a process) and the runner links
- *  (one stat; no event tells of them). Pool and storage usage, which cost a `zpool list` and a `df`, come with the full refresh and pool events). */
+ *  (one stat; no event tells of them). Pool and storage usage, which cost a `zpool list` and a `df`, come with the
+ *  full refresh and pool events. */
 const TICK_SECTIONS: readonly string[] = SECTION_GROUPS.counters;
 /** Sections that show a VM's change: an event refresh runs these first, the rest (system state) right after. */
 const URGENT: ReadonlySet<string> = new Set(['units', 'runners', 'ip-links']);
