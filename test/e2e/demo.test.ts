@@ -153,8 +153,8 @@ describe('mvm-tui --demo in a real terminal', () => {
     expect(lines[0]).toMatch(/^ demo\s+● reachable/);
     for (const vm of ['vm1', 'vm2', 'vm3', 'vm4']) expect(cardText(screen, vm), vm).toMatch(/active/);
     expect(screen).toMatch(/… 1 more VM/);
-    // the frame is rows-1 tall: the status line (demo notice + key hints) is the 23rd row
-    expect(lines[22]).toMatch(/^DEMO · real host: mvm-tui config init\s+.*r restart/);
+    // the frame is rows-1 tall: the status line (demo notice + key hints, ending with the two always kept) is the 23rd row
+    expect(lines[22]).toMatch(/^DEMO · real host: mvm-tui config init\s+.*q quit {2}\? help$/);
     s.press('G');
     await s.waitFor('vm5 selected, scrolled into view', (scr) => (selectedVm(scr) === 'vm5' ? true : undefined));
     await quit(s);
