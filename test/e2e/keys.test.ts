@@ -1,20 +1,14 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PtySession, selectedVm, type SpawnOptions } from './pty.js';
-import { cardText, tempHome } from './screen.js';
+import { cardText, sessionPerTest } from './screen.js';
 
 // Keys that arrive together, in a real terminal: each key of a read acts exactly as if it had come alone.
 // At 80 columns the demo's grid has two cards a row: vm1 vm2 / vm3 vm4 / vm5, so j moves vm1 -> vm3 -> vm5.
 
-const home = tempHome();
-let session: PtySession | undefined;
-afterEach(() => {
-  session?.kill();
-  session = undefined;
-});
-afterAll(() => home.cleanup());
+const { home, start: spawn } = sessionPerTest();
 
 async function start(opts: SpawnOptions = {}): Promise<PtySession> {
-  session = await PtySession.start({ args: ['--demo'], cols: 80, rows: 40, ...opts, env: { ...home.env, ...opts.env } });
+  const session = await spawn({ args: ['--demo'], cols: 80, rows: 40, ...opts, env: { ...home.env, ...opts.env } });
   await session.waitFor('the grid', (s) => (['vm1', 'vm5'].every((v) => cardText(s, v)) ? true : undefined), 30_000);
   return session;
 }

@@ -1,17 +1,11 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { PtySession, selectedVm } from './pty.js';
-import { cardText, tempHome } from './screen.js';
+import { describe, expect, it } from 'vitest';
+import { selectedVm } from './pty.js';
+import { cardText, sessionPerTest } from './screen.js';
 
 // SGR mouse reports in a real terminal: a click selects the card under it, the wheel scrolls help; the
 // reporting is switched off again on the way out, and --no-mouse never switches it on.
 
-const home = tempHome();
-let session: PtySession | undefined;
-afterEach(() => {
-  session?.kill();
-  session = undefined;
-});
-afterAll(() => home.cleanup());
+const { home, start: spawn } = sessionPerTest();
 
 const click = (x: number, y: number) => `\x1b[<0;${x + 1};${y + 1}M\x1b[<0;${x + 1};${y + 1}m`;
 const where = (screen: string, text: string) => {
@@ -21,7 +15,7 @@ const where = (screen: string, text: string) => {
 };
 
 async function start(args: string[] = []) {
-  const s = (session = await PtySession.start({ args: ['--demo', ...args], cols: 120, rows: 40, env: home.env }));
+  const s = await spawn({ args: ['--demo', ...args], cols: 120, rows: 40, env: home.env });
   await s.waitFor('the grid', (scr) => (cardText(scr, 'vm5') ? true : undefined), 30_000);
   return s;
 }

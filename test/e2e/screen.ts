@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach } from 'vitest';
+import { PtySession, type SpawnOptions } from './pty.js';
 
 // Reading the grid off a screen as text, the way a user's eye does: by the card's frame.
 
@@ -30,4 +32,16 @@ export function tempHome(): { env: Record<string, string>; cleanup(): void } {
     env: { HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), XDG_STATE_HOME: join(dir, '.local/state'), XDG_DATA_HOME: join(dir, '.local/share') },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A temporary HOME for the file, and a start() whose session is killed after each test (register at top level). */
+export function sessionPerTest(): { home: ReturnType<typeof tempHome>; start(opts: SpawnOptions): Promise<PtySession> } {
+  const home = tempHome();
+  let session: PtySession | undefined;
+  afterEach(() => {
+    session?.kill();
+    session = undefined;
+  });
+  afterAll(() => home.cleanup());
+  return { home, start: async (opts) => (session = await PtySession.start(opts)) };
 }

@@ -1,26 +1,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { PtySession } from './pty.js';
-import { cardText, tempHome } from './screen.js';
+import { describe, expect, it } from 'vitest';
+import { cardText, sessionPerTest } from './screen.js';
 
 // `H` and `s` hand the terminal to OpenSSH. In the demo, H opens a working shell on the demo hypervisor (a pty
 // and a prompt); a shell that fails leaves ssh's reason on the screen until a key is pressed.
 
-const home = tempHome();
-let session: PtySession | undefined;
-afterEach(() => {
-  session?.kill();
-  session = undefined;
-});
-afterAll(() => home.cleanup());
+const { home, start: spawn } = sessionPerTest();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('shells', () => {
   it('the demo: H opens an interactive shell with a prompt that runs commands; exit comes back to the grid', async () => {
-    const s = (session = await PtySession.start({ args: ['--demo'], cols: 100, rows: 30, env: home.env }));
+    const s = await spawn({ args: ['--demo'], cols: 100, rows: 30, env: home.env });
     await s.waitFor('the grid', (scr) => (cardText(scr, 'vm1') ? true : undefined), 30_000);
     s.press('H');
     await s.waitForText('[root@hypervisor:~]#', 15_000);
@@ -38,7 +31,7 @@ describe('shells', () => {
     try {
       const config = join(dir, 'config.yaml');
       writeFileSync(config, 'hosts:\n  - name: nowhere\n    ssh: {hostname: 127.0.0.1, port: 1, user: root}\n    vms: [{name: vm1}]\n');
-      const s = (session = await PtySession.start({ args: ['--config', config], cols: 100, rows: 30, env: home.env }));
+      const s = await spawn({ args: ['--config', config], cols: 100, rows: 30, env: home.env });
       await s.waitFor('the grid', (scr) => (cardText(scr, 'vm1') ? true : undefined), 30_000);
       s.press('H');
       await s.waitForText(/Connection refused[\s\S]*exit 255; press any key to return/, 15_000);
