@@ -3,43 +3,71 @@ import { describe, expect, it } from 'vitest';
 import { subcommands } from '../src/commands/index.js';
 import { buildKeymap } from '../src/keymap/index.js';
 import { keysMarkdown } from '../src/keymap/docs.js';
+import { helpSections } from '../src/keymap/visible.js';
 
-// The README's key and subcommand references are generated from the keymap table and the subcommand
-// table; this test fails when they drift. `npm run docs` rewrites them (UPDATE_README=1).
+// The generated parts of the manual: the README's first keys, docs/keys.md's key reference and
+// docs/commands.md's subcommand table come from the keymap table and the subcommand table; this test fails when
+// a page drifts from them. `npm run docs` (UPDATE_DOCS=1) rewrites them.
 
-const README = new URL('../README.md', import.meta.url);
+const km = buildKeymap();
+
+/** The keys a new user needs first, in this order (README "The first keys"). */
+const FIRST_KEYS = ['nav.down', 'nav.up', 'log.open', 'snapshot.open', 'host.doctor', 'vm.shell', 'vm.restart', 'vm.mark', 'grid.filter', 'pane.next', 'app.palette', 'app.help', 'app.quit'];
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+function firstKeysMarkdown(): string {
+  const everything = { available: Object.fromEntries(km.commands.map((c) => [c.id, true as const])), readOnly: false };
+  const rows = new Map(helpSections(km, everything).flatMap((s) => s.rows.map((r) => [r.id, r] as const)));
+  const out = ['| key | what it does |', '|---|---|'];
+  for (const id of FIRST_KEYS) {
+    const r = rows.get(id);
+    if (!r) throw new Error(`first keys: no command ${id} in the keymap table`);
+    out.push(`| \`${cell(r.keys)}\` | ${cell(r.description)}${r.dangerous ? ' (asks first)' : ''} |`);
+  }
+  return [...out, ''].join('\n');
+}
 
 function commandsMarkdown(): string {
-  const rows = subcommands.map((c) => `| \`mvm-tui ${c.synopsis.replace(/\|/g, '\\|')}\` | ${c.summary.replace(/\|/g, '\\|')} |`);
+  const rows = subcommands.map((c) => `| \`mvm-tui ${cell(c.synopsis)}\` | ${cell(c.summary)} |`);
   return ['| command | what it does |', '|---|---|', ...rows, ''].join('\n');
 }
 
-function section(text: string, name: string): { before: string; body: string; after: string } {
+/** Each page and the generated sections it holds between `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
+const PAGES: Array<{ file: string; sections: Record<string, string> }> = [
+  { file: 'README.md', sections: { 'first-keys': firstKeysMarkdown() } },
+  { file: 'docs/keys.md', sections: { keys: keysMarkdown(km) } },
+  { file: 'docs/commands.md', sections: { commands: commandsMarkdown() } },
+];
+
+const path = (file: string) => new URL(`../${file}`, import.meta.url);
+
+function section(text: string, file: string, name: string): { before: string; body: string; after: string } {
   const start = `<!-- ${name}:start -->\n`;
   const end = `<!-- ${name}:end -->`;
   const i = text.indexOf(start);
   const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README.md has no ${name} section`);
+  if (i < 0 || j < i) throw new Error(`${file} has no ${name} section`);
   return { before: text.slice(0, i + start.length), body: text.slice(i + start.length, j), after: text.slice(j) };
 }
 
-describe('README', () => {
-  const generated = { keys: keysMarkdown(buildKeymap()), commands: commandsMarkdown() };
-
-  if (process.env.UPDATE_README === '1') {
-    let text = readFileSync(README, 'utf8');
-    for (const [name, body] of Object.entries(generated)) {
-      const s = section(text, name);
-      text = s.before + body + s.after;
+describe('the generated parts of README.md and docs/', () => {
+  if (process.env.UPDATE_DOCS === '1' || process.env.UPDATE_README === '1') {
+    for (const { file, sections } of PAGES) {
+      let text = readFileSync(path(file), 'utf8');
+      for (const [name, body] of Object.entries(sections)) {
+        const s = section(text, file, name);
+        text = s.before + body + s.after;
+      }
+      writeFileSync(path(file), text);
     }
-    writeFileSync(README, text);
   }
 
-  it('lists every key exactly as the keymap table has it', () => {
-    expect(section(readFileSync(README, 'utf8'), 'keys').body).toBe(generated.keys);
-  });
-
-  it('lists every subcommand exactly as the subcommand table has it', () => {
-    expect(section(readFileSync(README, 'utf8'), 'commands').body).toBe(generated.commands);
-  });
+  for (const { file, sections } of PAGES) {
+    for (const [name, body] of Object.entries(sections)) {
+      it(`${file} ${name}: exactly as the ${name === 'commands' ? 'subcommand' : 'keymap'} table has it`, () => {
+        expect(section(readFileSync(path(file), 'utf8'), file, name).body).toBe(body);
+      });
+    }
+  }
 });

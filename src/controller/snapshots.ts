@@ -122,7 +122,7 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
     const full = await svc.create(owner.host, owner.vm, name);
     await after(owner.host, `created ${full}`);
   };
-  // c confirms like every other change (the help and README promise it): a snapshot holds space from then on,
+  // c confirms like every other change (the help and docs/snapshots-and-rollback.md promise it): a snapshot holds space from then on,
   // and the dialog shows the exact name and command before anything runs
   c.register('snapshot.create', async () => {
     const t = st().target;

@@ -1,7 +1,7 @@
 import type { Keymap } from './build.js';
 import { helpSections } from './visible.js';
 
-// The README's key reference and `mvm-tui keys`, generated from the same table as help and hints.
+// docs/keys.md's key reference and `mvm-tui keys`, generated from the same table as help and hints.
 
 function allVisible(km: Keymap) {
   return { available: Object.fromEntries(km.commands.map((c) => [c.id, true as const])), readOnly: false };

@@ -14,7 +14,7 @@ import {
 } from '../host/zfs.js';
 import { SnapshotLookupError, type SnapshotInfo, type SnapshotService } from './snapshots.js';
 
-// Rollback that loses nothing (README: "Rolling a VM back without losing anything"): instead of `zfs rollback -r` (which destroys the newer
+// Rollback that loses nothing (docs/snapshots-and-rollback.md, "Rolling a VM back without losing anything"): instead of `zfs rollback -r` (which destroys the newer
 // snapshots, and any safety snapshot with them), the current dataset is renamed aside with all its
 // snapshots, the target snapshot is cloned back under the original name and promoted. The old state and
 // the newer snapshots then live in DATASET-pre-rollback-STAMP until the user destroys it.

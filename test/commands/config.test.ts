@@ -36,7 +36,7 @@ describe('mvm-tui config init', () => {
     const check = ctx({});
     expect(await configCheck.run(check.c)).toBe(0);
     expect(parse(check.out()).hosts[0].vms[0].unit).toBe('microvm@vm1');
-    // the README's troubleshooting says config check shows which keys are tried: it does, for this file too
+    // docs/troubleshooting.md says config check shows which keys are tried: it does, for this file too
     expect(check.err()).toMatch(/: keys tried: .*id_ed25519/);
   });
 

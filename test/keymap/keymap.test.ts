@@ -86,7 +86,7 @@ describe('rebinding from the inventory', () => {
     expect(km.resolve('grid', 'ctrl-g')?.id).toBe('app.help');
   });
 
-  it('a vim user can take l back for moving right, logs staying on enter (the README shows this)', () => {
+  it('a vim user can take l back for moving right, logs staying on enter (docs/keys.md shows this)', () => {
     const km = buildKeymap({ keys: { 'nav.right': ['right', 'l'], 'log.open': 'return' } });
     expect(['h', 'j', 'k', 'l'].map((k) => km.resolve('grid', k)?.id)).toEqual(['nav.left', 'nav.down', 'nav.up', 'nav.right']);
     expect(km.resolve('grid', 'return')?.id).toBe('log.open');

@@ -43,7 +43,7 @@ describe.skipIf(!existsSync(INVENTORY))('snapshots on the lab hypervisor', () =>
 
   afterAll(async () => {
     if (!rt) return;
-    // Undo the rollback the way the README ("Rolling a VM back without losing anything") describes, which also proves the old state is whole.
+    // Undo the rollback the way docs/snapshots-and-rollback.md ("Undoing a rollback") describes, which also proves the old state is whole.
     if (rolled) {
       const P = rolled.plan.preserved;
       const R = `${D}-rolled-${tag}`;

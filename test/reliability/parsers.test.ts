@@ -12,7 +12,7 @@ import { labBaseline, labHost } from '../services/status-fixture.js';
 // Hostile or broken command output: every parser gets truncated, reordered, oversized (MBs) and binary
 // input, and long runs of the characters its patterns repeat on (where a backtracking regex would blow up).
 // None may throw, and each must return within a bounded time, measured here and reported in
-// the README (Reliability and security). test/parsers/never-throw.test.ts covers short random strings and cuts.
+// docs/reliability.md. test/parsers/never-throw.test.ts covers short random strings and cuts.
 
 
 const REAL = ['zpool', 'systemctl', 'ip', 'df', 'zfs', 'proc', 'journalctl', 'gather', 'comin', 'doctor'].flatMap((d) => fixtures(d).map(([, t]) => t));

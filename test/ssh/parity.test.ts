@@ -12,7 +12,7 @@ import { startSshd, type RealSshd } from './helpers/real-sshd.js';
 // Parity with OpenSSH on whole connections (issue 19): a throwaway sshd on 127.0.0.1, and for every case a config
 // file and known_hosts files written twice, once for `ssh -o BatchMode=yes` and once for mvm-tui's real
 // connection (with each resolver: ssh -G and the built-in reader). mvm-tui must never accept what OpenSSH
-// refuses; where it refuses what OpenSSH accepts, the case names why (the README's SSH section says so too).
+// refuses; where it refuses what OpenSSH accepts, the case names why (docs/ssh.md says so too).
 
 const PW_HOME = userInfo().homedir;
 let sshd: RealSshd;
