@@ -1,6 +1,7 @@
 import { saveLogFile, type SaveRequest, type SaveResult } from '../services/logs/save.js';
 import { tailLogs, type TailHandle } from '../services/logs/tail.js';
 import { completeUnit, hostUnits } from '../services/units.js';
+import type { Keymap } from '../keymap/build.js';
 import type { Transport } from '../ssh/types.js';
 import { paneHeight } from '../store/layout.js';
 import { selectLayout } from '../store/selectors.js';
@@ -8,7 +9,8 @@ import { validateUnit } from '../host/journal.js';
 import { logsTyping, nextRange, rangeLabel, rangeQuery } from '../store/slices/logs.js';
 import type { AppState } from '../store/slices/index.js';
 import type { VmRef } from '../store/slices/ui.js';
-import { LOG_PANE_CHROME } from '../views/LogPane.js';
+import { LOG_PANE_CHROME, logFooterRows } from '../views/LogPane.js';
+import { bodyRows } from '../views/screen-rows.js';
 import type { Controller } from './controller.js';
 import type { PluginContext } from './plugins.js';
 
@@ -30,16 +32,17 @@ function logPanes(s: AppState) {
   return s.ui.panes.filter((p) => p.kind === 'logs');
 }
 
-/** Body rows of the focused log pane, as the layout will draw it (a page scroll moves one less). */
-export function paneBodyRows(s: AppState): number {
+/** Lines the focused log pane shows, exactly as the layout draws it (the screen's body as App.tsx sizes it, less
+ *  the pane's chrome and footer): the top of the log is reached when its first line shows, not a key later. */
+export function paneBodyRows(s: AppState, keymap: Keymap): number {
   const layout = selectLayout(s);
-  const body = s.ui.size.rows - 3;
-  return Math.max(1, paneHeight(layout, body, s.ui.panes.length) - LOG_PANE_CHROME);
+  const pane = s.logs.byId[s.ui.activePane ?? ''];
+  return Math.max(1, paneHeight(layout, bodyRows(s, keymap), s.ui.panes.length) - LOG_PANE_CHROME - (pane ? logFooterRows(pane) : 0));
 }
 
 /** Rows a page scroll moves in the focused pane. */
-export function pageRows(s: AppState): number {
-  return Math.max(1, paneBodyRows(s) - 1);
+export function pageRows(s: AppState, keymap: Keymap): number {
+  return Math.max(1, paneBodyRows(s, keymap) - 1);
 }
 
 export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => void {
@@ -130,12 +133,12 @@ export function registerLogHandlers(c: Controller, deps: LogPluginDeps): () => v
     d({ type: 'ui/paneFocus', id: ids[(i - 1 + ids.length) % ids.length] ?? null });
   });
   c.register('log.follow', onActive((id) => d({ type: 'logs/follow', id })));
-  c.register('log.up', onActive((id) => d({ type: 'logs/scroll', id, delta: 1, rows: paneBodyRows(store.getState()) })));
+  c.register('log.up', onActive((id) => d({ type: 'logs/scroll', id, delta: 1, rows: paneBodyRows(store.getState(), c.keymap) })));
   c.register('log.down', onActive((id) => d({ type: 'logs/scroll', id, delta: -1 })));
-  c.register('log.pageUp', onActive((id) => d({ type: 'logs/scroll', id, delta: pageRows(store.getState()), rows: paneBodyRows(store.getState()) })));
-  c.register('log.pageDown', onActive((id) => d({ type: 'logs/scroll', id, delta: -pageRows(store.getState()) })));
+  c.register('log.pageUp', onActive((id) => d({ type: 'logs/scroll', id, delta: pageRows(store.getState(), c.keymap), rows: paneBodyRows(store.getState(), c.keymap) })));
+  c.register('log.pageDown', onActive((id) => d({ type: 'logs/scroll', id, delta: -pageRows(store.getState(), c.keymap) })));
   c.register('log.end', onActive((id) => d({ type: 'logs/end', id })));
-  c.register('log.top', onActive((id) => d({ type: 'logs/top', id, rows: paneBodyRows(store.getState()) })));
+  c.register('log.top', onActive((id) => d({ type: 'logs/top', id, rows: paneBodyRows(store.getState(), c.keymap) })));
   c.register('log.wrap', onActive((id) => d({ type: 'logs/toggle', id, what: 'wrap' })));
   c.register('log.timestamps', onActive((id) => d({ type: 'logs/toggle', id, what: 'timestamps' })));
   c.register('log.filter', onActive((id) => d({ type: 'logs/filterOpen', id })));

@@ -18,9 +18,14 @@ export interface LogPaneProps {
 /** Rows the header, border and footer take; the controller sizes a page with it. */
 export const LOG_PANE_CHROME = 4;
 
+/** The footer's row (a prompt, the filter being typed, an error or a notice), or none. */
+export function logFooterRows(pane: LogPaneState): number {
+  return pane.prompt !== null || pane.filter.editing || pane.filter.error || pane.notice ? 1 : 0;
+}
+
 export function LogPane({ pane, width, height, focused }: LogPaneProps) {
   const inner = Math.max(10, width - 2);
-  const footer = pane.prompt !== null || pane.filter.editing || pane.filter.error || pane.notice ? 1 : 0;
+  const footer = logFooterRows(pane);
   const bodyRows = Math.max(0, height - LOG_PANE_CHROME - footer);
   const rows = visibleRows({
     buffer: shownLines(pane),

@@ -67,4 +67,28 @@ describe('keys in bursts (a held key, a paste, a slow link)', () => {
     s.press('/', '\x1b[200~vm5\x1b[201~');
     await s.waitFor('only vm5 shown', (scr) => (cardText(scr, 'vm5') && !cardText(scr, 'vm1') ? true : undefined));
   });
+
+  it('a held key (40 a second for 2 s) moves a log pane exactly 80 lines', async () => {
+    // 100 rows: the zoomed pane shows more than 80 lines, so the line that was 80th from the top is seen to
+    // become the first one. The demo's flood fills vm1's journal (200 lines a second go on arriving meanwhile).
+    const s = await start({ rows: 100, env: { MVM_DEMO_FLOOD: 'vm1:200' } });
+    s.press('l');
+    await s.waitForText(/▶ vm1 microvm@vm1/);
+    s.press('R', 'Z'); // the last 1000 lines, the pane full screen
+    const held = (scr: string) => Number(/ (\d[\d,]*) held/.exec(scr)?.[1]?.replace(/,/g, '') ?? 0);
+    await s.waitFor('more than 300 lines held', (scr) => (/last 1000/.test(scr) && held(scr) > 300 ? true : undefined), 15_000);
+    s.press('g'); // the oldest line held; paused, so the picture stands still
+    const before = await s.waitFor('the top of the pane', (scr) => (/PAUSED -\d/.test(scr) ? scr : undefined));
+    const body = (scr: string) => scr.split('\n').filter((l) => /^║ +\d\d:\d\d:\d\d /.test(l));
+    const scrolled = (scr: string) => Number(/PAUSED -([\d,]+)/.exec(scr)![1]!.replace(/,/g, ''));
+    expect(body(before).length).toBeGreaterThan(80);
+    for (let i = 0; i < 80; i++) {
+      s.press('j');
+      await sleep(25);
+    }
+    const after = await s.waitFor('the pane 80 lines further', (scr) => (/PAUSED -\d/.test(scr) && scrolled(scr) === scrolled(before) - 80 ? scr : undefined), 5000);
+    expect(body(after)[0]).toBe(body(before)[80]);
+    await sleep(300); // and no key comes late
+    expect(scrolled(await s.screenText())).toBe(scrolled(before) - 80);
+  });
 });
