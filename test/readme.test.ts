@@ -4,10 +4,11 @@ import { subcommands } from '../src/commands/index.js';
 import { buildKeymap } from '../src/keymap/index.js';
 import { keysMarkdown } from '../src/keymap/docs.js';
 import { helpSections } from '../src/keymap/visible.js';
+import { main } from '../src/main.js';
 
 // The generated parts of the manual: the README's first keys, docs/keys.md's key reference and
-// docs/commands.md's subcommand table come from the keymap table and the subcommand table; this test fails when
-// a page drifts from them. `npm run docs` (UPDATE_DOCS=1) rewrites them.
+// docs/commands.md's options and subcommand table come from the keymap table, `mvm-tui --help` and the
+// subcommand table; this test fails when a page drifts from them. `npm run docs` (UPDATE_DOCS=1) rewrites them.
 
 const km = buildKeymap();
 
@@ -33,11 +34,21 @@ function commandsMarkdown(): string {
   return ['| command | what it does |', '|---|---|', ...rows, ''].join('\n');
 }
 
+/** The Options block of `mvm-tui --help`, as the CLI prints it. */
+async function optionsMarkdown(): Promise<string> {
+  let text = '';
+  const sink = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
+  expect(await main(['--help'], { stdout: sink, stderr: sink })).toBe(0);
+  const options = /\nOptions:\n([\s\S]*?)\n\n/.exec(text)?.[1];
+  if (!options) throw new Error('mvm-tui --help has no Options block');
+  return ['```', options, '```', ''].join('\n');
+}
+
 /** Each page and the generated sections it holds between `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
 const PAGES: Array<{ file: string; sections: Record<string, string> }> = [
   { file: 'README.md', sections: { 'first-keys': firstKeysMarkdown() } },
   { file: 'docs/keys.md', sections: { keys: keysMarkdown(km) } },
-  { file: 'docs/commands.md', sections: { commands: commandsMarkdown() } },
+  { file: 'docs/commands.md', sections: { options: await optionsMarkdown(), commands: commandsMarkdown() } },
 ];
 
 const path = (file: string) => new URL(`../${file}`, import.meta.url);
@@ -65,7 +76,7 @@ describe('the generated parts of README.md and docs/', () => {
 
   for (const { file, sections } of PAGES) {
     for (const [name, body] of Object.entries(sections)) {
-      it(`${file} ${name}: exactly as the ${name === 'commands' ? 'subcommand' : 'keymap'} table has it`, () => {
+      it(`${file} ${name}: exactly as ${name === 'commands' ? 'the subcommand table' : name === 'options' ? 'mvm-tui --help' : 'the keymap table'} has it`, () => {
         expect(section(readFileSync(path(file), 'utf8'), file, name).body).toBe(body);
       });
     }
