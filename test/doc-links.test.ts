@@ -68,7 +68,7 @@ describe('links in README.md and docs/', () => {
 
   it('every page of docs/ is linked from the README', () => {
     const linked = new Set(relativeLinks(readFileSync(join(root, 'README.md'), 'utf8')).map((l) => l.split('#')[0]));
-    expect(pages.filter((p) => p !== 'README.md' && !linked.has(p))).toEqual([]);
+    expect(pages.filter((p) => p !== 'README.md' && !linked.has(p)), "link these pages from README.md's Documentation list").toEqual([]);
   });
 
   it('finds a missing file, a missing anchor, and ignores links inside code', () => {
