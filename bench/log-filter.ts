@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { compileFilter, type LogFilter } from '../src/services/logs/filter.js';
-import { compactEntry } from '../src/services/logs/lazy-entry.js';
-import { PaneBuffer } from '../src/services/logs/pane-buffer.js';
+import { compileFilter, type LogFilter } from '../src/model/logs/filter.js';
+import { compactEntry } from '../src/parsers/lazy-entry.js';
+import { PaneBuffer } from '../src/model/logs/pane-buffer.js';
 
 // What a log pane's `/` filter costs under a flood, in-process (no lab): real lab journal lines (messages varied,
 // one in eight led by 300 characters of text), parsed beforehand (a filtered pane parses each line once, with

@@ -1,7 +1,7 @@
 import { JOURNAL_FIELDS } from '../src/host/journal.js';
 import { MAX_FPS } from '../src/render-options.js';
 import { tailLogs, type TailHandle } from '../src/services/logs/tail.js';
-import type { LogEntry } from '../src/services/logs/format.js';
+import type { LogEntry } from '../src/model/logs/format.js';
 import type { Transport } from '../src/ssh/types.js';
 import { createStore, type Store } from '../src/store/store.js';
 import type { FakeStdout } from './lib/fake-tty.js';

@@ -1,8 +1,8 @@
 import type { Inventory } from '../config/types.js';
 import { JournalQueryError, validateLines, validateUnit, normalizeSince } from '../host/journal.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
-import { compileFilter } from '../services/logs/filter.js';
-import { formatJson, formatPlain, type LogEntry } from '../services/logs/format.js';
+import { compileFilter } from '../model/logs/filter.js';
+import { formatJson, formatPlain, type LogEntry } from '../model/logs/format.js';
 import { tailLogs, type TailState } from '../services/logs/tail.js';
 import { hostUnits, unitKnown } from '../services/units.js';
 import { formatDuration } from '../views/format.js';

@@ -1,19 +1,11 @@
+import type { JournalEntry } from '../model/logs/format.js';
+
 // `journalctl -o json`: one JSON object per line. Field values are strings, except that journald prints
 // a byte array for a value that is not valid UTF-8 (or has control characters), an array for a field
 // set several times, and null for a value of 4,096 bytes or more unless it runs with --all (every read here
 // passes --all; a null MESSAGE from elsewhere is shown as a note, never as an empty line).
 
-export interface JournalEntry {
-  cursor: string;
-  /** __REALTIME_TIMESTAMP: microseconds since the epoch (0n when absent). */
-  realtimeUs: bigint;
-  unit?: string;
-  identifier?: string;
-  priority?: number;
-  message: string;
-  /** Every other field, decoded to text (a repeated field becomes an array). */
-  fields: Record<string, string | string[]>;
-}
+export type { JournalEntry };
 
 /** What a pane shows for `"MESSAGE":null`. */
 export const NULL_MESSAGE = '[journalctl printed no text for this message: 4,096 bytes or more, read without --all]';

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { compileFilter } from '../../src/services/logs/filter.js';
+import { compileFilter } from '../../src/model/logs/filter.js';
 import { filterMatcher, filterProblem } from '../../src/store/filter.js';
 import { userRegex } from '../../src/util/safe-regex.js';
 
@@ -18,7 +18,7 @@ function inWorker(body: string, ms: number): Promise<unknown> {
     buildSync({ entryPoints: [src(entry)], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent' }).outputFiles[0]!.text;
   const code = `
     const mod = (text) => { const module = { exports: {} }; new Function('module', 'exports', 'require', text)(module, module.exports, require); return module.exports; };
-    const logs = mod(${JSON.stringify(bundle('services/logs/filter.ts'))});
+    const logs = mod(${JSON.stringify(bundle('model/logs/filter.ts'))});
     const grid = mod(${JSON.stringify(bundle('store/filter.ts'))});
     require('node:worker_threads').parentPort.postMessage((() => { ${body} })());`;
   const w = new Worker(code, { eval: true });

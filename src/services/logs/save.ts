@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { formatJson, formatPlain, type LogEntry } from './format.js';
+import { formatJson, formatPlain, type LogEntry } from '../../model/logs/format.js';
 
 // Save-to-file of what a pane holds: the controller calls this; the view never writes files.
 

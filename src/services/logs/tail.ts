@@ -1,7 +1,10 @@
 import { journalctlCommand } from '../../host/journal.js';
 import type { StreamHandle, Transport } from '../../ssh/types.js';
-import type { LogEntry } from './format.js';
-import { lazyEntry } from './lazy-entry.js';
+import type { LogEntry } from '../../model/logs/format.js';
+import { lazyEntry } from '../../parsers/lazy-entry.js';
+import type { TailState, TailStatus } from '../../model/logs/tail-state.js';
+
+export type { TailState, TailStatus };
 
 // Follows one unit's journal over the host's shared connection (one channel per tail; the transport's
 // limiter keeps several panes under sshd's MaxSessions). Entries are batched (~50 ms, as gemini-cli's
@@ -9,18 +12,6 @@ import { lazyEntry } from './lazy-entry.js';
 // to (dropped connection, journalctl exiting) it waits with backoff and resumes strictly after the last
 // __CURSOR it delivered: nothing lost, nothing twice (and cursors are also de-duplicated defensively).
 // Under a flood the batches grow to 200 ms (5 frames a second) so rendering never starves the keys.
-
-export type TailStatus = 'connecting' | 'streaming' | 'reconnecting' | 'ended' | 'stopped';
-
-export interface TailState {
-  status: TailStatus;
-  /** One line for the pane header, e.g. "reconnecting in 2s: connection dropped". */
-  message?: string;
-  /** While reconnecting: when the next attempt starts (ms epoch). */
-  retryAt?: number;
-  /** How many times the stream ended unasked and was resumed (or is about to be). */
-  drops: number;
-}
 
 export interface TailOptions {
   host: string;

@@ -1,8 +1,8 @@
-import { compileFilter } from '../../services/logs/filter.js';
-import type { LogEntry } from '../../services/logs/format.js';
-import { PaneBuffer, DEFAULT_CAPACITY } from '../../services/logs/pane-buffer.js';
-import { Still } from '../../services/logs/still.js';
-import type { TailState } from '../../services/logs/tail.js';
+import { compileFilter } from '../../model/logs/filter.js';
+import type { LogEntry } from '../../model/logs/format.js';
+import { PaneBuffer, DEFAULT_CAPACITY } from '../../model/logs/pane-buffer.js';
+import { Still } from '../../model/logs/still.js';
+import type { TailState } from '../../model/logs/tail-state.js';
 import { editField, openField, type TextEdit } from '../text-edit.js';
 import type { Action } from './index.js';
 

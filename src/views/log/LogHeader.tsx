@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { LogPaneState } from '../../store/slices/logs.js';
 import { rangeLabel } from '../../store/slices/logs.js';
-import type { TailState } from '../../services/logs/tail.js';
+import type { TailState } from '../../model/logs/tail-state.js';
 
 // Two header rows: what the pane follows and its connection; then follow state and counts.
 // Every state is spelled out in words so it reads without colour.

@@ -1,6 +1,6 @@
-import { segments, type LogFilter, type Segment } from '../../services/logs/filter.js';
-import { severity, shortTime, type LogEntry } from '../../services/logs/format.js';
-import type { LineSource } from '../../services/logs/still.js';
+import { segments, type LogFilter, type Segment } from '../../model/logs/filter.js';
+import { severity, shortTime, type LogEntry } from '../../model/logs/format.js';
+import type { LineSource } from '../../model/logs/still.js';
 
 // Which screen rows a log pane draws: only the visible slice of the buffer is read, never the whole.
 // Pure, so the view stays render-only and this is tested without a terminal.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RingBuffer } from '../../../src/services/logs/ring.js';
+import { RingBuffer } from '../../../src/model/logs/ring.js';
 
 describe('RingBuffer', () => {
   it('keeps the newest `capacity` items and counts what it dropped', () => {

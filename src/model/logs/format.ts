@@ -1,7 +1,18 @@
-import type { JournalEntry } from '../../parsers/journal.js';
-
 // How a journal entry reads as one line of text (the `logs` subcommand, save-to-file) or as a JSON line.
 // Pure; the pane uses the same pieces.
+
+/** One journal entry as `journalctl -o json` gives it (parsed in parsers/journal.ts). */
+export interface JournalEntry {
+  cursor: string;
+  /** __REALTIME_TIMESTAMP: microseconds since the epoch (0n when absent). */
+  realtimeUs: bigint;
+  unit?: string;
+  identifier?: string;
+  priority?: number;
+  message: string;
+  /** Every other field, decoded to text (a repeated field becomes an array). */
+  fields: Record<string, string | string[]>;
+}
 
 /** A journal entry as a pane holds it; `fields` keeps only UNIT (the unit a systemd (PID 1) message is about). */
 export type LogEntry = Omit<JournalEntry, 'fields'> & { fields?: JournalEntry['fields'] };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { journalCursor } from '../../../src/parsers/journal.js';
-import { compactEntry, lazyEntry } from '../../../src/services/logs/lazy-entry.js';
-import { PaneBuffer } from '../../../src/services/logs/pane-buffer.js';
-import { compileFilter } from '../../../src/services/logs/filter.js';
-import { fixture } from '../../parsers/fixture.js';
-import { heapKeptBy } from '../../helpers/heap.js';
+import { journalCursor } from '../../src/parsers/journal.js';
+import { compactEntry, lazyEntry } from '../../src/parsers/lazy-entry.js';
+import { PaneBuffer } from '../../src/model/logs/pane-buffer.js';
+import { compileFilter } from '../../src/model/logs/filter.js';
+import { fixture } from './fixture.js';
+import { heapKeptBy } from '../helpers/heap.js';
 
 const REAL = fixture('journalctl/lab-f-json-vm1-heartbeats.txt').split('\n').filter(Boolean);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, segments } from '../../../src/services/logs/filter.js';
+import { compileFilter, segments } from '../../../src/model/logs/filter.js';
 
 describe('compileFilter', () => {
   it('keeps everything when empty', () => {

@@ -36,7 +36,7 @@ export class PaneBuffer<E extends LogEntry = LogEntry> {
   /** Adds entries; returns how many of them pass the filter (the view shifts a paused scroll by this). */
   append(batch: readonly E[]): number {
     const shown = this.shown;
-    // No filter: the message is not read, so a lazily parsed entry (lazy-entry.ts) stays unparsed.
+    // No filter: the message is not read, so a lazily parsed entry (parsers/lazy-entry.ts) stays unparsed.
     if (!shown) {
       this.all.pushMany(batch);
       this.nextSeq += batch.length;

@@ -1,5 +1,5 @@
-import { journalCursor, parseJournalJson } from '../../parsers/journal.js';
-import type { LogEntry } from './format.js';
+import { journalCursor, parseJournalJson } from './journal.js';
+import type { LogEntry } from '../model/logs/format.js';
 
 // A journal line as a pane holds it, parsed only when something reads more than its cursor. Under a flood
 // most lines are evicted from the pane's ring before they are ever drawn: JSON.parse of every line was

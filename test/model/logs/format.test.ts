@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJson, formatPlain, severity, severityMarker } from '../../../src/services/logs/format.js';
+import { formatJson, formatPlain, severity, severityMarker } from '../../../src/model/logs/format.js';
 
 const e = { cursor: 's=1;i=2', realtimeUs: 1795694378907894n, unit: 'microvm@vm1.service', priority: 3, message: 'microvm-run: crashed' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter } from '../../../src/services/logs/filter.js';
-import type { LogEntry } from '../../../src/services/logs/format.js';
-import { PaneBuffer } from '../../../src/services/logs/pane-buffer.js';
+import { compileFilter } from '../../../src/model/logs/filter.js';
+import type { LogEntry } from '../../../src/model/logs/format.js';
+import { PaneBuffer } from '../../../src/model/logs/pane-buffer.js';
 import { heapKeptBy } from '../../helpers/heap.js';
 
 const entry = (i: number, message = `[vm1] heartbeat ${i}`): LogEntry => ({ cursor: `c${i}`, realtimeUs: BigInt(i) * 1_000_000n, message });
