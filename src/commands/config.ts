@@ -8,7 +8,7 @@ import type { Inventory } from '../config/types.js';
 import { hostEndpoint } from '../ssh/endpoint.js';
 import { localEnv } from '../ssh/index.js';
 import { renderGatherScript, splitSections } from '../host/gather.js';
-import type { Check } from '../services/doctor-checks.js';
+import type { Check } from '../model/doctor.js';
 import { sshTransport } from '../services/runtime.js';
 import { setupChecks, setupSections } from '../services/setup-checks.js';
 import { openOrExit } from './io.js';

@@ -1,7 +1,7 @@
 import type { HostConfig } from '../config/types.js';
 import { ActionService } from '../services/actions.js';
-import { applyFix, diagnoseHost, diagnoseVm, type DoctorReport } from '../services/doctor.js';
-import type { Check } from '../services/doctor-checks.js';
+import type { Check, DoctorReport } from '../model/doctor.js';
+import { applyFix, diagnoseHost, diagnoseVm } from '../services/doctor.js';
 import { ReadOnlyError } from '../services/guard.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
 import { openOrExit, terminalPrompt } from './io.js';

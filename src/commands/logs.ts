@@ -3,7 +3,8 @@ import { JournalQueryError, validateLines, validateUnit, normalizeSince } from '
 import { openRuntime, type Runtime } from '../services/runtime.js';
 import { compileFilter } from '../model/logs/filter.js';
 import { formatJson, formatPlain, type LogEntry } from '../model/logs/format.js';
-import { tailLogs, type TailState } from '../services/logs/tail.js';
+import type { TailState } from '../model/logs/tail-state.js';
+import { tailLogs } from '../services/logs/tail.js';
 import { hostUnits, unitKnown } from '../services/units.js';
 import { formatDuration } from '../views/format.js';
 import { openOrExit } from './io.js';

@@ -1,8 +1,10 @@
 import { snapshotFull, ZfsNameError } from '../host/zfs.js';
 import { ReadOnlyError } from '../services/guard.js';
-import { describeRollback, executeRollback, planRollback } from '../services/rollback.js';
+import { describeRollback } from '../model/rollback.js';
+import type { SnapshotListing } from '../model/snapshots.js';
+import { executeRollback, planRollback } from '../services/rollback.js';
 import { openRuntime, type Runtime } from '../services/runtime.js';
-import { SnapshotLookupError, SnapshotService, type SnapshotListing } from '../services/snapshots.js';
+import { SnapshotLookupError, SnapshotService } from '../services/snapshots.js';
 import { rollbackConfirmLines } from '../views/snapshot/confirm.js';
 import { formatAge, formatBytes, formatTime } from '../views/snapshot/format.js';
 import { openOrExit, terminalPrompt } from './io.js';

@@ -1,6 +1,8 @@
-import { describeRollback, executeRollback, planRollback } from '../services/rollback.js';
+import { describeRollback } from '../model/rollback.js';
+import type { SnapshotInfo } from '../model/snapshots.js';
+import { executeRollback, planRollback } from '../services/rollback.js';
 import { snapshotNameProblem } from '../host/zfs.js';
-import { SnapshotService, type SnapshotInfo } from '../services/snapshots.js';
+import { SnapshotService } from '../services/snapshots.js';
 import { destroyTargets, selectedSnapshot, snapshotsTyping, SNAPSHOT_PANE, type SnapshotTarget } from '../store/slices/snapshots.js';
 import { destroyConfirmLines, rollbackConfirmLines } from '../views/snapshot/confirm.js';
 import type { Controller } from './controller.js';

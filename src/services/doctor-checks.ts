@@ -5,35 +5,12 @@ import { parseIpLinks } from '../parsers/ip.js';
 import { parseSystemctlShow } from '../parsers/systemctl.js';
 import { parseZfsGet } from '../parsers/zfs-get.js';
 import { shJoin } from '../host/quote.js';
+import type { Check, Fix, FixAction, FixCommands } from '../model/doctor.js';
 
 // The seed's troubleshooting runbook ("VM won't start", "Can't SSH to VM", "ZFS issues") as pure verdicts:
 // evidence in, checks out. Running the commands and applying fixes lives in doctor.ts.
 
-/** Fixes the runbook names, each carried out through the guarded action layer. */
-export type FixAction = 'vm.start' | 'vm.restart' | 'vm.update' | 'pool.import' | 'dataset.mount' | 'storage.restart';
-
-export interface Fix {
-  /** What the operator confirms: "rebuild the runner of vm5". */
-  label: string;
-  /** An action mvm-tui can run, or undefined when the fix is advice only. */
-  action?: FixAction;
-  /** The exact remote command lines the fix runs, in order (each one audited as it runs), or the one to run by hand. */
-  commands: string[];
-}
-
-/** Each fix's exact command lines, built by the same functions the actions run them with (see doctor.ts). */
-export type FixCommands = Record<FixAction, string[]>;
-
 const fix = (cmds: FixCommands, label: string, action: FixAction): Fix => ({ label, action, commands: cmds[action] });
-
-export interface Check {
-  id: string;
-  title: string;
-  /** null: could not be decided (timeout, no data): shown as unknown, never as passing. */
-  ok: boolean | null;
-  evidence: string;
-  fix?: Fix;
-}
 
 const NETWORK_RE = /network/i;
 const DISK_WARN = 0.9;

@@ -6,7 +6,8 @@ import { shJoin } from '../host/quote.js';
 import { unitActionCmd } from '../host/systemctl.js';
 import type { Transport } from '../ssh/types.js';
 import type { ActionService, UnitOutcome } from './actions.js';
-import { hostChecks, vmChecks, type Check, type Fix, type FixAction, type FixCommands } from './doctor-checks.js';
+import type { Check, DoctorReport, Fix, FixAction, FixCommands } from '../model/doctor.js';
+import { hostChecks, vmChecks } from './doctor-checks.js';
 import type { ActionGuard } from './guard.js';
 import { setupChecks, setupSections } from './setup-checks.js';
 import { fetchHostStatus } from './status.js';
@@ -15,14 +16,6 @@ import { fetchHostStatus } from './status.js';
 // SSH probe of the VM), each bounded by a timeout, so it never hangs on an unreachable VM.
 
 export const DOCTOR_TIMEOUT_MS = 8_000;
-
-export interface DoctorReport {
-  host: string;
-  vm?: string;
-  checks: Check[];
-  ok: boolean;
-  durationMs: number;
-}
 
 async function extra(transport: Transport, host: string, sections: GatherSection[], timeoutMs: number): Promise<Map<string, SectionOutput>> {
   try {

@@ -12,38 +12,13 @@ import {
   zfsSetMountpointCmd,
   zfsUnmountCmd,
 } from '../host/zfs.js';
-import { SnapshotLookupError, type SnapshotInfo, type SnapshotService } from './snapshots.js';
+import type { RollbackPlan, RollbackResult } from '../model/rollback.js';
+import { SnapshotLookupError, type SnapshotService } from './snapshots.js';
 
 // Rollback that loses nothing (docs/snapshots-and-rollback.md, "Rolling a VM back without losing anything"): instead of `zfs rollback -r` (which destroys the newer
 // snapshots, and any safety snapshot with them), the current dataset is renamed aside with all its
 // snapshots, the target snapshot is cloned back under the original name and promoted. The old state and
 // the newer snapshots then live in DATASET-pre-rollback-STAMP until the user destroys it.
-
-export interface RollbackPlan {
-  host: string;
-  vm: string;
-  unit: string;
-  dataset: string;
-  target: SnapshotInfo;
-  /** Snapshots newer than the target: `zfs rollback -r` would destroy them; here they move to `preserved`. */
-  newer: SnapshotInfo[];
-  preserved: string;
-  mountpoint: string;
-  /** The mountpoint is set on the dataset itself (it must then be moved and re-set by hand). */
-  mountpointLocal: boolean;
-  /** Where the preserved dataset ends up mounted. */
-  preservedMountpoint: string;
-  vmActive: boolean;
-}
-
-export interface RollbackResult {
-  plan: RollbackPlan;
-  stopped: boolean;
-  started: boolean;
-  /** Steps that did not complete but left a working dataset (promote, restart). */
-  warnings: string[];
-  commands: string[];
-}
 
 /** The steps of a plan, in order; `undo` runs when a later essential step fails. Tried on zfs-fuse (pool v23). */
 function rollbackSteps(plan: RollbackPlan, keepRunning: boolean) {
@@ -202,17 +177,4 @@ export async function executeRollback(svc: SnapshotService, plan: RollbackPlan, 
       return result;
     },
   });
-}
-
-/** One paragraph for the user: where things are now. */
-export function describeRollback(r: RollbackResult): string {
-  const p = r.plan;
-  const lines = [
-    `${p.dataset} is now at @${p.target.name}.`,
-    `The state before the rollback${p.newer.length ? ` and the newer snapshots (${p.newer.map((s) => '@' + s.name).join(', ')})` : ''} are kept in ${p.preserved} (mounted at ${p.preservedMountpoint}).`,
-    `Remove it when no longer needed: zfs destroy -r ${p.preserved}`,
-  ];
-  if (r.stopped) lines.push(r.started ? `${p.unit} was stopped and started again.` : `${p.unit} was stopped and is NOT running.`);
-  for (const w of r.warnings) lines.push(`warning: ${w}`);
-  return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import type { HostConfig } from '../config/types.js';
 import type { GatherSection, SectionOutput } from '../host/gather.js';
-import type { Check } from './doctor-checks.js';
+import type { Check } from '../model/doctor.js';
 
 // What the inventory points at on the hypervisor, checked there: the flake checkout (remoteFlake), the programs
 // the runner update and a remote deploy start, the pool and the storage unit. `config check` and

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useServices, useStore } from '../hooks/context.js';
-import type { Check } from '../services/doctor-checks.js';
+import type { Check } from '../model/doctor.js';
 import type { DoctorState } from '../store/slices/doctor.js';
 import type { PaneProps } from './panes.js';
 import { wrapText } from './wrap.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionService } from '../../src/services/actions.js';
-import { applyFix, diagnoseHost, diagnoseVm, type DoctorReport } from '../../src/services/doctor.js';
+import type { DoctorReport } from '../../src/model/doctor.js';
+import { applyFix, diagnoseHost, diagnoseVm } from '../../src/services/doctor.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { labRun } from './paths.js';
 

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logsCommand } from '../../src/commands/logs.js';
 import type { JournalEntry } from '../../src/parsers/index.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
-import { tailLogs, type TailState } from '../../src/services/logs/tail.js';
+import type { TailState } from '../../src/model/logs/tail-state.js';
+import { tailLogs } from '../../src/services/logs/tail.js';
 import { checkAgainstJournal, heartbeat } from './heartbeats.js';
 import { labRun } from './paths.js';
 

@@ -6,7 +6,7 @@ import { ActionService } from '../../src/services/actions.js';
 import { MemoryAudit } from '../../src/services/audit.js';
 import { ActionGuard, ReadOnlyError } from '../../src/services/guard.js';
 import { applyFix } from '../../src/services/doctor.js';
-import type { FixAction } from '../../src/services/doctor-checks.js';
+import type { FixAction } from '../../src/model/doctor.js';
 import { executeRollback, planRollback } from '../../src/services/rollback.js';
 import { SnapshotService } from '../../src/services/snapshots.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';

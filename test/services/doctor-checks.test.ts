@@ -4,7 +4,8 @@ import { resolveInventory } from '../../src/config/resolve.js';
 import { inventorySchema } from '../../src/config/schema.js';
 import { splitSections } from '../../src/host/gather.js';
 import { fixCommands } from '../../src/services/doctor.js';
-import { hostChecks, vmChecks, type Check } from '../../src/services/doctor-checks.js';
+import type { Check } from '../../src/model/doctor.js';
+import { hostChecks, vmChecks } from '../../src/services/doctor-checks.js';
 import { hostStatusFromSections } from '../../src/services/status-assemble.js';
 
 // Verdicts from outputs recorded on the lab hypervisor (test/fixtures/doctor, see SOURCES.md).

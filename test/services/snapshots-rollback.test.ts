@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReadOnlyError } from '../../src/services/guard.js';
-import { describeRollback, executeRollback, planRollback } from '../../src/services/rollback.js';
+import { describeRollback } from '../../src/model/rollback.js';
+import { executeRollback, planRollback } from '../../src/services/rollback.js';
 import { mutations, setup, zfsGet } from './snapshots-setup.js';
 
 const D = 'microvms/storage/vm4';

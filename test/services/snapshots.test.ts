@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ReadOnlyError } from '../../src/services/guard.js';
-import { listingFromProps } from '../../src/services/snapshots.js';
+import { listingFromProps } from '../../src/model/snapshots.js';
 import { parseZfsGet } from '../../src/parsers/zfs-get.js';
 import { mutations, setup, zfsGet } from './snapshots-setup.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotListing } from '../../src/services/snapshots.js';
+import type { SnapshotListing } from '../../src/model/snapshots.js';
 import { destroyTargets, initialSnapshots, selectedSnapshot, snapshotsReducer, visibleSnapshots, type SnapshotsAction, type SnapshotsState } from '../../src/store/slices/snapshots.js';
 import { formatAge, formatBytes, formatTime } from '../../src/views/snapshot/format.js';
 import { browserRows, windowStart } from '../../src/views/snapshot/rows.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseZfsGet } from '../../src/parsers/zfs-get.js';
-import { listingFromProps } from '../../src/services/snapshots.js';
+import { listingFromProps } from '../../src/model/snapshots.js';
 import { initialSnapshots } from '../../src/store/slices/snapshots.js';
 import { DeployView } from '../../src/views/DeployPane.js';
 import { DoctorView } from '../../src/views/DoctorPane.js';

@@ -3,7 +3,7 @@ import { resolveInventory } from '../../src/config/resolve.js';
 import { inventorySchema } from '../../src/config/schema.js';
 import { registerDoctorHandlers, type DoctorDeps } from '../../src/controller/doctor.js';
 import { MemoryAudit } from '../../src/services/audit.js';
-import type { DoctorReport } from '../../src/services/doctor.js';
+import type { DoctorReport } from '../../src/model/doctor.js';
 import { ActionGuard } from '../../src/services/guard.js';
 import type { Runtime } from '../../src/services/runtime.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';

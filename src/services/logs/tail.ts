@@ -4,8 +4,6 @@ import type { LogEntry } from '../../model/logs/format.js';
 import { lazyEntry } from '../../parsers/lazy-entry.js';
 import type { TailState, TailStatus } from '../../model/logs/tail-state.js';
 
-export type { TailState, TailStatus };
-
 // Follows one unit's journal over the host's shared connection (one channel per tail; the transport's
 // limiter keeps several panes under sshd's MaxSessions). Entries are batched (~50 ms, as gemini-cli's
 // useConsoleMessages) so a flood is one store update per batch. When the stream ends without being asked

@@ -1,4 +1,4 @@
-import type { DoctorReport } from '../../services/doctor.js';
+import type { DoctorReport } from '../../model/doctor.js';
 import type { Action } from './index.js';
 
 // The doctor pane (one at a time): the report of the last run, the check under the cursor, a notice

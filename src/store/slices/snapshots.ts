@@ -1,4 +1,4 @@
-import type { DiffResult, SnapshotInfo, SnapshotListing } from '../../services/snapshots.js';
+import type { DiffResult, SnapshotInfo, SnapshotListing } from '../../model/snapshots.js';
 import { filterMatcher } from '../filter.js';
 import type { Action } from './index.js';
 

@@ -1,5 +1,5 @@
-import type { RollbackPlan } from '../../services/rollback.js';
-import type { SnapshotInfo } from '../../services/snapshots.js';
+import type { RollbackPlan } from '../../model/rollback.js';
+import type { SnapshotInfo } from '../../model/snapshots.js';
 import { formatTime } from './format.js';
 
 // What the confirmations say, shared by the browser's dialogs and the CLI's prompts.

@@ -1,4 +1,4 @@
-import type { SnapshotInfo } from '../../services/snapshots.js';
+import type { SnapshotInfo } from '../../model/snapshots.js';
 import { filterMatcher } from '../../store/filter.js';
 import { selectedSnapshot, type SnapshotsState } from '../../store/slices/snapshots.js';
 

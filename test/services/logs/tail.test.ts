@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JournalEntry } from '../../../src/parsers/index.js';
-import { MAX_BATCH, tailLogs, type TailState } from '../../../src/services/logs/tail.js';
+import type { TailState } from '../../../src/model/logs/tail-state.js';
+import { MAX_BATCH, tailLogs } from '../../../src/services/logs/tail.js';
 import { ScriptedTransport } from '../../helpers/scripted-transport.js';
 
 // Real `journalctl -u microvm@vm1 -o json --all --output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER,UNIT -f` lines from the lab (heartbeats, a stop, a crash, restarts).
