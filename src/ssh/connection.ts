@@ -5,7 +5,8 @@ import { isChannelOpenFailure, toSshError } from './errors.js';
 import { hostKeyAlgorithmOrder, verifyHostKey, type HostKeyPolicy } from './host-keys.js';
 import { keyProblem, type KeyStore } from './keys.js';
 import { Limiter } from './limiter.js';
-import { SshError, type ConnState, type ExecResult } from './types.js';
+import type { ConnState } from '../model/connection.js';
+import { SshError, type ExecResult } from './types.js';
 
 // One SSH connection, shared by every command and stream to its server: connected lazily, watched by
 // keepalives, re-established with jittered exponential backoff after a drop. While down, commands fail

@@ -1,4 +1,5 @@
-import type { ConnState, ExecResult, StreamHandle, Transport } from './types.js';
+import type { ConnState } from '../model/connection.js';
+import type { ExecResult, StreamHandle, Transport } from './types.js';
 
 // A Transport whose real one is opened on first use. The UI's first frame needs only the inventory: loading
 // ssh2 and its keys before it cost ~35-50 ms of start-up, so the UI renders first and the poller's first

@@ -10,7 +10,8 @@ import { killGroupCommand, PgidSniffer, withPgidReport } from './kill.js';
 import { LineSplitter } from './lines.js';
 import { nestedCommand } from './nested.js';
 import { ScriptRounds, selectLines } from './rounds.js';
-import { SshError, type ConnState, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';
+import type { ConnState } from '../model/connection.js';
+import { SshError, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';
 
 // The real Transport: one ssh2 connection per hypervisor, VMs reached through it (ProxyJump over a
 // forwarded channel, or nested ssh run on the hypervisor).

@@ -1,3 +1,5 @@
+import type { ConnState } from '../model/connection.js';
+
 // The contract between the SSH layer and everything above it. Services depend on `Transport` only,
 // so unit tests swap in a scripted transport; integration tests use the real one against the lab.
 
@@ -39,19 +41,6 @@ export interface StreamHandle {
   cancel(): void;
   /** Settles when the remote command exits, the stream is cancelled or the connection drops. */
   done: Promise<ExecResult>;
-}
-
-export type ConnStatus = 'idle' | 'connecting' | 'up' | 'down';
-
-export interface ConnState {
-  host: string;
-  status: ConnStatus;
-  /** ms epoch of the last status change. */
-  since: number;
-  /** One-line cause when down, naming the host: "vm-host: connection refused (127.0.0.1:22)". */
-  error?: string;
-  /** When the next reconnect attempt is due, while down. */
-  retryAt?: number;
 }
 
 export interface Transport {

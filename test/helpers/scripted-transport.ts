@@ -1,5 +1,6 @@
 import { selectLines } from '../../src/ssh/rounds.js';
-import type { ConnState, ExecOptions, ExecResult, StreamHandle, StreamHandlers, Target, Transport } from '../../src/ssh/types.js';
+import type { ConnState } from '../../src/model/connection.js';
+import type { ExecOptions, ExecResult, StreamHandle, StreamHandlers, Target, Transport } from '../../src/ssh/types.js';
 
 // A Transport for unit tests of services: answers commands from a script, records what was sent.
 // It never replaces the lab in an integration test.

@@ -7,7 +7,8 @@ import type { JournalEntry } from '../../src/parsers/index.js';
 import type { TailState } from '../../src/model/logs/tail-state.js';
 import { tailLogs, type TailHandle } from '../../src/services/logs/tail.js';
 import { StatusPoller } from '../../src/services/poller.js';
-import type { ConnState, Transport } from '../../src/ssh/types.js';
+import type { ConnState } from '../../src/model/connection.js';
+import type { Transport } from '../../src/ssh/types.js';
 import { checkAgainstJournal as checkJournal, heartbeat } from './heartbeats.js';
 import { blackhole, FAULT_UNIT, faultInventory, faultSshdCommand, RUN, sleep, transport, waitFor } from './faults-helpers.js';
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/config/load.js';
 import type { Inventory } from '../../src/config/types.js';
 import { createSshTransport, type SshTransportOptions } from '../../src/ssh/index.js';
-import { SshError, type ConnState, type Transport } from '../../src/ssh/types.js';
+import type { ConnState } from '../../src/model/connection.js';
+import { SshError, type Transport } from '../../src/ssh/types.js';
 import { LAB_RUN } from './paths.js';
 
 // The real transport against the lab hypervisor (real OpenSSH, systemd, journald). Run inside the lab's

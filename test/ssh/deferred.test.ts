@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deferredTransport } from '../../src/ssh/deferred.js';
-import type { ConnState, Transport } from '../../src/ssh/types.js';
+import type { ConnState } from '../../src/model/connection.js';
+import type { Transport } from '../../src/ssh/types.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
 
 // The UI's transport until its first refresh: nothing dialled (and ssh2 not even loaded) before the first

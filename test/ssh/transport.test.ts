@@ -6,7 +6,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inventorySchema, type InventoryInput } from '../../src/config/schema.js';
 import { resolveInventory } from '../../src/config/resolve.js';
 import { createSshTransport, type SshTransportOptions } from '../../src/ssh/index.js';
-import { SshError, type ConnState, type Transport } from '../../src/ssh/types.js';
+import type { ConnState } from '../../src/model/connection.js';
+import { SshError, type Transport } from '../../src/ssh/types.js';
 import { startFakeSshd, type FakeSshd } from './helpers/fake-sshd.js';
 
 // The real transport against an in-process ssh2 server on loopback: connection reuse, host keys, auth,

@@ -1,5 +1,5 @@
 import type { HostStatus } from '../../model/status.js';
-import type { ConnState } from '../../ssh/types.js';
+import type { ConnState } from '../../model/connection.js';
 import type { Action } from './index.js';
 
 // Per hypervisor: what the inventory says, the last status report, the connection, and bounded
