@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // Every relative link in the manual (README.md and docs/*.md) points at a file that exists, and every #anchor at
-// a heading of the page it names, so moving a section between pages cannot leave a reader at a dead end.
+// a heading of the page it names, so moving a section between pages cannot leave a reader at a dead end; every
+// file of the repository a page names exists, so moving code cannot leave a page pointing at nothing.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -64,6 +65,12 @@ const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.e
 describe('links in README.md and docs/', () => {
   it('every relative link points at an existing file, and every anchor at a heading there', () => {
     expect(pages.flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('every source, test or bench file a page names exists (files written by a build or lab:up aside)', () => {
+    const named = pages.flatMap((p) => [...readFileSync(join(root, p), 'utf8').matchAll(/\b(?:src|test|bench|examples)\/[\w./-]*\w/g)].map((m) => ({ page: p, path: m[0] })));
+    const missing = named.filter(({ path }) => !path.startsWith('test/lab/run/') && !existsSync(join(root, path)));
+    expect(missing.map(({ page, path }) => `${page}: ${path}`)).toEqual([]);
   });
 
   it('every page of docs/ is linked from the README', () => {
