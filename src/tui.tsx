@@ -355,7 +355,10 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
   let code: number;
   try {
     mount();
-    poller.start();
+    // a turn between the first frame and the first refresh: a hang-up or signal that came while the frame was
+    // drawn (the longest synchronous stretch of start-up) ends the program before the first connection starts
+    await new Promise((r) => setImmediate(r));
+    if (!ending) poller.start();
     code = await Promise.race([
       done,
       // Ink exits by itself on a render error: treat it as a crash, not a hang

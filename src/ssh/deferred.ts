@@ -14,7 +14,8 @@ export function deferredTransport(open: () => Promise<Transport>): Transport {
   const get = (): Promise<Transport> => {
     if (!opening) {
       if (closed) return Promise.reject(new Error('the transport is closed'));
-      opening = open().then((t) => {
+      opening = open().then(async (t) => {
+        await t.prepare?.();
         real = t;
         t.onState((s) => {
           for (const l of listeners) l(s);

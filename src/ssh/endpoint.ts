@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { HostConfig, VmConfig } from '../config/types.js';
 import { parseJumpList, SshConfigError } from './ssh-config.js';
-import { configFileFor, resolveSshOptions, type ResolvedSshConfig, type Resolver } from './ssh-options.js';
+import { configFileFor, resolveSshOptions, resolveSshOptionsAhead, type ResolvedSshConfig, type Resolver } from './ssh-options.js';
 import { expandTilde, expandTokens, PROXY_TOKENS } from './tokens.js';
 import { SshError } from './types.js';
 
@@ -53,7 +53,8 @@ export interface Endpoint {
 
 const MAX_HOPS = 8;
 
-export function hostEndpoint(host: HostConfig, env: LocalEnv, acceptNewFlag = false): Endpoint {
+/** The alias, config file and command-line options a host is resolved with. */
+function hostQuery(host: HostConfig, env: LocalEnv): { alias: string; file: string; cmdline: Array<[string, string]> } {
   const ssh = host.ssh;
   const alias = ssh.alias ?? ssh.hostname!;
   const file = configFileFor(ssh.configFile ? expandTilde(ssh.configFile, env.home) : undefined, env.home);
@@ -62,6 +63,23 @@ export function hostEndpoint(host: HostConfig, env: LocalEnv, acceptNewFlag = fa
   if (ssh.user) cmdline.push(['User', ssh.user]);
   if (ssh.port) cmdline.push(['Port', String(ssh.port)]);
   if (ssh.identityFile) cmdline.push(['IdentityFile', expandTilde(ssh.identityFile, env.home)]);
+  return { alias, file, cmdline };
+}
+
+/** Resolves the host's own options ahead, without blocking, so hostEndpoint() does not wait for ssh -G (its
+ *  ProxyJump hops, if any, are resolved when it runs). Never fails: hostEndpoint() reports what is wrong. */
+export async function hostEndpointAhead(host: HostConfig, env: LocalEnv): Promise<void> {
+  try {
+    const { alias, file, cmdline } = hostQuery(host, env);
+    await resolveSshOptionsAhead(alias, { file, home: env.home, localUser: env.localUser, cmdline, resolver: env.resolver });
+  } catch {
+    // hostEndpoint() says it
+  }
+}
+
+export function hostEndpoint(host: HostConfig, env: LocalEnv, acceptNewFlag = false): Endpoint {
+  const ssh = host.ssh;
+  const { alias, file, cmdline } = hostQuery(host, env);
   const ctx: Ctx = {
     host,
     env,

@@ -3,7 +3,7 @@ import type { HostConfig, Inventory } from '../config/types.js';
 import { Connection, type ConnectionSpec } from './connection.js';
 import { dialTcp } from './dial.js';
 import { dialCommand } from './proxy-command.js';
-import { hostEndpoint, vmEndpoint, type Endpoint, type LocalEnv } from './endpoint.js';
+import { hostEndpoint, hostEndpointAhead, vmEndpoint, type Endpoint, type LocalEnv } from './endpoint.js';
 import { KeyStore, type AskPassphrase } from './keys.js';
 import { StringDecoder } from 'node:string_decoder';
 import { killGroupCommand, PgidSniffer, withPgidReport } from './kill.js';
@@ -183,6 +183,9 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
   }
 
   return {
+    async prepare() {
+      await Promise.all([...hosts.values()].filter((rt) => !rt.endpoint).map((rt) => hostEndpointAhead(rt.host, env)));
+    },
     async exec(target: Target, command: string, o: ExecOptions = {}): Promise<ExecResult> {
       if (o.reuse && !target.vm && o.stdin === undefined && !o.signal) {
         const kept = await roundsFor(target.host, command).run(o.timeoutMs, o.lines);

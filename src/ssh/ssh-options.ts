@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { findOpenSsh, sshG } from './openssh.js';
+import { findOpenSsh, findOpenSshAhead, sshG, sshGAhead } from './openssh.js';
 import { readSshConfig, SshConfigError, type SshOptions } from './ssh-config.js';
 import { expandPath, FILE_TOKENS, TokenError, type TokenContext } from './tokens.js';
 
@@ -71,6 +71,14 @@ export function resolveSshOptions(alias: string, input: ResolveInput): ResolvedS
   if (input.file !== 'none' && !existsSync(input.file)) throw new SshConfigError(`${input.file}: no such ssh config file`);
   const raw = bin ? sshG(bin, alias, input.file, cmdline) : readSshConfig(alias, { file: input.file, home: input.home, localUser: input.localUser, cmdline });
   return fromOptions(alias, raw, bin ? 'openssh' : 'builtin', input);
+}
+
+/** Runs the `ssh -G` that resolveSshOptions() will run, ahead and without blocking (nothing when it will not). */
+export async function resolveSshOptionsAhead(alias: string, input: ResolveInput): Promise<void> {
+  if ((input.resolver ?? 'auto') === 'builtin') return;
+  const bin = await findOpenSshAhead();
+  if (!bin || (input.file !== 'none' && !existsSync(input.file))) return;
+  await sshGAhead(bin, alias, input.file, input.cmdline.map(([k, v]) => [k, cfgQuote(v)] as [string, string]));
 }
 
 function pwHome(): string | undefined {

@@ -49,6 +49,8 @@ export interface Transport {
   state(host: string): ConnState;
   onState(listener: (s: ConnState) => void): () => void;
   close(): Promise<void>;
+  /** Work done ahead of the first connection without blocking (the ssh transport: each host's `ssh -G`). */
+  prepare?(): Promise<void>;
 }
 
 /** Errors a user can meet, each with a one-line message naming the host and the cause. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sshG } from '../../src/ssh/openssh.js';
 import { parseJump, parseJumpList, parseLine, readSshConfig, type SshOptions } from '../../src/ssh/ssh-config.js';
-import { resolveSshOptions } from '../../src/ssh/ssh-options.js';
+import { resolveSshOptions, resolveSshOptionsAhead } from '../../src/ssh/ssh-options.js';
 
 // The built-in reader against OpenSSH itself: every config below is resolved by `ssh -G -F file` (it reads the
 // config and prints the result without connecting) and by readSshConfig, and both must agree on every option
@@ -219,5 +219,15 @@ describe('resolving for a connection', () => {
   it('ssh -G itself is what resolves when installed (it never connects)', () => {
     expect(execFileSync('ssh', ['-V'], { stdio: ['ignore', 'ignore', 'pipe'] })).toBeDefined();
     expect(resolveSshOptions('web', { file: file('Host web\n  HostName x.example\n'), home: HOME, localUser: USER, cmdline: [] }).resolver).toBe('openssh');
+  });
+
+  it('ssh -G run ahead (without blocking) answers the next resolution of the same options, once', async () => {
+    const f = file('Host web\n  HostName before.example\n');
+    const input = { file: f, home: HOME, localUser: USER, cmdline: [['User', 'ops']] as Array<[string, string]> };
+    await resolveSshOptionsAhead('web', input);
+    writeFileSync(f, 'Host web\n  HostName after.example\n');
+    const first = resolveSshOptions('web', input);
+    expect([first.resolver, first.hostname, first.user]).toEqual(['openssh', 'before.example', 'ops']); // the answer run ahead
+    expect(resolveSshOptions('web', input).hostname).toBe('after.example'); // then the file is read afresh
   });
 });
