@@ -57,7 +57,7 @@ async function compare(one: Runtime, fleet: Runtime, rounds: number, each?: () =
 const PROBE_ROUNDS = 6;
 
 /** This process's CPU (ms) for one probe of every VM of the fleet: one exec per VM (how probes went out before
- *  src/ssh/nested-probe.ts) vs. one batched exec per host, alternating so both see the same load. All VMs are
+ *  src/host/nested-probe.ts) vs. one batched exec per host, alternating so both see the same load. All VMs are
  *  probed whatever their unit's state (the replay answers every probe), as on a fleet where all of them run. */
 async function probeCpu(fleet: Runtime): Promise<{ perVm: number[]; batched: number[]; perVmFailed: number; batchedFailed: number }> {
   const perVm = (h: HostConfig) => Promise.all(h.vms.map((v) => fleet.transport.exec({ host: h.name, vm: v.name }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS }).then((r) => r.code === 0, () => false)));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { HostConfig } from '../../src/config/types.js';
 import { gatherScript } from '../../src/host/gather.js';
-import { nestedCommand } from '../../src/ssh/nested.js';
+import { nestedCommand } from '../../src/host/nested.js';
 import type { Runtime } from '../../src/services/runtime.js';
 import { INVENTORY, OUT, ROOT } from './env.js';
 import { labSh } from './lab.js';

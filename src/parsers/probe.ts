@@ -1,7 +1,7 @@
-// Output of the batched VM probe (src/ssh/nested-probe.ts): one `@@probe NAME CODE` line per VM, in the order
-// the probes end. Anything else on stdout (a login script's chatter, a cut line) is ignored.
+import { PROBE_MARK } from '../host/nested-probe.js';
 
-export const PROBE_MARK = '@@probe';
+// Output of the batched VM probe (src/host/nested-probe.ts): one `@@probe NAME CODE` line per VM, in the order
+// the probes end. Anything else on stdout (a login script's chatter, a cut line) is ignored.
 
 const LINE = new RegExp(`^${PROBE_MARK} (\\S+) (\\d{1,3})$`);
 

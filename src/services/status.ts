@@ -2,7 +2,7 @@ import type { HostConfig } from '../config/types.js';
 import { eventGather, gatherScript, linesOf, splitSections, type SectionOutput } from '../host/gather.js';
 import type { HostStatus } from '../model/status.js';
 import { parseProbeOutput, probeFailure } from '../parsers/probe.js';
-import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../ssh/nested-probe.js';
+import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../host/nested-probe.js';
 import type { Transport } from '../ssh/types.js';
 import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
 import type { StatusMemo } from './status-memo.js';
@@ -45,7 +45,7 @@ const failed = (why: string): VmProbe => ({ reachable: false, probeError: why })
 
 /** VM name -> whether it answers `true` over SSH through the hypervisor, and if not why. `only` limits the
  *  probe to those VMs. Nested access: one exec on the hypervisor probes them all in parallel there
- *  (src/ssh/nested-probe.ts); a VM without its line in the output (script cut, garbage) did not answer.
+ *  (src/host/nested-probe.ts); a VM without its line in the output (script cut, garbage) did not answer.
  *  ProxyJump: each VM is its own ssh2 connection from here, so one exec per VM as before. */
 export async function probeVms(transport: Transport, host: HostConfig, only?: readonly string[]): Promise<Map<string, VmProbe>> {
   const vms = host.vms.filter((vm) => !only || only.includes(vm.name));

@@ -8,7 +8,7 @@ import { KeyStore, type AskPassphrase } from './keys.js';
 import { StringDecoder } from 'node:string_decoder';
 import { killGroupCommand, PgidSniffer, withPgidReport } from './kill.js';
 import { LineSplitter } from './lines.js';
-import { nestedCommand } from './nested.js';
+import { nestedCommand } from '../host/nested.js';
 import { ScriptRounds, selectLines } from './rounds.js';
 import type { ConnState } from '../model/connection.js';
 import { SshError, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';

@@ -10,7 +10,8 @@ import { unitActionCmd, unitErrorsCmd, unitSettleCmd } from '../../src/host/syst
 import { listUnitsCmd, unitKnownCmd } from '../../src/host/units.js';
 import * as zfs from '../../src/host/zfs.js';
 import { killGroupCommand, withPgidReport } from '../../src/ssh/kill.js';
-import { nestedCommand } from '../../src/ssh/nested.js';
+import { nestedCommand } from '../../src/host/nested.js';
+import { nestedProbeCommand } from '../../src/host/nested-probe.js';
 import { hostCommands } from '../../src/demo/cmd/index.js';
 import { demoHost, loadDemoHost } from './helpers.js';
 
@@ -66,6 +67,7 @@ const CASES: Record<string, (h: HostConfig) => Case[]> = {
   zfsCloneCmd: () => [{ cmd: zfs.zfsCloneCmd(`${ds}@before-upgrade`, `${ds}-clone`) }, { cmd: zfs.zfsCloneCmd(`${ds}@before-upgrade`, `${ds}-c2`, '/var/lib/microvms/c2') }],
   zfsPromoteCmd: () => [{ cmd: zfs.zfsPromoteCmd(`${ds}-clone`), setup: [zfs.zfsCloneCmd(`${ds}@before-upgrade`, `${ds}-clone`)] }],
   nestedCommand: (h) => h.vms.map((v) => ({ cmd: nestedCommand(h, v, 'true') })),
+  nestedProbeCommand: (h) => [{ cmd: nestedProbeCommand(h, h.vms, 3000) }],
   // Builders that never reach the host's shell: the deploy that runs on this machine.
   localDeployCommand: () => [],
   // The event stream: the demo's inventory has `events: false` (its shell has no event sources).

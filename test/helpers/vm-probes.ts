@@ -1,7 +1,7 @@
-import { PROBE_MARK } from '../../src/parsers/probe.js';
+import { PROBE_MARK } from '../../src/host/nested-probe.js';
 import type { Responder } from './scripted-transport.js';
 
-// Answers the batched VM probe (src/ssh/nested-probe.ts) in a ScriptedTransport as a hypervisor would: one
+// Answers the batched VM probe (src/host/nested-probe.ts) in a ScriptedTransport as a hypervisor would: one
 // `@@probe NAME CODE` line for each VM the script probes, `code(vm)` its nested ssh's exit code (0 answered).
 
 export const isVmProbe = (cmd: string) => cmd.includes(`echo ${PROBE_MARK} `);

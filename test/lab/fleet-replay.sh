@@ -4,7 +4,7 @@
 # commands it first reports its process group on stderr (src/ssh/kill.ts), then answers: the gather script (in its
 # kept shell, src/ssh/rounds.ts, or on its own) with the lab's captured output after the lab's measured script
 # time, a nested VM probe (`ssh ... -- true`) with success after the probe time, and a batched probe
-# (src/ssh/nested-probe.ts) with success for each VM it names, once after the probe time: a real hypervisor runs
+# (src/host/nested-probe.ts) with success for each VM it names, once after the probe time: a real hypervisor runs
 # those probes in parallel.
 . /run/mvm-tui-fleet/replay.env
 printf 'mvm-tui-pgid %s\n' "$$" >&2

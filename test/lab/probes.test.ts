@@ -5,7 +5,7 @@ import { shq } from '../../src/host/quote.js';
 import { parseProbeOutput } from '../../src/parsers/probe.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { probeVms, VM_PROBE_TIMEOUT_MS } from '../../src/services/status.js';
-import { nestedProbeCommand } from '../../src/ssh/nested-probe.js';
+import { nestedProbeCommand } from '../../src/host/nested-probe.js';
 import type { Target, Transport } from '../../src/ssh/types.js';
 import { labRun } from './paths.js';
 

@@ -10,7 +10,7 @@ import { expandTemplate, inDir, runnerLinksCmd, runnerUpdateCmd } from '../../sr
 import { shJoin, shq } from '../../src/host/quote.js';
 import { SETTLE_PROPS, unitActionCmd, unitErrorsCmd, unitSettleCmd } from '../../src/host/systemctl.js';
 import * as Z from '../../src/host/zfs.js';
-import { nestedCommand } from '../../src/ssh/nested.js';
+import { nestedCommand } from '../../src/host/nested.js';
 import { hostile, sample, seed } from './hostile-strings.js';
 import { rec, runLines } from './shell-argv.js';
 

@@ -7,8 +7,8 @@ import { resolveInventory } from '../../src/config/resolve.js';
 import { inventorySchema } from '../../src/config/schema.js';
 import type { HostConfig } from '../../src/config/types.js';
 import { probeVms, VM_PROBE_TIMEOUT_MS, type VmProbe } from '../../src/services/status.js';
-import { nestedProbeCommand } from '../../src/ssh/nested-probe.js';
-import { nestedCommand } from '../../src/ssh/nested.js';
+import { nestedProbeCommand } from '../../src/host/nested-probe.js';
+import { nestedCommand } from '../../src/host/nested.js';
 import type { ExecOptions, ExecResult, Target, Transport } from '../../src/ssh/types.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
 

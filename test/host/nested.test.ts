@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inventorySchema } from '../../src/config/schema.js';
 import { resolveInventory } from '../../src/config/resolve.js';
-import { nestedCommand } from '../../src/ssh/nested.js';
+import { nestedCommand } from '../../src/host/nested.js';
 
 // The hypervisor-side command is run by a real /bin/sh with a stand-in `ssh` that prints its argv, so the
 // test sees exactly what the hypervisor's ssh would receive: the VM command must arrive as one argument,

@@ -1,5 +1,5 @@
 import type { HostConfig, VmConfig } from '../config/types.js';
-import { shJoin, shq } from '../host/quote.js';
+import { shJoin, shq } from './quote.js';
 
 // The seed's way to a VM: run `ssh` on the hypervisor with the hypervisor's own key. The VM command is
 // one quoted argument: the hypervisor's shell unquotes it and ssh hands it to the VM's shell verbatim.

@@ -1,12 +1,14 @@
 import type { HostConfig, VmConfig } from '../config/types.js';
-import { shJoin, shq } from '../host/quote.js';
-import { PROBE_MARK } from '../parsers/probe.js';
+import { shJoin, shq } from './quote.js';
 import { nestedCommand } from './nested.js';
 
 // All of a host's VM probes in one exec: the hypervisor runs the same nested `ssh ... -- true` as a single
 // probe would, one per VM in the background, each under coreutils `timeout`, and prints `@@probe NAME CODE`
 // as each ends (one short echo: a single write, so lines from parallel probes never interleave). One exec
 // instead of one per VM: each exec costs the client ~0.4 ms of CPU and a channel (bench/RESULTS.md section 5).
+
+/** Starts each line of the probe's output (parsers/probe.ts reads them). */
+export const PROBE_MARK = '@@probe';
 
 /** How long `timeout` waits after its TERM before a KILL (ssh ends on TERM; this is for one that hangs). */
 export const PROBE_KILL_AFTER_S = 1;
