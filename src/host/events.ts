@@ -1,12 +1,16 @@
 import type { HostConfig } from '../config/types.js';
+import { AUTOSTART_TARGET } from './gather.js';
 import { shJoin } from './quote.js';
 
 // The hypervisor's own change events, on one kept channel per host (src/services/status-events.ts). Each source runs
 // in the background of one shell and every line it prints (stdout and stderr) goes out prefixed with its tag; when a
-// source ends, `TAG @@end RC` says so. `@@mvm-events ready` follows once every source is started, then
-// `@@mvm-events alive` every 10 s.
-//   bus:  systemd's PropertiesChanged signals for its units (`busctl monitor`, root only; systemd sends them while a
-//         client such as logind is subscribed): a unit's state change within milliseconds;
+// source ends, `TAG @@end RC` says so. `@@mvm-events ready` follows once every source is started. Then the shell
+// waits on the channel's stdin (the client writes nothing and keeps it open): when the channel closes (the client
+// quit, or sshd saw the connection drop) the read ends and `kill 0` ends every source, with no periodic wake-up.
+//   bus:  systemd's PropertiesChanged signals of the Unit interface (ActiveState, SubState, StateChangeTimestamp)
+//         for the units that show on the host's VMs and storage only (`busctl monitor`, root only; systemd sends them
+//         while a client such as logind is subscribed): a unit's state change within milliseconds, filtered by the
+//         bus daemon, so the signals of other units (SSH sessions' scopes, timers) never wake the stream;
 //   unit: PID 1's journal messages (every unit start, stop, failure, restart and reload), JSON with a few fields
 //         (journald tells its followers about new entries at most every 250 ms: the bus is faster);
 //   link: `ip -o monitor link`, one line per change (bridges and TAPs appearing, going down, losing carrier;
@@ -16,17 +20,40 @@ import { shJoin } from './quote.js';
 
 export const EVENTS_READY = '@@mvm-events ready';
 export const SOURCE_END = '@@end ';
-export const EVENTS_ALIVE = '@@mvm-events alive';
-const HEARTBEAT_S = 10;
+
+const SIGNAL = 'type=signal,sender=org.freedesktop.systemd1,interface=org.freedesktop.DBus.Properties,member=PropertiesChanged';
+/** Above this many units the bus source takes every unit's signals (one match rule) instead of one rule per unit:
+ *  the bus daemons allow a few hundred rules per connection. */
+const MAX_BUS_RULES = 200;
+
+/** The units whose bus signals the stream takes: every VM's unit with microvm.nix's per-VM units (tap and macvtap
+ *  interfaces, virtiofsd), the storage unit, Comin and microvms.target. */
+export function busUnits(host: HostConfig): string[] {
+  const full = (u: string) => (/\.(service|socket|target|mount|automount|timer|path|slice|scope|device|swap)$/.test(u) ? u : `${u}.service`);
+  const perVm = host.vms.flatMap((v) => [full(v.unit), ...['microvm-tap-interfaces', 'microvm-macvtap-interfaces', 'microvm-virtiofsd'].map((p) => `${p}@${v.name}.service`)]);
+  return [...new Set([...perVm, full(host.storageUnit), 'comin.service', AUTOSTART_TARGET])];
+}
+
+/** The object path label of `unit` (sd-bus escaping: every byte but a letter, or a digit after the first, as `_XX`). */
+export function escapeBusPath(unit: string): string {
+  return [...Buffer.from(unit, 'utf8')]
+    .map((b, i) => {
+      const c = String.fromCharCode(b);
+      return /[A-Za-z]/.test(c) || (i > 0 && /[0-9]/.test(c)) ? c : `_${b.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
+}
+
+/** `busctl monitor`'s match rules for `host` (every unit when the host has none configured). */
+export function busMatches(host?: HostConfig): string[] {
+  const units = host ? busUnits(host) : [];
+  const unitIface = 'arg0=org.freedesktop.systemd1.Unit';
+  if (!units.length || units.length > MAX_BUS_RULES) return ['--match', `${SIGNAL},path_namespace=/org/freedesktop/systemd1/unit,${unitIface}`];
+  return units.flatMap((u) => ['--match', `${SIGNAL},path=/org/freedesktop/systemd1/unit/${escapeBusPath(u)},${unitIface}`]);
+}
 
 export const EVENT_SOURCES = {
-  bus: [
-    'busctl',
-    'monitor',
-    '--json=short',
-    '--match',
-    'type=signal,sender=org.freedesktop.systemd1,interface=org.freedesktop.DBus.Properties,member=PropertiesChanged,path_namespace=/org/freedesktop/systemd1/unit',
-  ],
+  bus: ['busctl', 'monitor', '--json=short'],
   unit: ['journalctl', '-f', '-n', '0', '-o', 'json', '--output-fields=UNIT,JOB_RESULT,MESSAGE_ID', '_PID=1'],
   link: ['ip', '-o', 'monitor', 'link'],
   pool: ['zpool', 'events', '-f', '-H'],
@@ -38,12 +65,13 @@ export type EventSourceName = keyof typeof EVENT_SOURCES;
 export const REQUIRED_SOURCES: readonly EventSourceName[] = ['unit', 'link'];
 
 /** The stream's command line: every source in the background of one shell (the stream's process group). */
-export function eventsCommand(_host?: HostConfig): string {
+export function eventsCommand(host?: HostConfig): string {
+  const argv = (tag: EventSourceName): readonly string[] => (tag === 'bus' ? [...EVENT_SOURCES.bus, ...busMatches(host)] : EVENT_SOURCES[tag]);
   const tagged = (Object.keys(EVENT_SOURCES) as EventSourceName[]).map(
-    (tag) => `{ ${shJoin(EVENT_SOURCES[tag])} 2>&1; echo "${SOURCE_END}$?"; } | while IFS= read -r mvm_e; do printf '%s %s\\n' ${tag} "$mvm_e"; done &`,
+    (tag) => `{ ${shJoin(argv(tag))} 2>&1; echo "${SOURCE_END}$?"; } | while IFS= read -r mvm_e; do printf '%s %s\\n' ${tag} "$mvm_e"; done &`,
   );
-  // Then a heartbeat every 10 s: once the channel is gone (the client quit or the connection dropped, when no kill
-  // can reach the host) its write fails and the whole stream ends (`kill 0`: the process group), rather than its
-  // idle sources waiting forever.
-  return [...tagged, `echo '${EVENTS_READY}'`, `(trap '' PIPE; while sleep ${HEARTBEAT_S}; do echo '${EVENTS_ALIVE}' || exit 0; done)`, 'kill 0'].join('\n');
+  // Then wait for the channel to close (stdin's end: the client quit, or the connection dropped and sshd ended the
+  // session, when no kill can reach the host) and end the whole stream (`kill 0`: the process group), rather than
+  // leave its idle sources waiting forever.
+  return [...tagged, `echo '${EVENTS_READY}'`, 'while read -r mvm_x; do :; done', 'kill 0'].join('\n');
 }

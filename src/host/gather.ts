@@ -143,10 +143,15 @@ export function splitSections(output: string): Map<string, SectionOutput> {
   return out;
 }
 
-// Event mode (src/services/status-events.ts): the same sections plus `counters`, in one script whose lines run on
-// their own (the kept shell runs only the lines a run names). `counters` reads the counters that move every second
-// (load, memory, each VM unit's cgroup v2 memory and CPU) with shell builtins only: no process is started for it,
-// so the per-interval refresh costs the hypervisor one `stat` (the runner links) and next to nothing else. Each line it prints is `PATH TEXT`.
+// Event mode (src/services/status-events.ts): the same sections plus `counters` and `runners-check`, in one script
+// whose lines run on their own (the kept shell runs only the lines a run names). Both run every interval with shell
+// builtins only, so an idle interval starts no process on the hypervisor:
+//   counters: load, memory and each VM unit's cgroup v2 memory and CPU, only the lines the status reads (the first
+//     line of each file; /proc/meminfo down to MemAvailable). Each line it prints is `PATH TEXT`.
+//   runners-check: whether a VM's `current` runner link still points where it did (`[ LINK -ef SAVED ]`, SAVED being
+//     the target the kept shell resolved with `cd -P` last time); only when one changed (or on the shell's first run)
+//     does it print the `runners` section (one `stat`). `booted` is set when the VM starts, which a unit event
+//     refreshes. A target that is not a directory cannot be saved: that link reads as changed every time.
 
 /** A unit's cgroup v2 directory as systemd names it: `a@b.service` lives in `system-a.slice`. */
 export function unitCgroup(unit: string): string {
@@ -163,15 +168,26 @@ export function counterFiles(host: HostConfig): string[] {
 
 export function countersLine(host: HostConfig): string {
   const files = counterFiles(host).map(shq).join(' ');
-  return `echo '@@mvm counters'; for mvm_f in ${files}; do [ -r "$mvm_f" ] && while IFS= read -r mvm_c; do printf '%s %s\\n' "$mvm_f" "$mvm_c"; done < "$mvm_f"; done; echo "@@rc 0"`;
+  // cpu.stat's first line is usage_usec; /proc/meminfo has MemTotal first and MemAvailable third (Linux >= 3.14).
+  const stop = `case $mvm_f in /proc/meminfo) case $mvm_c in MemAvailable:*) break;; esac;; *) break;; esac`;
+  return `echo '@@mvm counters'; for mvm_f in ${files}; do [ -r "$mvm_f" ] && while IFS= read -r mvm_c; do printf '%s %s\\n' "$mvm_f" "$mvm_c"; ${stop}; done < "$mvm_f"; done; echo "@@rc 0"`;
+}
+
+/** The `runners-check` line of `host` (its `runners` section's line is `runnersLine`). */
+export function runnersCheckLine(host: HostConfig, runnersLine: string): string {
+  const links = host.vms.map((vm) => runnerLink(host, vm.name, 'current'));
+  if (!links.length) return ':';
+  const same = links.map((l, i) => `{ [ -z "$mvm_r${i}" ] && ! [ -e ${shq(l)} ] || [ ${shq(l)} -ef "$mvm_r${i}" ]; }`).join(' && ');
+  const save = links.map((l, i) => `mvm_r${i}=; cd -P ${shq(l)} 2>/dev/null && mvm_r${i}=$PWD;`).join(' ');
+  return `if [ "$mvm_rs" = 1 ] && ${same}; then :; else ${runnersLine}; mvm_rs=1; ${save} cd /; fi`;
 }
 
 /** Which sections each kind of refresh runs. */
 export const SECTION_GROUPS = {
-  /** Every interval in event mode: the counters, and the runner links (a `current` flipped by a runner update
-   * or a removed link fires no event the stream sees; one stat for every VM keeps RESTART NEEDED and RUNNER
-   * MISSING as fresh as the interval). */
-  counters: ['counters', 'runners'],
+  /** Every interval in event mode: the counters, and whether a runner link changed (a `current` flipped by a runner
+   * update or a removed link fires no event the stream sees; RESTART NEEDED and RUNNER MISSING stay as fresh as the
+   * interval). Neither starts a process unless a link changed. */
+  counters: ['counters', 'runners-check'],
   /** A VM, tap, storage or Comin unit changed (or the manager reloaded): units, runner links, the system's state. */
   units: ['system', 'failed', 'units', 'runners'],
   /** Another unit changed: only the system's state and its failed units. */
@@ -190,14 +206,21 @@ export interface EventGather {
 
 const eventScripts = new WeakMap<HostConfig, EventGather>();
 
-/** The host's event-mode script: the gather script's sections, then `counters`. Built once per host config. */
+/** Sections the event-mode script leaves out: `counters` reads them without a process. */
+const EVENT_OMITS: ReadonlySet<string> = new Set(['loadavg', 'meminfo']);
+
+/** The host's event-mode script: the gather script's sections (but load and memory), then `counters` and
+ *  `runners-check`. Built once per host config. */
 export function eventGather(host: HostConfig): EventGather {
   let g = eventScripts.get(host);
   if (!g) {
-    const sections = gatherSections(host);
+    const sections = gatherSections(host).filter((s) => !EVENT_OMITS.has(s.name));
     const lines = new Map(sections.map((s, i) => [s.name, i]));
+    const runners = sections.find((s) => s.name === 'runners');
+    const extra = [countersLine(host), runners ? runnersCheckLine(host, renderGatherScript([runners]).trim()) : ':'];
     lines.set('counters', sections.length);
-    g = { script: `${renderGatherScript(sections)}${countersLine(host)}\n`, lines };
+    lines.set('runners-check', sections.length + 1);
+    g = { script: `${renderGatherScript(sections)}${extra.join('\n')}\n`, lines };
     eventScripts.set(host, g);
   }
   return g;

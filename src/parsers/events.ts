@@ -1,4 +1,4 @@
-import { EVENTS_ALIVE, EVENTS_READY, SOURCE_END } from '../host/events.js';
+import { EVENTS_READY, SOURCE_END } from '../host/events.js';
 
 // One line of the event stream (src/host/events.ts): `TAG TEXT` from a source, `TAG @@end RC` when a source ended,
 // or the ready marker. Never throws.
@@ -7,8 +7,9 @@ export type EventLine =
   | { kind: 'ready' }
   | { kind: 'end'; source: string; rc: number | null }
   /** `unit` changed (null: PID 1 itself, e.g. a reload); `failed`: it failed; `state`: its `ActiveState/SubState`
-   *  as a bus signal gives it (absent: the signal did not carry them; the journal never does). */
-  | { kind: 'unit'; unit: string | null; failed: boolean; state?: string }
+   *  as a bus signal gives it (absent: the signal did not carry them; the journal never does), with `active`, `sub`
+   *  and `since` (its StateChangeTimestamp in ms since the epoch; null when 0 or absent). */
+  | { kind: 'unit'; unit: string | null; failed: boolean; state?: string; active?: string; sub?: string; since?: number | null }
   | { kind: 'link' }
   | { kind: 'pool' }
   /** A source's line that is not an event (a warning or an error), and whether it says access was denied. */
@@ -22,7 +23,6 @@ const DENIED = /insufficient permissions|not seeing messages from other users|pe
 export function parseEventLine(line: string): EventLine {
   if (typeof line !== 'string') return { kind: 'other', text: '' };
   if (line === EVENTS_READY) return { kind: 'ready' };
-  if (line === EVENTS_ALIVE) return { kind: 'other', text: line };
   const sp = line.indexOf(' ');
   const source = sp > 0 ? line.slice(0, sp) : line;
   const text = sp > 0 ? line.slice(sp + 1) : '';
@@ -42,7 +42,10 @@ export function parseEventLine(line: string): EventLine {
       if (!m) return text.startsWith('Monitoring bus message stream') ? { kind: 'other', text } : note(source, text);
       const active = /"ActiveState":\{"type":"s","data":"([^"]*)"\}/.exec(text)?.[1];
       const sub = /"SubState":\{"type":"s","data":"([^"]*)"\}/.exec(text)?.[1];
-      return { kind: 'unit', unit: unescapeBusPath(m[1]!), failed: active === 'failed', ...(active !== undefined ? { state: `${active}/${sub ?? ''}` } : {}) };
+      const unit = unescapeBusPath(m[1]!);
+      if (active === undefined) return { kind: 'unit', unit, failed: false };
+      const us = Number(/"StateChangeTimestamp":\{"type":"t","data":(\d{1,20})\}/.exec(text)?.[1] ?? 0);
+      return { kind: 'unit', unit, failed: active === 'failed', state: `${active}/${sub ?? ''}`, active, sub: sub ?? '', since: us > 0 ? Math.floor(us / 1000) : null };
     }
     case 'link':
       // `ip -o monitor link`: `IDX: NAME: <FLAGS> ...` per change, `Deleted IDX: ...` for a removed link.

@@ -2,7 +2,8 @@ import type { HostConfig, Inventory } from '../config/types.js';
 import type { HostStatus, VmStatus } from '../model/status.js';
 import type { Transport } from '../ssh/types.js';
 import { SECTION_GROUPS, type SectionOutput } from '../host/gather.js';
-import { HostEvents } from './status-events.js';
+import { HostEvents, type UnitState } from './status-events.js';
+import { ACTIVE_STATES, fullUnit } from './status-assemble.js';
 import { keepUnchanged } from './status-keep.js';
 import { StatusMemo } from './status-memo.js';
 import { unitDown } from './status-check.js';
@@ -25,7 +26,10 @@ import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 // again), and what it sends keeps the previous status's objects for every part that reads the same.
 // Event mode (opts.events): per host one stream of the hypervisor's own change events (src/services/status-events.ts);
 // once it is up, an event refreshes only the sections it concerns (within EVENT_SETTLE_MS), a tick refreshes the
-// counters and runner links, and the whole gather runs every fullEveryMs. Until the stream is up, or after it ended, the host is
+// counters and runner links, and the whole gather runs every fullEveryMs. A VM unit's bus signal carries its new
+// state: that is sent at once (pinned on the VM until a refresh started after the signal reads the unit), without
+// waiting for the refresh, nor for a refresh already running, nor for the other hosts' batch; so does the status of an
+// event's refresh. Until the stream is up, or after it ended, the host is
 // polled as above; a stream that died starts again (backoff 1 s doubling to 30 s), a host that cannot give events
 // (a required source missing or not permitted) stays polled, and mode() says why.
 
@@ -90,6 +94,8 @@ interface EventsState {
   /** The host's last text of every section (a partial refresh replaces some). */
   sections: Map<string, SectionOutput>;
   lastFullAt: number;
+  /** VM name -> its unit's state from a bus signal (and when it came), shown over refreshes started before it. */
+  pinned: Map<string, { state: Pick<VmStatus, 'active' | 'sub' | 'since'>; at: number }>;
 }
 
 interface HostState {
@@ -158,6 +164,7 @@ export class StatusPoller {
               settleTimer: null,
               sections: new Map(),
               lastFullAt: -Infinity,
+              pinned: new Map(),
             }
           : null,
         upDuringRefresh: false,
@@ -312,9 +319,11 @@ export class StatusPoller {
         this.want(h, null, 0);
       },
       changed: (group) => this.want(h, SECTION_GROUPS[group], EVENT_SETTLE_MS),
+      unitState: (unit, st) => this.unitState(h, unit, st),
       ended: (why, unsupported) => {
         e.live = false;
         e.stream = null;
+        e.pinned.clear();
         e.want.clear();
         e.wantAll = false;
         this.setMode(h, { mode: 'polling', why });
@@ -330,10 +339,34 @@ export class StatusPoller {
     stream.start();
   }
 
+  /** A VM unit's state from its bus signal: sent now, over the last status read. */
+  private unitState(h: HostState, unit: string, st: UnitState): void {
+    const e = h.events;
+    const vm = h.host.vms.find((v) => fullUnit(v.unit) === unit);
+    if (!e?.live || !this.running || !vm || !ACTIVE_STATES.has(st.active)) return;
+    const state = { active: st.active as VmStatus['active'], sub: st.sub, since: st.since === null ? null : new Date(st.since).toISOString() };
+    e.pinned.set(vm.name, { state, at: this.now() });
+    if (h.lastGood && h.failures === 0) this.emit(h, this.withPins(h, h.lastGood), true);
+  }
+
+  /** `hs` with the VMs' bus-signalled states that are newer than its units (read by a refresh started at `readAt`). */
+  private withPins(h: HostState, hs: HostStatus, readAt = -Infinity): HostStatus {
+    const pinned = h.events?.pinned;
+    if (!pinned?.size) return hs;
+    for (const [name, p] of pinned) if (p.at <= readAt) pinned.delete(name);
+    if (!pinned.size) return hs;
+    const pin = (v: VmStatus) => {
+      const p = pinned.get(v.name);
+      return p && (v.active !== p.state.active || v.sub !== p.state.sub || v.since !== p.state.since) ? { ...v, ...p.state } : v;
+    };
+    return { ...hs, vms: hs.vms.map(pin) };
+  }
+
   private stopEvents(e: EventsState): void {
     e.stream?.stop();
     e.stream = null;
     e.live = false;
+    e.pinned.clear();
     for (const t of [e.retryTimer, e.settleTimer]) if (t) clearTimeout(t);
     e.retryTimer = e.settleTimer = null;
   }
@@ -361,7 +394,8 @@ export class StatusPoller {
       if (hs.reachable) {
         h.failures = 0;
         h.lastGood = hs;
-        this.emit(h, hs);
+        // An event's refresh of a VM's state goes out now; a tick's waits for the fleet's batch.
+        this.emit(h, this.withPins(h, hs, !only || only.includes('units') ? startedAt : -Infinity), !!only?.some((s) => URGENT.has(s)));
         this.maybeProbe(h, hs);
       } else {
         h.failures += 1;
@@ -400,13 +434,14 @@ export class StatusPoller {
       });
   }
 
-  private emit(h: HostState, hs: HostStatus): void {
+  /** Sends `hs` (with the probes merged): `now`, or with the batch of the other hosts' refreshes still running. */
+  private emit(h: HostState, hs: HostStatus, now = false): void {
     const probes = h.probes;
     const merged = keepUnchanged(h.latest, probes ? { ...hs, vms: hs.vms.map((v) => this.withProbe(h, v, probes.get(v.name))) } : hs);
     h.latest = merged;
     if (this.stopped) return;
     this.pending.set(h.host.name, merged);
-    const othersRunning = [...this.hosts.values()].some((o) => o !== h && (o.inFlight || o.probing));
+    const othersRunning = !now && [...this.hosts.values()].some((o) => o !== h && (o.inFlight || o.probing));
     if (!othersRunning) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
   }

@@ -31,9 +31,9 @@ type Sections = ReadonlyMap<string, SectionOutput>;
 type Memo = Pick<StatusMemo, 'parse' | 'derive'>;
 
 const UNIT_SUFFIX = /\.(service|socket|target|mount|automount|timer|path|slice|scope|device|swap)$/;
-const fullUnit = (u: string) => (UNIT_SUFFIX.test(u) ? u : `${u}.service`);
+export const fullUnit = (u: string) => (UNIT_SUFFIX.test(u) ? u : `${u}.service`);
 /** A Set, not the zod schema's safeParse: this runs for every VM on every refresh. */
-const ACTIVE_STATES: ReadonlySet<string> = new Set(unitActiveSchema.options);
+export const ACTIVE_STATES: ReadonlySet<string> = new Set(unitActiveSchema.options);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A VM as known from the inventory alone (host unreachable or not yet read). */

@@ -15,9 +15,19 @@ export interface HostEventsHandlers {
   ready(): void;
   /** Sections to refresh (one call per stream line that is an event). */
   changed(group: SectionGroup): void;
+  /** A unit's new state as its bus signal gives it (before `changed` for the same signal): shown at once, until a
+   *  refresh started after it reads the unit. */
+  unitState?(unit: string, state: UnitState): void;
   /** The stream ended or was refused. `unsupported`: this host cannot give the events (a required source is
    *  missing or not permitted, or the shell cannot run the stream); otherwise it died and can be started again. */
   ended(why: string, unsupported: boolean): void;
+}
+
+export interface UnitState {
+  active: string;
+  sub: string;
+  /** When the unit entered this state (ms since the epoch), or null. */
+  since: number | null;
 }
 
 export class HostEvents {
@@ -43,7 +53,7 @@ export class HostEvents {
     const h = this.transport.stream({ host: this.host.name }, (this.command ?? eventsCommand)(this.host), {
       onLine: (line) => this.line(line),
       onStderr: (t) => (lastErr = t.trim().split('\n').pop() ?? lastErr),
-    });
+    }, { holdStdin: true });
     this.handle = h;
     h.done.then(
       (r) => {
@@ -81,6 +91,7 @@ export class HostEvents {
         if (ev.unit !== null && line.startsWith('bus ')) {
           if (ev.state === undefined || this.busStates.get(ev.unit) === ev.state) return;
           this.busStates.set(ev.unit, ev.state);
+          if (ev.active !== undefined) this.on.unitState?.(ev.unit, { active: ev.active, sub: ev.sub ?? '', since: ev.since ?? null });
         }
         if (ev.unit === null || this.concerns(ev.unit)) return this.on.changed('units');
         return ev.failed ? this.on.changed('system') : undefined;

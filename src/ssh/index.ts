@@ -11,7 +11,7 @@ import { LineSplitter } from './lines.js';
 import { nestedCommand } from '../host/nested.js';
 import { ScriptRounds, selectLines } from './rounds.js';
 import type { ConnState } from '../model/connection.js';
-import { SshError, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type Target, type Transport } from './types.js';
+import { SshError, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type StreamOptions, type Target, type Transport } from './types.js';
 
 // The real Transport: one ssh2 connection per hypervisor, VMs reached through it (ProxyJump over a
 // forwarded channel, or nested ssh run on the hypervisor).
@@ -225,7 +225,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
       }
     },
 
-    stream(target: Target, command: string, handlers: StreamHandlers, o: { signal?: AbortSignal } = {}): StreamHandle {
+    stream(target: Target, command: string, handlers: StreamHandlers, o: StreamOptions = {}): StreamHandle {
       let r: ReturnType<typeof route>;
       try {
         r = route(target, withPgidReport(command));
@@ -242,7 +242,7 @@ export function createSshTransport(inv: Inventory, opts: SshTransportOptions = {
       const lines = new LineSplitter((l) => handlers.onLine(l));
       const dec = new StringDecoder('utf8');
       const sniff = new PgidSniffer((text) => handlers.onStderr?.(text));
-      const h = r.conn.run(r.command, { onStdout: (b) => lines.push(b), onStderr: (b) => sniff.push(dec.write(b)) });
+      const h = r.conn.run(r.command, { onStdout: (b) => lines.push(b), onStderr: (b) => sniff.push(dec.write(b)), ...(o.holdStdin ? { keepStdinOpen: true } : {}) });
       const stop = () => {
         h.cancel();
         killRemote(target, sniff.pgid);

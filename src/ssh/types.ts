@@ -36,6 +36,13 @@ export interface StreamHandlers {
   onStderr?(text: string): void;
 }
 
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Keep the command's stdin open (nothing is written) until the stream ends: the remote side can wait for its
+   *  end to learn that the channel closed (the event stream, src/host/events.ts). */
+  holdStdin?: boolean;
+}
+
 export interface StreamHandle {
   /** Ends the remote process (closes the channel) and settles `done`. */
   cancel(): void;
@@ -45,7 +52,7 @@ export interface StreamHandle {
 
 export interface Transport {
   exec(target: Target, command: string, opts?: ExecOptions): Promise<ExecResult>;
-  stream(target: Target, command: string, handlers: StreamHandlers, opts?: { signal?: AbortSignal }): StreamHandle;
+  stream(target: Target, command: string, handlers: StreamHandlers, opts?: StreamOptions): StreamHandle;
   state(host: string): ConnState;
   onState(listener: (s: ConnState) => void): () => void;
   close(): Promise<void>;

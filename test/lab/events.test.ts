@@ -119,7 +119,7 @@ describe('status by the lab hypervisor’s events', () => {
     await until('event mode', () => poller.mode('lab')?.mode === 'events');
     const pid = [...(await journalPids())].find((p) => !pidsBefore.has(p));
     expect(pid).toBeDefined();
-    // Close the connection with no kill sent: the heartbeat's failed write ends the stream's process group.
+    // Close the connection with no kill sent: the end of the stream's stdin ends its process group.
     poller.stop();
     await opened.at(-1)!.close();
     const end = Date.now() + 20_000;

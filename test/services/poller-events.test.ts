@@ -65,9 +65,11 @@ describe('StatusPoller in event mode', () => {
     stream().handlers.onLine(EVENTS_READY);
     await vi.advanceTimersByTimeAsync(5);
     expect(modes.at(-1)).toEqual({ mode: 'events', why: null });
-    expect(gathers()[1]).toEqual(['system', 'failed', 'loadavg', 'meminfo', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'ip-links', 'runners', 'counters']);
+    // Load and memory come from `counters`; the last `runners` is the runners-check line (a stat only when a link
+    // changed: test/host/event-gather.test.ts runs it in a real shell).
+    expect(gathers()[1]).toEqual(['system', 'failed', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'ip-links', 'runners', 'counters', 'runners']);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(gathers()[2]).toEqual(['counters']);
+    expect(gathers()[2]).toEqual(['counters', 'runners']);
     // Load and memory come from the counters section now.
     expect(seen.at(-1)!.system.load).toEqual([0.5, 0.4, 0.3]);
     expect(seen.at(-1)!.system.memAvailable).toBe(500 * 1024);
@@ -167,6 +169,36 @@ describe('StatusPoller in event mode', () => {
     expect(poller.mode('lab')).toEqual({ mode: 'polling', why: 'link events ended (exit 127)' });
     poller.stop();
   });
+  it("a VM unit's bus signal is on the grid at once, before any command runs, and stays over a refresh that started before it", async () => {
+    const { t, poller, gathers, stream, seen } = setup();
+    poller.start();
+    stream().handlers.onLine(EVENTS_READY);
+    await vi.advanceTimersByTimeAsync(5);
+    // A tick's refresh is running (the host has not answered yet) when vm1 is killed.
+    let answer: (() => void) | null = null;
+    const slow = new Promise<void>((r) => (answer = r));
+    t.on(isGather, async (cmd) => {
+      await slow;
+      const all = splitSections(labBaseline());
+      return { stdout: sectionsRun(cmd).map((n) => (n === 'counters' ? COUNTERS : all.has(n) ? `@@mvm ${n}\n${all.get(n)!.text}@@rc ${all.get(n)!.rc}\n` : '')).join('') };
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    const running = gathers().length;
+    const [sigterm] = fixture('busctl-monitor-microvm-kill.jsonl').trim().split('\n');
+    stream().handlers.onLine(`bus ${sigterm}`);
+    expect(gathers()).toHaveLength(running); // no command yet
+    expect(seen.at(-1)!.vms.find((v) => v.name === 'vm1')).toMatchObject({ active: 'deactivating', sub: 'stop-sigterm', since: new Date(1796580198981).toISOString() });
+    // The tick started before the signal and reads vm1 running: the signalled state stays. The units refresh that
+    // follows started after it: what it reads counts (this capture reads vm1 running again).
+    const after = seen.length;
+    answer!();
+    await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 5);
+    expect(gathers().at(running - 1)).toEqual(['counters', 'runners']); // the tick, sent before the signal
+    expect(gathers().slice(running)).toEqual([['units', 'runners'], ['system', 'failed']]);
+    expect(seen.slice(after).map((hs) => hs.vms.find((v) => v.name === 'vm1')!.active)).toEqual(['deactivating', 'active', 'active']);
+    poller.stop();
+  });
+
   it('bus signals that repeat a unit\'s state (systemd loading or unloading it) start no refresh', async () => {
     const { poller, gathers, stream } = setup();
     poller.start();
@@ -200,14 +232,16 @@ describe('parseEventLine', () => {
     const bus = fixture('busctl-monitor-unit.jsonl').trim().split('\n');
     expect(bus.map((l) => parseEventLine(`bus ${l}`))).toEqual([
       { kind: 'unit', unit: 'mvm-evtest3.service', failed: false },
-      { kind: 'unit', unit: 'mvm-evtest3.service', failed: false, state: 'inactive/dead' },
+      { kind: 'unit', unit: 'mvm-evtest3.service', failed: false, state: 'inactive/dead', active: 'inactive', sub: 'dead', since: null },
     ]);
-    expect(parseEventLine('bus {"type":"signal","path":"/org/freedesktop/systemd1/unit/microvm_40vm1_2eservice","payload":{"data":["x",{"ActiveState":{"type":"s","data":"failed"}}]}}')).toEqual({
-      kind: 'unit',
-      unit: 'microvm@vm1.service',
-      failed: true,
-      state: 'failed/',
-    });
+    // A VM's SIGKILL and systemd's restart: every state with the time it was entered.
+    const kill = fixture('busctl-monitor-microvm-kill.jsonl').trim().split('\n').map((l) => parseEventLine(`bus ${l}`));
+    expect(kill.map((e) => (e.kind === 'unit' ? `${e.unit} ${e.state}` : e.kind))).toEqual([
+      ...['deactivating/stop-sigterm', 'deactivating/stop-post', 'failed/failed', 'activating/auto-restart', 'activating/auto-restart', 'activating/auto-restart'],
+      ...['inactive/dead', 'inactive/dead', 'activating/start-pre', 'activating/start', 'active/running', 'active/running'],
+    ].map((s) => `microvm@vm1.service ${s}`));
+    expect(kill[0]).toMatchObject({ failed: false, since: 1796580198981 });
+    expect(kill[2]).toMatchObject({ failed: true, active: 'failed' });
     expect(parseEventLine('bus Monitoring bus message stream.')).toMatchObject({ kind: 'other' });
   });
 });
