@@ -2,7 +2,8 @@ import type { UnitVerb } from '../host/systemctl.js';
 import { ActionError, ActionService, type UnitOutcome } from '../services/actions.js';
 import { describeRun, runSucceeded, type LocalRunDeps, type RunOptions, type RunResult } from '../services/deploy.js';
 import { ReadOnlyError } from '../services/guard.js';
-import { openRuntime, type Runtime } from '../services/runtime.js';
+import type { Runtime } from '../services/runtime.js';
+import { openCommandRuntime } from './open.js';
 import { openOrExit, terminalPrompt } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
@@ -33,7 +34,7 @@ export function onInterruptSignals(handler: () => void): () => void {
 }
 
 const defaultDeps: ActionCommandDeps = {
-  open: (g) => openRuntime(g),
+  open: (g) => openCommandRuntime(g),
   ...terminalPrompt,
   onInterrupt: onInterruptSignals,
 };

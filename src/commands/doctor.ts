@@ -3,7 +3,8 @@ import { ActionService } from '../services/actions.js';
 import type { Check, DoctorReport } from '../model/doctor.js';
 import { applyFix, diagnoseHost, diagnoseVm } from '../services/doctor.js';
 import { ReadOnlyError } from '../services/guard.js';
-import { openRuntime, type Runtime } from '../services/runtime.js';
+import type { Runtime } from '../services/runtime.js';
+import { openCommandRuntime } from './open.js';
 import { openOrExit, terminalPrompt } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 
@@ -16,7 +17,7 @@ export interface DoctorCommandDeps {
 }
 
 const defaultDeps: DoctorCommandDeps = {
-  open: (g) => openRuntime(g),
+  open: (g) => openCommandRuntime(g),
   ...terminalPrompt,
 };
 

@@ -1,6 +1,7 @@
 import type { Inventory } from '../config/types.js';
 import { JournalQueryError, validateLines, validateUnit, normalizeSince } from '../host/journal.js';
-import { openRuntime, type Runtime } from '../services/runtime.js';
+import type { Runtime } from '../services/runtime.js';
+import { openCommandRuntime } from './open.js';
 import { compileFilter } from '../model/logs/filter.js';
 import { formatJson, formatPlain, type LogEntry } from '../model/logs/format.js';
 import type { TailState } from '../model/logs/tail-state.js';
@@ -88,7 +89,7 @@ export function createLogsCommand(deps: LogsDeps = {}): Subcommand {
       const o = parseOptions(ctx);
       const filter = compileFilter(o.grep ?? '');
       if (filter.error) ctx.stderr.write(`mvm-tui: --grep: ${filter.error}\n`);
-      const rt = await openOrExit(ctx, (deps.open ?? openRuntime));
+      const rt = await openOrExit(ctx, (deps.open ?? openCommandRuntime));
       if (typeof rt === 'number') return rt;
       try {
         const target = resolveLogTarget(rt.inventory, o.name, o.host);

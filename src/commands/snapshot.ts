@@ -3,7 +3,8 @@ import { ReadOnlyError } from '../services/guard.js';
 import { describeRollback } from '../model/rollback.js';
 import type { SnapshotListing } from '../model/snapshots.js';
 import { executeRollback, planRollback } from '../services/rollback.js';
-import { openRuntime, type Runtime } from '../services/runtime.js';
+import type { Runtime } from '../services/runtime.js';
+import { openCommandRuntime } from './open.js';
 import { SnapshotLookupError, SnapshotService } from '../services/snapshots.js';
 import { rollbackConfirmLines } from '../views/snapshot/confirm.js';
 import { formatAge, formatBytes, formatTime } from '../views/snapshot/format.js';
@@ -23,7 +24,7 @@ export interface SnapshotCommandDeps {
 }
 
 const defaultDeps: SnapshotCommandDeps = {
-  open: (g) => openRuntime(g),
+  open: (g) => openCommandRuntime(g),
   ...terminalPrompt,
 };
 

@@ -1,5 +1,6 @@
 import { statusReportSchema, type HostStatus, type StatusReport, type VmStatus } from '../model/status.js';
-import { openRuntime, type Runtime } from '../services/runtime.js';
+import type { Runtime } from '../services/runtime.js';
+import { openCommandRuntime } from './open.js';
 import { fetchHostStatus } from '../services/status.js';
 import { hostProblems, reportHealthy, vmProblems } from '../services/status-check.js';
 import { formatBytes, since } from '../views/format.js';
@@ -79,7 +80,7 @@ export function renderStatusTable(report: StatusReport, now: number): string {
   return out.join('\n');
 }
 
-const defaultDeps: StatusCommandDeps = { open: (g) => openRuntime(g) };
+const defaultDeps: StatusCommandDeps = { open: (g) => openCommandRuntime(g) };
 
 export function makeStatusCommand(deps: StatusCommandDeps = defaultDeps): Subcommand {
   return {

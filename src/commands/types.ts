@@ -1,16 +1,10 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { GlobalOptions } from '../config/types.js';
 
 /** Exit codes: 0 ok, 1 something needs attention / failed, 2 usage or config error, 3 refused (read-only). */
 export const EXIT = { ok: 0, attention: 1, usage: 2, readOnly: 3 } as const;
 
-export interface GlobalOptions {
-  config?: string;
-  readOnly: boolean;
-  demo: boolean;
-  acceptNew: boolean;
-  /** --no-mouse: no mouse reporting (the inventory's `mouse: false` does the same). */
-  noMouse?: boolean;
-}
+export type { GlobalOptions };
 
 export interface CommandContext {
   global: GlobalOptions;

@@ -22,3 +22,13 @@ export interface Inventory extends Omit<InventoryParsed, 'hosts'> {
   /** The file it was read from, or '(demo)' / '(built-in)'. */
   source: string;
 }
+
+/** The global command-line flags (parsed in main.ts): what every subcommand and the UI open their runtime with. */
+export interface GlobalOptions {
+  config?: string;
+  readOnly: boolean;
+  demo: boolean;
+  acceptNew: boolean;
+  /** --no-mouse: no mouse reporting (the inventory's `mouse: false` does the same). */
+  noMouse?: boolean;
+}

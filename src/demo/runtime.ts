@@ -1,7 +1,7 @@
 // `mvm-tui --demo`: start the embedded demo hypervisor and open the ordinary runtime on its inventory.
 // The transport is the app's real SSH one, so the demo exercises the same code path as a real host.
 
-import type { GlobalOptions } from '../commands/types.js';
+import type { GlobalOptions } from '../config/types.js';
 import { AuditLog, demoAuditPath } from '../services/audit.js';
 import { type Runtime, openRuntime, sshTransport } from '../services/runtime.js';
 import { deferredTransport } from '../ssh/deferred.js';

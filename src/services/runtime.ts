@@ -1,8 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { GlobalOptions } from '../commands/types.js';
 import { loadInventory } from '../config/load.js';
-import type { Inventory } from '../config/types.js';
+import type { GlobalOptions, Inventory } from '../config/types.js';
 import type { Transport } from '../ssh/types.js';
 import { AuditLog, defaultAuditPath } from './audit.js';
 import { ActionGuard } from './guard.js';
@@ -45,8 +44,6 @@ export const sshTransport: TransportFactory = async (inventory, global) => {
 
 /** Throws ConfigError (exit 2) when the inventory is unusable. */
 export async function openRuntime(global: GlobalOptions, opts: RuntimeOptions = {}): Promise<Runtime> {
-  // --demo for every subcommand (`mvm-tui status --demo`); the demo calls back here with its own inventory.
-  if (global.demo && !opts.inventory && !opts.transportFactory) return (await import('../demo/runtime.js')).openDemoRuntime(global);
   const env = opts.env ?? process.env;
   const inventory = opts.inventory
     ? { ...opts.inventory, readOnly: opts.inventory.readOnly || global.readOnly }
