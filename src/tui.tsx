@@ -185,6 +185,7 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
     events: rt.inventory.events,
     fullEveryMs: rt.inventory.fullRefreshMs,
     onStatus: (status) => store.dispatch({ type: 'hosts/status', status, at: Date.now() }),
+    onMode: (host, mode) => store.dispatch({ type: 'hosts/mode', host, mode }),
   });
   const refresh = (host?: string) => void poller.refreshNow(host).catch(() => {});
   const actions = new ActionService({ inventory: rt.inventory, transport: rt.transport, guard: rt.guard });

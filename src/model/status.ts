@@ -81,3 +81,12 @@ export type VmStatus = z.infer<typeof vmStatusSchema>;
 export type PoolStatus = z.infer<typeof poolStatusSchema>;
 export type HostStatus = z.infer<typeof hostStatusSchema>;
 export type StatusReport = z.infer<typeof statusReportSchema>;
+
+/** HostMode.why while a host's event stream is being started (it is polled meanwhile). */
+export const EVENTS_STARTING = 'event stream starting';
+
+/** How a host's status is kept fresh: by its events, or by polling (and why not by events). */
+export interface HostMode {
+  mode: 'events' | 'polling';
+  why: string | null;
+}

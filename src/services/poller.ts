@@ -1,5 +1,5 @@
 import type { HostConfig, Inventory } from '../config/types.js';
-import type { HostStatus, VmStatus } from '../model/status.js';
+import { EVENTS_STARTING, type HostMode, type HostStatus, type VmStatus } from '../model/status.js';
 import type { Transport } from '../ssh/types.js';
 import { SECTION_GROUPS, type SectionOutput } from '../host/gather.js';
 import { HostEvents, type UnitState } from './status-events.js';
@@ -56,11 +56,7 @@ export interface StatusPollerOptions {
   eventsCommand?: (host: HostConfig) => string;
 }
 
-/** How a host's status is kept fresh: by its events, or by polling (and why not by events). */
-export interface HostMode {
-  mode: 'events' | 'polling';
-  why: string | null;
-}
+export type { HostMode };
 
 /** Events that arrive together (a crash logs several lines) are refreshed once, this long after the first. */
 export const EVENT_SETTLE_MS = 10;
@@ -156,7 +152,7 @@ export class StatusPoller {
           ? {
               stream: null,
               live: false,
-              mode: { mode: 'polling', why: 'event stream starting' },
+              mode: { mode: 'polling', why: EVENTS_STARTING },
               retryMs: EVENTS_RETRY_MS.min,
               retryTimer: null,
               want: new Set(),
@@ -184,7 +180,10 @@ export class StatusPoller {
     });
     for (const h of this.hosts.values()) {
       this.tick(h);
-      if (h.events) this.startEvents(h);
+      if (h.events) {
+        this.opts.onMode?.(h.host.name, h.events.mode);
+        this.startEvents(h);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { HostEntry } from '../store/slices/hosts.js';
 import { isStale, staleAge } from '../store/selectors.js';
+import { EVENTS_STARTING } from '../model/status.js';
 import { formatAge, formatBytes, percent, since } from './format.js';
 
 /** Rows the header takes (the grid windows by it). */
@@ -27,6 +28,14 @@ function Reach({ h, now }: { h: HostEntry; now: number }) {
   if (!h.status) return <Text color="gray">… {h.conn?.status === 'connecting' ? 'connecting' : 'waiting for the first report'}</Text>;
   // how long it has been up, as the cards' ages: seconds in the first 10 minutes, so a blip shows ("reachable 4s")
   return <Text color="green">● reachable{upSince(h) !== null ? ` ${formatAge(now - upSince(h)!)}` : ''}</Text>;
+}
+
+/** How the status is kept fresh, when the host is watched by its events (`events: true`). */
+function Mode({ mode }: { mode: HostEntry['mode'] }) {
+  if (!mode) return null;
+  if (mode.mode === 'events') return <Text dimColor> · events</Text>;
+  if (mode.why === EVENTS_STARTING) return <Text dimColor> · polling (events starting)</Text>;
+  return <Text color="yellow"> · polling (events unavailable{mode.why ? `: ${mode.why}` : ''})</Text>;
 }
 
 /** When the connection came up (ms epoch), or null when not known. */
@@ -58,6 +67,7 @@ export function headerSignature(h: HostEntry): string {
     s?.storage && [s.storage.mountpoint, formatBytes(s.storage.used), formatBytes(s.storage.size), percent(s.storage.used, s.storage.size)],
     s?.storageUnit,
     h.comin,
+    h.mode,
   ]);
 }
 
@@ -93,6 +103,7 @@ function HostHeaderView({ host: h, width, now }: { host: HostEntry; width: numbe
             {sys.memTotal ? ` · mem ${formatBytes(sys.memTotal - (sys.memAvailable ?? 0))}/${formatBytes(sys.memTotal)}` : ''}
           </Text>
         ) : null}
+        <Mode mode={h.mode} />
       </Text>
       <Text wrap="truncate-end" dimColor={stale}>
         {stale && s ? 'last known: ' : ''}

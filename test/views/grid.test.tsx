@@ -40,6 +40,18 @@ describe('the VM grid', () => {
     expect(f).toContain('ebs-volume-microvm-storage active');
   });
 
+  it("says in the host header whether the status comes by the host's events or by polling, and why not by events", async () => {
+    const { r, store } = start({ cols: 160 });
+    await r.waitFor('vm1');
+    expect(r.lastFrame()).not.toMatch(/· (events|polling)/); // events: false, only polled
+    store.dispatch({ type: 'hosts/mode', host: 'hv1', mode: { mode: 'polling', why: 'event stream starting' } });
+    expect(await r.waitFor('polling (events starting)')).toMatch(/hv1 .*· polling \(events starting\)/);
+    store.dispatch({ type: 'hosts/mode', host: 'hv1', mode: { mode: 'events', why: null } });
+    expect(await r.waitFor(/hv1 .*· events/)).not.toContain('polling');
+    store.dispatch({ type: 'hosts/mode', host: 'hv1', mode: { mode: 'polling', why: 'unit events not permitted: No journal files were opened due to insufficient permissions.' } });
+    expect(await r.waitFor('events unavailable')).toMatch(/· polling \(events unavailable: unit events not permitted: No journal files/);
+  });
+
   it('marks an unreachable host stale, with its age, and keeps its last data', async () => {
     const { r, store } = start();
     await r.waitFor('vm1');

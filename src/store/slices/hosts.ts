@@ -1,4 +1,4 @@
-import type { HostStatus } from '../../model/status.js';
+import type { HostMode, HostStatus } from '../../model/status.js';
 import type { ConnState } from '../../model/connection.js';
 import type { Action } from './index.js';
 
@@ -41,6 +41,8 @@ export interface HostEntry {
   downSince: number | null;
   history: Record<string, VmHistory>;
   comin: CominInfo | null;
+  /** Kept fresh by its events or polled (null: the poller only polls, `events: false`). */
+  mode: HostMode | null;
 }
 
 export interface HostsState {
@@ -52,12 +54,13 @@ export type HostsAction =
   | { type: 'hosts/init'; hosts: Array<{ name: string; readOnly?: boolean; vms: VmInfo[] }> }
   | { type: 'hosts/status'; status: HostStatus; at: number }
   | { type: 'hosts/conn'; conn: ConnState }
-  | { type: 'hosts/comin'; host: string; comin: CominInfo | null };
+  | { type: 'hosts/comin'; host: string; comin: CominInfo | null }
+  | { type: 'hosts/mode'; host: string; mode: HostMode };
 
 export const initialHosts: HostsState = { order: [], byName: {} };
 
 function emptyHost(name: string): HostEntry {
-  return { name, readOnly: false, vms: [], status: null, conn: null, lastOkAt: null, downSince: null, history: {}, comin: null };
+  return { name, readOnly: false, vms: [], status: null, conn: null, lastOkAt: null, downSince: null, history: {}, comin: null, mode: null };
 }
 
 function push(list: number[], v: number): number[] {
@@ -123,6 +126,11 @@ export function hostsReducer(state: HostsState = initialHosts, action: Action): 
       const prev = state.byName[action.host];
       if (!prev) return state;
       return { ...state, byName: { ...state.byName, [prev.name]: { ...prev, comin: action.comin } } };
+    }
+    case 'hosts/mode': {
+      const prev = state.byName[action.host];
+      if (!prev) return state;
+      return { ...state, byName: { ...state.byName, [prev.name]: { ...prev, mode: action.mode } } };
     }
     default:
       return state;
