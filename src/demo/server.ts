@@ -12,7 +12,7 @@ import type { Clock } from './clock.js';
 import { commandTable } from './cmd/index.js';
 import { demoInventory, type DemoFiles } from './inventory.js';
 import { runRepl } from './repl.js';
-import { DemoShell } from './shell.js';
+import { DemoShell, type Io } from './shell.js';
 import { DemoHypervisor, type DemoStateOptions } from './state.js';
 
 export interface DemoOptions extends DemoStateOptions {
@@ -165,7 +165,11 @@ function startSsh(hv: DemoHypervisor, clients: Set<Connection>, running: Set<Abo
         const session = accept();
         session.on('env', (acceptEnv) => acceptEnv?.());
         // a pty and a login shell (`ssh -t`, mvm-tui's H): a prompt and the demo's commands, typed
-        session.on('pty', (acceptPty) => acceptPty?.());
+        let pty = false;
+        session.on('pty', (acceptPty) => {
+          pty = true;
+          acceptPty?.();
+        });
         session.on('window-change', (acceptWc) => acceptWc?.());
         session.on('shell', (acceptShell) => {
           const channel = acceptShell();
@@ -202,13 +206,15 @@ function startSsh(hv: DemoHypervisor, clients: Set<Connection>, running: Set<Abo
           mine.add(ac);
           channel.on('error', finish);
           session.on('signal', () => ac.abort());
-          const io = {
+          const io: Io = {
             out: (t: string) => {
               if (open && t) channel.write(t);
             },
             err: (t: string) => {
               if (open && t) channel.stderr.write(t);
             },
+            // `ssh -t HV CMD`: CMD may be interactive (nested ssh into a VM without a command, mvm-tui's s)
+            terminal: pty ? { repl: (prompt, run, banner) => runRepl(channel, () => prompt, run, banner) } : undefined,
           };
           // Start a moment later, as a real fork+exec would: a client that attaches its exit listener
           // after the exec reply would otherwise miss an instant exit status.

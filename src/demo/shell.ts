@@ -8,6 +8,14 @@ import { type ListItem, type SimpleCommand, type Word, ShellSyntaxError, parseSc
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** The client's pty, when the command line runs on one (`ssh -t HOST CMD`) and its output is not redirected:
+   *  an interactive program (ssh without a command) reads typed lines from it. */
+  terminal?: Terminal;
+}
+
+/** Typed lines with a prompt until `exit` or ctrl-d (repl.ts); resolves with the exit code. */
+export interface Terminal {
+  repl(prompt: string, run: (line: string, out: (t: string) => void, signal: AbortSignal) => Promise<number>, banner: string): Promise<number>;
 }
 
 export interface CmdContext {
@@ -204,7 +212,7 @@ export class DemoShell {
       return 127;
     }
     const ctx: CmdContext = {
-      io: { out, err },
+      io: { out, err, terminal: out === io.out ? io.terminal : undefined },
       signal,
       stdin,
       env,

@@ -46,8 +46,19 @@ export async function ssh(argv: string[], ctx: CmdContext): Promise<number> {
     return 255;
   }
   if (command.trim() === '') {
-    ctx.io.err('Pseudo-terminal will not be allocated because stdin is not a terminal.\n');
-    return 0;
+    // a login shell on the VM: on the client's pty (`ssh -t HV 'ssh -t VM'`, mvm-tui's s), else nothing to run
+    const term = ctx.io.terminal;
+    if (!term) {
+      ctx.io.err('Pseudo-terminal will not be allocated because stdin is not a terminal.\n');
+      return 0;
+    }
+    const code = await term.repl(
+      `[root@${vm.name}:~]# `,
+      (line, out, signal) => ctx.runIn(line, vm, { out, err: out }, AbortSignal.any([signal, ctx.signal])),
+      `mvm-tui demo guest ${vm.name}: a simulated shell (hostname, uptime, cat, systemctl is-system-running ...); exit or ctrl-d leaves.\n`,
+    );
+    ctx.io.err(`Connection to ${host} closed.\r\n`); // as ssh says it on its pty
+    return code;
   }
   return ctx.runIn(command, vm, ctx.io, ctx.signal);
 }
