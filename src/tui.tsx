@@ -184,6 +184,7 @@ export async function runTui(global: GlobalOptions, opening: Promise<TuiRuntime>
     intervalMs: rt.inventory.refreshMs,
     events: rt.inventory.events,
     fullEveryMs: rt.inventory.fullRefreshMs,
+    usageEveryMs: rt.inventory.poolRefreshMs,
     onStatus: (status) => store.dispatch({ type: 'hosts/status', status, at: Date.now() }),
     onMode: (host, mode) => store.dispatch({ type: 'hosts/mode', host, mode }),
   });

@@ -61,7 +61,7 @@ export function makeConfigCheck(deps: ConfigCheckDeps = { checkHosts: checkHosts
       if (sshProblems) return EXIT.usage;
       ctx.stderr.write(
         inv.events
-          ? `status: pushed by each host's events, counters every ${inv.refreshMs} ms, the whole status every ${inv.fullRefreshMs} ms; a host without them is polled (\`mvm-tui doctor --host H\` says which)\n`
+          ? `status: pushed by each host's events, counters every ${inv.refreshMs} ms, pool and storage usage every ${inv.poolRefreshMs ?? inv.fullRefreshMs} ms, the whole status every ${inv.fullRefreshMs} ms; a host without them is polled (\`mvm-tui doctor --host H\` says which)\n`
           : `status: polled every ${inv.refreshMs} ms (events: false)\n`,
       );
       const vms = inv.hosts.reduce((n, h) => n + h.vms.length, 0);

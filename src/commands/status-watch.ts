@@ -78,6 +78,7 @@ export async function watchStatus(transport: Transport, inventory: Inventory, op
     probeEveryMs: opts.probe ? undefined : 0,
     events: inventory.events,
     fullEveryMs: inventory.fullRefreshMs,
+    usageEveryMs: inventory.poolRefreshMs,
     onStatus: (hs) => {
       const key = changeKey(hs);
       const last = printed.get(hs.name);

@@ -123,6 +123,9 @@ export const inventorySchema = z
     events: z.boolean().default(true),
     /** With events: how often the whole status is still read, in milliseconds. */
     fullRefreshMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+    /** With events: how often pool and storage usage (`zpool list`, `df`: processes, unlike the other counters) are
+     *  read, in milliseconds; they also come with every whole read (default: only then). */
+    poolRefreshMs: z.number().int().min(1000).max(3_600_000).optional(),
     readOnly: z.boolean().default(false),
     /** Mouse reporting: a click selects, the wheel scrolls (false: the terminal keeps its own selection). */
     mouse: z.boolean().default(true),

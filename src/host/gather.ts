@@ -193,6 +193,8 @@ export const SECTION_GROUPS = {
   /** Another unit changed: only the system's state and its failed units. */
   system: ['system', 'failed'],
   links: ['ip-links'],
+  /** Pool and storage usage, at their own cadence in event mode (poolRefreshMs). */
+  usage: ['zpool-list', 'df'],
   pools: ['zpool-list', 'zpool-status', 'zfs'],
 } as const satisfies Record<string, readonly string[]>;
 

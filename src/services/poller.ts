@@ -50,6 +50,8 @@ export interface StatusPollerOptions {
   events?: boolean;
   /** In event mode, how often the whole gather still runs (default 30 s). */
   fullEveryMs?: number;
+  /** In event mode, how often pool and storage usage are read besides (default: with the whole gather only). */
+  usageEveryMs?: number;
   /** A host's mode changed (events up, or polled and why). */
   onMode?(host: string, mode: HostMode): void;
   /** The event stream's command (default: src/host/events.ts; tests give a host without a source). */
@@ -66,6 +68,7 @@ const EVENTS_RETRY_MS = { min: 1_000, max: 30_000 };
  *  (one stat; no event tells of them). Pool and storage usage, which cost a `zpool list` and a `df`, come with the
  *  full refresh and pool events. */
 const TICK_SECTIONS: readonly string[] = SECTION_GROUPS.counters;
+const USAGE_SECTIONS: readonly string[] = [...SECTION_GROUPS.counters, ...SECTION_GROUPS.usage];
 /** Sections that show a VM's change: an event refresh runs these first, the rest (system state) right after. */
 const URGENT: ReadonlySet<string> = new Set(['units', 'runners', 'ip-links']);
 
@@ -90,6 +93,8 @@ interface EventsState {
   /** The host's last text of every section (a partial refresh replaces some). */
   sections: Map<string, SectionOutput>;
   lastFullAt: number;
+  /** When pool and storage usage were last read (by a full or a usage refresh). */
+  lastUsageAt: number;
   /** VM name -> its unit's state from a bus signal (and when it came), shown over refreshes started before it. */
   pinned: Map<string, { state: Pick<VmStatus, 'active' | 'sub' | 'since'>; at: number }>;
 }
@@ -160,6 +165,7 @@ export class StatusPoller {
               settleTimer: null,
               sections: new Map(),
               lastFullAt: -Infinity,
+              lastUsageAt: -Infinity,
               pinned: new Map(),
             }
           : null,
@@ -263,8 +269,10 @@ export class StatusPoller {
     this.schedule(h);
     const e = h.events;
     if (e?.live) {
-      const full = this.now() - e.lastFullAt >= (this.opts.fullEveryMs ?? DEFAULT_FULL_EVERY_MS);
-      this.want(h, full ? null : TICK_SECTIONS, 0);
+      const now = this.now();
+      const full = now - e.lastFullAt >= (this.opts.fullEveryMs ?? DEFAULT_FULL_EVERY_MS);
+      const usage = this.opts.usageEveryMs !== undefined && now - e.lastUsageAt >= this.opts.usageEveryMs;
+      this.want(h, full ? null : usage ? USAGE_SECTIONS : TICK_SECTIONS, 0);
       return;
     }
     if (h.inFlight) {
@@ -390,6 +398,7 @@ export class StatusPoller {
         ...(e ? { events: { only, sections: e.sections } } : {}),
       });
       if (e && !only && hs.reachable) e.lastFullAt = startedAt;
+      if (e && (!only || only.includes('zpool-list')) && hs.reachable) e.lastUsageAt = startedAt;
       if (hs.reachable) {
         h.failures = 0;
         h.lastGood = hs;

@@ -120,6 +120,20 @@ describe('StatusPoller in event mode', () => {
     expect(full).toHaveLength(4);
   });
 
+  it('reads pool and storage usage at poolRefreshMs, between the whole gathers', async () => {
+    const t = new ScriptedTransport();
+    answerGathers(t, labBaseline);
+    const poller = new StatusPoller(t, labInventory(), { intervalMs: 1000, probeEveryMs: 0, events: true, fullEveryMs: 30_000, usageEveryMs: 3000, onStatus: () => undefined });
+    poller.start();
+    t.streams[0]!.handlers.onLine(EVENTS_READY);
+    await vi.advanceTimersByTimeAsync(5);
+    const from = t.sent.length;
+    await vi.advanceTimersByTimeAsync(6000);
+    const runs = t.sent.slice(from).filter((s) => s.kind === 'exec' && isGather(s.command)).map((s) => sectionsRun(s.command));
+    expect(runs).toEqual([['counters', 'runners'], ['counters', 'runners'], ['zpool-list', 'df', 'counters', 'runners'], ['counters', 'runners'], ['counters', 'runners'], ['zpool-list', 'df', 'counters', 'runners']]);
+    poller.stop();
+  });
+
   it('a stream that dies: polled at once with a full refresh, started again after 1 s, back to events with a full gather', async () => {
     const { t, poller, gathers, stream, modes } = setup();
     poller.start();
