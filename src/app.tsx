@@ -11,10 +11,11 @@ import { FilterBar } from './views/FilterBar.js';
 import { HelpOverlay } from './views/HelpOverlay.js';
 import { MessagesOverlay } from './views/MessagesOverlay.js';
 import { PaneArea } from './views/panes.js';
-import { statusLayoutOf, type StatusLayout } from './views/screen-rows.js';
+import { bodyRows, statusLayoutOf, type StatusLayout } from './views/screen-rows.js';
 import { StatusLine } from './views/StatusLine.js';
 import { TooSmall } from './views/TooSmall.js';
 import { VmGrid } from './views/VmGrid.js';
+import { belowRows } from './views/grid-rows.js';
 
 // Providers and layout only. The screen is rows-1 tall: a root as tall as the terminal makes Ink
 // clear the screen on most frames.
@@ -28,6 +29,8 @@ function Screen() {
   const ui = useStore((s) => s.ui); // not the hosts: a status report does not re-render the layout
   const messagesOpen = useStore((s) => s.messages.open);
   const status = useStore((s) => statusLayoutOf(s, keymap), sameLayout);
+  // panes under the grid: the grid as tall as what it draws whole (it depends on the hosts' headers)
+  const belowPanes = useStore((s) => belowRows(s, bodyRows(s, keymap)));
   useEffect(() => {
     store.dispatch({ type: 'ui/resize', cols: size.cols, rows: size.rows });
   }, [store, size.cols, size.rows]);
@@ -65,8 +68,8 @@ function Screen() {
   } else if (layout.mode === 'below') {
     main = (
       <Box flexDirection="column" height={body}>
-        <VmGrid width={width} height={body - layout.paneRows} />
-        <PaneArea panes={ui.panes} active={ui.activePane} width={width} height={layout.paneRows} direction={layout.paneDirection} />
+        <VmGrid width={width} height={body - belowPanes} />
+        <PaneArea panes={ui.panes} active={ui.activePane} width={width} height={belowPanes} direction={layout.paneDirection} />
       </Box>
     );
   } else main = <VmGrid width={width} height={body} />;

@@ -61,8 +61,8 @@ export function openRealDeferred(global: GlobalOptions): Promise<Runtime> {
 
 async function openDemo(global: GlobalOptions): Promise<Runtime> {
   // Loaded lazily: the demo server (key generation, the simulated host) costs nothing on a real run.
-  const { openDemoRuntime, floodFromEnv } = await import('./demo/index.js');
-  return openDemoRuntime(global, { flood: floodFromEnv(process.env.MVM_DEMO_FLOOD) });
+  const { openDemoRuntime, floodFromEnv, outageFromEnv } = await import('./demo/index.js');
+  return openDemoRuntime(global, { flood: floodFromEnv(process.env.MVM_DEMO_FLOOD), outage: outageFromEnv(process.env.MVM_DEMO_OUTAGE) });
 }
 
 /**

@@ -10,6 +10,7 @@ import { logsTyping, nextRange, rangeLabel, rangeQuery } from '../store/slices/l
 import type { AppState } from '../store/slices/index.js';
 import type { VmRef } from '../store/slices/ui.js';
 import { LOG_PANE_CHROME, logFooterRows } from '../views/LogPane.js';
+import { belowRows } from '../views/grid-rows.js';
 import { bodyRows } from '../views/screen-rows.js';
 import type { Controller } from './controller.js';
 import type { PluginContext } from './plugins.js';
@@ -37,7 +38,8 @@ function logPanes(s: AppState) {
 export function paneBodyRows(s: AppState, keymap: Keymap): number {
   const layout = selectLayout(s);
   const pane = s.logs.byId[s.ui.activePane ?? ''];
-  return Math.max(1, paneHeight(layout, bodyRows(s, keymap), s.ui.panes.length) - LOG_PANE_CHROME - (pane ? logFooterRows(pane) : 0));
+  const body = bodyRows(s, keymap);
+  return Math.max(1, paneHeight(layout, body, s.ui.panes.length, belowRows(s, body)) - LOG_PANE_CHROME - (pane ? logFooterRows(pane) : 0));
 }
 
 /** Rows a page scroll moves in the focused pane. */

@@ -17,6 +17,15 @@ import { DemoHypervisor, type DemoStateOptions } from './state.js';
 
 export interface DemoOptions extends DemoStateOptions {
   clock?: Clock;
+  /** The hypervisor drops off the network `afterMs` after the demo starts listening, for `forMs` (its connections
+   *  closed, new ones closed at once), for trying an unreachable host: MVM_DEMO_OUTAGE=AFTER_S:FOR_S. */
+  outage?: { afterMs: number; forMs: number } | false;
+}
+
+/** MVM_DEMO_OUTAGE=AFTER_S:FOR_S (seconds), or nothing. */
+export function outageFromEnv(value: string | undefined): { afterMs: number; forMs: number } | false {
+  const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(value ?? '');
+  return m ? { afterMs: Number(m[1]) * 1000, forMs: Number(m[2]) * 1000 } : false;
 }
 
 export interface Demo {
@@ -99,7 +108,22 @@ export async function listenDemo(opts: DemoOptions = {}): Promise<ListeningDemo>
       putFiles(files, port, started.keys);
     }));
   const sockets = new Set<Socket>();
+  let down = false;
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.outage) {
+    const { afterMs, forMs } = opts.outage;
+    timers.push(
+      setTimeout(() => {
+        down = true;
+        for (const c of clients) c.end();
+        for (const sock of sockets) sock.destroy();
+      }, afterMs),
+      setTimeout(() => (down = false), afterMs + forMs),
+    );
+    for (const t of timers) t.unref();
+  }
   tcp.on('connection', (socket) => {
+    if (down) return void socket.destroy();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     start().then(
@@ -118,6 +142,7 @@ export async function listenDemo(opts: DemoOptions = {}): Promise<ListeningDemo>
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const t of timers) clearTimeout(t);
       await starting?.catch(() => undefined);
       hv.dispose();
       for (const ac of running) ac.abort();

@@ -46,10 +46,28 @@ export function computeLayout(size: { cols: number; rows: number }, panes: numbe
   return { mode: 'below', gridWidth: cols, paneWidth: cols, paneRows: Math.max(8, Math.floor((size.rows - 2) / 2)), paneDirection };
 }
 
-/** Rows one pane gets, given the rows of the screen's body (between the header line and the status line). */
-export function paneHeight(layout: Layout, body: number, panes: number): number {
+/** A card's rows (frame included), by which the grid windows. */
+export const CARD_ROWS = 8;
+
+/**
+ * Rows of the panes under the grid: the layout's share, and the rows the grid would leave blank, so none are left
+ * between them. The grid draws its selected host's header and as many whole rows of cards as fit (at least one),
+ * then its footer; where the header and one row do not fit in its share, the row alone. `body`: the rows between
+ * the filter bar and the status line.
+ */
+export function belowPaneRows(layout: Layout, body: number, headerRows: number, footerRows: number): number {
+  const avail = Math.max(0, body - layout.paneRows);
+  const withHeader = headerRows + Math.max(1, Math.floor((avail - headerRows - footerRows) / CARD_ROWS)) * CARD_ROWS + footerRows;
+  const without = Math.max(1, Math.floor((avail - footerRows) / CARD_ROWS)) * CARD_ROWS + footerRows;
+  const grid = withHeader <= avail ? withHeader : Math.min(avail, without);
+  return body - grid;
+}
+
+/** Rows one pane gets, given the rows of the screen's body (between the header line and the status line) and,
+ *  below the grid, the rows the panes area gets (belowSplit). */
+export function paneHeight(layout: Layout, body: number, panes: number, belowRows = layout.paneRows): number {
   if (layout.mode === 'zoomed') return body;
-  const area = layout.mode === 'side' ? body : layout.paneRows;
+  const area = layout.mode === 'side' ? body : belowRows;
   return layout.paneDirection === 'column' ? Math.floor(area / Math.max(1, panes)) : area;
 }
 

@@ -1,17 +1,19 @@
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { VmStatus } from '../model/status.js';
 import type { VmHistory, VmInfo } from '../store/slices/hosts.js';
 import type { Pending } from '../store/slices/ui.js';
-import { CARD_WIDTH } from '../store/layout.js';
+import { CARD_ROWS, CARD_WIDTH } from '../store/layout.js';
+import { AGE_MEASURE, firstFitting, type Span } from './fit.js';
 import { formatBytes, since } from './format.js';
-import { Since } from './now.js';
+import { NowContext, Since } from './now.js';
 import { sparkline } from './sparkline.js';
 import { BRIDGE_TEXT, STATE_STYLE } from './theme.js';
+import { textWidth } from './wrap.js';
 
 /** Rows a card takes (border + 6 lines): the grid windows by it. */
-export const CARD_HEIGHT = 8;
+export const CARD_HEIGHT = CARD_ROWS;
 
 export interface VmCardProps {
   info: VmInfo;
@@ -22,24 +24,8 @@ export interface VmCardProps {
   pending?: Pending;
   /** The host is unreachable: what is shown is old. */
   stale: boolean;
-}
-
-function Flags({ s }: { s: VmStatus }) {
-  const flags: Array<{ text: string; color: string }> = [];
-  if (s.runner === 'missing') flags.push({ text: 'RUNNER MISSING', color: 'red' });
-  if (s.outdated) flags.push({ text: 'RESTART NEEDED', color: 'yellow' });
-  if (s.active === 'failed' && s.result && s.result !== 'success') flags.push({ text: `result ${s.result}`, color: 'red' });
-  if (!flags.length) return <Text dimColor>{s.runner === 'present' ? 'runner ok' : 'runner ?'}</Text>;
-  return (
-    <Text wrap="truncate-end">
-      {flags.map((f, i) => (
-        <Text key={f.text} color={f.color} bold>
-          {i ? ' · ' : ''}
-          {f.text}
-        </Text>
-      ))}
-    </Text>
-  );
+  /** When the shown data was read (the host's last good report), while stale. */
+  staleSince?: number | null;
 }
 
 // CPU from zero against one core or the peak; memory over its own range, at least a tenth of its peak wide, so
@@ -58,23 +44,117 @@ const cpuText = (h: VmHistory | undefined, s: VmStatus | null) => {
   return c === undefined || !Number.isFinite(c) || !s || s.cpuNs === null ? '–' : `${Math.round(c)}%`;
 };
 
+/** Columns inside a card's frame. */
+export const CARD_INNER = CARD_WIDTH - 3;
+
+type CardSpan = Span;
+
+const spanWidth = (line: CardSpan[]) => line.reduce((a, s) => a + textWidth(s.text), 0);
+
+export interface CardLines {
+  /** The five lines under the name, each fitting the card whole. */
+  lines: CardSpan[][];
+  /** What the card could not show whole (the grid shows it for the selected card): 'ssh: probe timed out'. */
+  dropped: string[];
+}
+
+/**
+ * What a card shows under its name, every field whole: a line that does not fit takes a shorter form (single
+ * spaces, '↻3' for '↻3 restarts'), and a field that still does not fit is left out of the card and listed in
+ * `dropped`, for the grid to show whole.
+ */
+export function cardLines(s: VmStatus, history: VmHistory | undefined, now: number | null, width = CARD_INNER): CardLines {
+  const dropped: string[] = [];
+  // ages as of the grid's clock; null: at their widest (a signature, which ages must not change)
+  const age = (at: string | number | null) => (now === null ? AGE_MEASURE : since(at, now));
+  const pick = (forms: Array<{ line: CardSpan[]; drops?: string[] }>) => {
+    const f = firstFitting(forms, width, (x) => spanWidth(x.line));
+    dropped.push(...(f.drops ?? []));
+    return f.line;
+  };
+  const style = STATE_STYLE[s.active];
+  const state: CardSpan = { text: `${style.symbol} ${s.active}${s.sub ? ` (${s.sub})` : ''}`, color: style.color };
+  const upFor: CardSpan[] = [{ text: ` ${age(s.since)}` }];
+  const restarts = (text: string): CardSpan[] => (s.restarts ? [{ text: ` ↻${s.restarts}${text}`, color: 'yellow' }] : []);
+  const stateWords = `${s.active}${s.sub ? ` (${s.sub})` : ''}`;
+  const stateLine = pick([
+    { line: [state, ...upFor, ...restarts(' restarts')] },
+    { line: [state, ...upFor, ...restarts('')] },
+    { line: [state, ...restarts('')], drops: [`${stateWords} since ${s.since ?? '?'}`] },
+    { line: [{ ...state, text: `${style.symbol} ${s.active}` }, ...restarts('')], drops: [`${stateWords} since ${s.since ?? '?'}`] },
+  ]);
+
+  const flags: CardSpan[] = [];
+  if (s.runner === 'missing') flags.push({ text: 'RUNNER MISSING', color: 'red', bold: true });
+  if (s.outdated) flags.push({ text: 'RESTART NEEDED', color: 'yellow', bold: true });
+  if (s.active === 'failed' && s.result && s.result !== 'success') flags.push({ text: `result ${s.result}`, color: 'red', bold: true });
+  let flagLine: CardSpan[] = [];
+  if (!flags.length) flagLine = [{ text: s.runner === 'present' ? 'runner ok' : 'runner ?', dim: true }];
+  for (const f of flags) {
+    const next = flagLine.length ? [...flagLine, { text: ' · ' }, f] : [f];
+    if (spanWidth(next) <= width) flagLine = next;
+    else dropped.push(f.text);
+  }
+
+  const bridge: CardSpan = { text: BRIDGE_TEXT[s.bridge], color: s.bridge === 'up' ? 'green' : s.bridge === 'unknown' ? undefined : 'red' };
+  const why = s.probeError?.replace(/^ssh /, '') ?? 'no';
+  const ssh: CardSpan = s.reachable === null ? { text: '–' } : s.reachable ? { text: 'ok', color: 'green' } : { text: why, color: 'red' };
+  const netLine = (gap: string, sshSpan: CardSpan): CardSpan[] => [{ text: 'br ' }, bridge, { text: `${gap}data ${formatBytes(s.datasetUsed)}${gap}ssh ` }, sshSpan];
+  const net = pick([
+    { line: netLine('  ', ssh) },
+    { line: netLine(' ', ssh) },
+    { line: netLine(' ', { text: 'no', color: 'red' }), drops: [`ssh: ${s.probeError ?? 'no answer'}`] },
+  ]);
+
+  const count = s.snapshots === null ? '? snaps' : `${s.snapshots} snap${s.snapshots === 1 ? '' : 's'}`;
+  const newest = s.newestSnapshot ? `@${s.newestSnapshot.split('@').pop()}` : '';
+  const snaps = pick(
+    newest
+      ? [
+          { line: [{ text: `${count}, newest ${age(s.newestSnapshotAt)} ${newest}` }] },
+          { line: [{ text: `${count}, newest ${age(s.newestSnapshotAt)}` }], drops: [`newest snapshot ${newest}`] },
+        ]
+      : [{ line: [{ text: count }] }],
+  );
+
+  const use: CardSpan[] = [
+    { text: `mem ${formatBytes(s.memoryBytes)} ` },
+    { text: memBars(history), color: 'blue' },
+    { text: ` cpu ${cpuText(history, s)} ` },
+    { text: cpuBars(history), color: 'blue' },
+  ];
+  return { lines: [stateLine, flagLine, net, snaps, use], dropped };
+}
+
 /**
  * Everything a card shows except its ages, as one string: two reports with the same signature draw the same
- * card, so the grid keeps the older one and nothing re-renders. Keep in step with what VmCard draws.
+ * card, so the grid keeps the older one and nothing re-renders.
  */
-export function cardSignature(info: VmInfo, s: VmStatus | null, history: VmHistory | undefined, stale: boolean): string {
-  const shown = s && [s.active, s.sub, s.since, s.restarts, s.result, s.runner, s.outdated, s.bridge, s.reachable, s.probeError, formatBytes(s.datasetUsed), s.snapshots, s.newestSnapshot, s.newestSnapshotAt, formatBytes(s.memoryBytes), memBars(history), cpuText(history, s), cpuBars(history)];
-  return JSON.stringify([info.name, info.role, stale, shown]);
+export function cardSignature(info: VmInfo, s: VmStatus | null, history: VmHistory | undefined, stale: boolean, staleSince: number | null = null): string {
+  return JSON.stringify([info.name, info.role, stale, staleSince, s && [s.since, s.newestSnapshotAt, cardLines(s, history, null)]]);
 }
 
 /** The card's ages at `now` (they change with the clock alone). */
-export function cardAges(s: VmStatus | null, now: number): string {
-  return s ? `${since(s.since, now)} ${s.newestSnapshot ? since(s.newestSnapshotAt, now) : ''}` : '';
+export function cardAges(s: VmStatus | null, now: number, staleSince: number | null = null): string {
+  return (s ? `${since(s.since, now)} ${s.newestSnapshot ? since(s.newestSnapshotAt, now) : ''}` : '') + (staleSince !== null ? ` ${since(staleSince, now)}` : '');
 }
 
-/** The ages in it read the grid's clock (NowContext): a tick that moves them re-renders only them. */
-function VmCardView({ info, status: s, history, selected, marked, pending, stale }: VmCardProps) {
-  const style = STATE_STYLE[s?.active ?? 'unknown'];
+function Line({ spans }: { spans: CardSpan[] }) {
+  return (
+    <Text wrap="truncate-end">
+      {spans.map((sp, i) => (
+        <Text key={i} color={sp.color} bold={sp.bold} dimColor={sp.dim}>
+          {sp.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+/** Its ages read the grid's clock (NowContext): a tick that moves one re-renders the card (which form of a line
+ *  fits depends on them), not the cards whose props did not change. */
+function VmCardView({ info, status: s, history, selected, marked, pending, stale, staleSince = null }: VmCardProps) {
+  const now = useContext(NowContext);
   return (
     <Box
       flexDirection="column"
@@ -96,39 +176,11 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
             <Spinner type="dots" /> {pending.command.replace(/^vm\./, '')}
           </Text>
         ) : stale ? (
-          <Text color="gray">stale</Text>
+          <Text color="yellow">{staleSince !== null ? <>stale <Since at={staleSince} /></> : 'unreachable'}</Text>
         ) : null}
       </Box>
       {s ? (
-        <>
-          <Text wrap="truncate-end">
-            <Text color={style.color}>
-              {style.symbol} {s.active}
-              {s.sub ? ` (${s.sub})` : ''}
-            </Text>{' '}
-            <Since at={s.since} />
-            {s.restarts ? <Text color={s.restarts > 0 ? 'yellow' : undefined}> ↻{s.restarts} restarts</Text> : null}
-          </Text>
-          <Flags s={s} />
-          <Text wrap="truncate-end">
-            br <Text color={s.bridge === 'up' ? 'green' : s.bridge === 'unknown' ? undefined : 'red'}>{BRIDGE_TEXT[s.bridge]}</Text>
-            {'  '}data {formatBytes(s.datasetUsed)}
-            {'  '}ssh {s.reachable === null ? '–' : s.reachable ? <Text color="green">ok</Text> : <Text color="red">{s.probeError?.replace(/^ssh /, '') ?? 'no'}</Text>}
-          </Text>
-          <Text wrap="truncate-end">
-            {s.snapshots === null ? '? snaps' : `${s.snapshots} snap${s.snapshots === 1 ? '' : 's'}`}
-            {s.newestSnapshot ? (
-              <>
-                , newest <Since at={s.newestSnapshotAt} /> @{s.newestSnapshot.split('@').pop()}
-              </>
-            ) : (
-              ''
-            )}
-          </Text>
-          <Text wrap="truncate-end">
-            mem {formatBytes(s.memoryBytes)} <Text color="blue">{memBars(history)}</Text> cpu {cpuText(history, s)} <Text color="blue">{cpuBars(history)}</Text>
-          </Text>
-        </>
+        cardLines(s, history, now).lines.map((l, i) => <Line key={i} spans={l} />)
       ) : (
         <Text dimColor>{stale ? 'no data (host unreachable)' : 'waiting for the first report…'}</Text>
       )}

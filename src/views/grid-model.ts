@@ -12,6 +12,8 @@ import { cardSignature } from './VmCard.js';
 export interface GridRow extends VmRow {
   /** Its host is unreachable: what the card shows is old. */
   stale: boolean;
+  /** When what it shows was read (its host's last good report), while stale; null otherwise. */
+  staleSince: number | null;
 }
 
 export interface GridModel {
@@ -44,10 +46,11 @@ export function gridModelSelector(screen?: () => OnScreen): (s: AppState) => Gri
     const rows = selectVisibleVms(s).map((r) => {
       const host = s.hosts.byName[r.ref.host];
       const stale = host ? isStale(host) : false;
+      const staleSince = stale ? (host?.lastOkAt ?? null) : null;
       const key = vmKey(r.ref);
-      const sig = !shown || shown.has(key) ? cardSignature(r.info, r.status, r.history, stale) : null;
+      const sig = !shown || shown.has(key) ? cardSignature(r.info, r.status, r.history, stale, staleSince) : null;
       const prev = rowsSeen.get(key);
-      const kept = sig !== null && prev?.sig === sig ? prev : { sig, row: { ...r, stale } };
+      const kept = sig !== null && prev?.sig === sig ? prev : { sig, row: { ...r, stale, staleSince } };
       nextRows.set(key, kept);
       return kept.row;
     });
@@ -63,6 +66,8 @@ export function gridModelSelector(screen?: () => OnScreen): (s: AppState) => Gri
 export interface OnScreen {
   cards: ReadonlySet<string>;
   hosts: ReadonlySet<string>;
+  /** The grid's width (headers' heights depend on it). */
+  width: number;
 }
 
 /**
@@ -75,7 +80,7 @@ export interface OnScreen {
 export function sameGridModelOn(a: GridModel, b: GridModel, screen: OnScreen): boolean {
   const sameHost = (x: HostEntry, i: number) => {
     const y = b.hosts[i]!;
-    return x === y || (x.name === y.name && !screen.hosts.has(x.name) && hostHeaderHeight(x) === hostHeaderHeight(y));
+    return x === y || (x.name === y.name && !screen.hosts.has(x.name) && hostHeaderHeight(x, screen.width) === hostHeaderHeight(y, screen.width));
   };
   const sameRow = (x: GridRow, i: number) => {
     const y = b.rows[i]!;

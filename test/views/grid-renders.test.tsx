@@ -177,7 +177,7 @@ describe('the grid model', () => {
     const store = createStore();
     store.dispatch({ type: 'hosts/init', hosts: twoHosts().map((h) => ({ name: h.name, vms: h.vms.map((v) => ({ name: v.name, role: v.role, unit: v.unit })) })) });
     for (let i = 0; i < 8; i++) for (const h of twoHosts()) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + i });
-    const select = gridModelSelector(() => ({ cards: new Set(FIVE.map((n) => `hv1/${n}`)), hosts: new Set(['hv1']) }));
+    const select = gridModelSelector(() => ({ cards: new Set(FIVE.map((n) => `hv1/${n}`)), hosts: new Set(['hv1']), width: 120 }));
     const a = select(store.getState());
     for (const h of twoHosts({ 'hv1/vm2': 3 * 2 ** 30, 'hv2/vm3': 2 * 2 ** 30 })) store.dispatch({ type: 'hosts/status', status: h, at: Date.now() + 10 });
     const b = select(store.getState());
