@@ -98,7 +98,8 @@ function VmGridView({ width, height }: { width: number; height: number }) {
     hosts: new Set(shown.flatMap((b) => (b.kind === 'header' ? [b.host.name] : []))),
   };
   const now = useShownClock(agesShown(shown));
-  const lines = gridFooter(selRow, hidden, width, now);
+  // a row of cards taller than the room left keeps its rows whole; the footer gives way
+  const lines = gridFooter(selRow, hidden, width, now).slice(0, Math.max(0, height - shown.reduce((a, b) => a + b.height, 0)));
   // Clipped vertically only: rows of cards never exceed the width (gridColumns) and headers truncate, while a
   // horizontal clip makes Ink slice every line of text in the grid through sliceAnsi on every frame (measured:
   // ~40% of a frame's output time on 20 hosts at 160x50).
