@@ -2,4 +2,4 @@
 // `mvm-tui status --json` output validates against) and the pure parsers of remote command output.
 export * from './model/status.js';
 export * from './parsers/index.js';
-export { vmProblems, hostProblems, reportHealthy } from './services/status-check.js';
+export { vmProblems, hostProblems, reportHealthy } from './model/status-check.js';

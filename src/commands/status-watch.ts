@@ -1,7 +1,7 @@
 import type { Inventory } from '../config/types.js';
 import { hostStatusSchema, type HostStatus, type VmStatus } from '../model/status.js';
 import { StatusPoller } from '../services/poller.js';
-import { hostProblems, vmProblems } from '../services/status-check.js';
+import { hostProblems, vmProblems } from '../model/status-check.js';
 import type { Transport } from '../ssh/types.js';
 
 // `mvm-tui status --watch`: stays running and prints whenever a host's status changes, like `kubectl get -w`.

@@ -2,7 +2,7 @@ import { statusReportSchema, type HostStatus, type StatusReport, type VmStatus }
 import type { Runtime } from '../services/runtime.js';
 import { openCommandRuntime } from './open.js';
 import { fetchHostStatus } from '../services/status.js';
-import { hostProblems, reportHealthy, vmProblems } from '../services/status-check.js';
+import { hostProblems, reportHealthy, vmProblems } from '../model/status-check.js';
 import { formatBytes, since } from '../views/format.js';
 import { openOrExit } from './io.js';
 import { watchStatus } from './status-watch.js';

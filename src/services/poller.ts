@@ -6,7 +6,7 @@ import { HostEvents, type UnitState } from './status-events.js';
 import { ACTIVE_STATES, fullUnit } from './status-assemble.js';
 import { keepUnchanged } from './status-keep.js';
 import { StatusMemo } from './status-memo.js';
-import { unitDown } from './status-check.js';
+import { unitDown } from '../model/status-check.js';
 import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 
 // Keeps every host's status fresh, k9s-style: one timer per host; a tick that comes while the host's last

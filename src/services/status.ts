@@ -6,7 +6,7 @@ import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../host/nested-probe.js'
 import type { Transport } from '../ssh/types.js';
 import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
 import type { StatusMemo } from './status-memo.js';
-import { unitDown } from './status-check.js';
+import { unitDown } from '../model/status-check.js';
 
 // One refresh of one hypervisor: a single exec of the gather script (everything for all its VMs), parsed
 // into HostStatus. Never throws: an unreachable host or a failed script gives {reachable: false, error}.

@@ -7,7 +7,7 @@ import { shJoin } from '../../src/host/quote.js';
 import { statusReportSchema, type HostStatus, type StatusReport, type VmStatus } from '../../src/model/status.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { fetchHostStatus } from '../../src/services/status.js';
-import { vmProblems } from '../../src/services/status-check.js';
+import { vmProblems } from '../../src/model/status-check.js';
 import { labRun } from './paths.js';
 
 // The status refresh against the lab hypervisor (real sshd, systemd 252, zfs-fuse, bridges). Stops vm2,

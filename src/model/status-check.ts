@@ -1,4 +1,4 @@
-import type { HostStatus, StatusReport, VmStatus } from '../model/status.js';
+import type { HostStatus, StatusReport, VmStatus } from './status.js';
 
 // What "as it should be" means for `mvm-tui status`'s exit code (and any view that wants a badge).
 // A VM that microvm.nix does not autostart may be down on purpose: inactive is fine for it, failed is not.
