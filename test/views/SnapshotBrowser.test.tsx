@@ -92,12 +92,12 @@ describe('SnapshotBrowser (render only)', () => {
 const VM2 = 'microvms/storage/vm2';
 const vm2Listing = LAB.split('\n').filter((l) => l.startsWith(VM2)).join('\n') + '\n';
 
-function app(opts: { readOnly?: boolean; cols?: number; rows?: number } = {}) {
+function app(opts: { readOnly?: boolean; cols?: number; rows?: number; listing?: string } = {}) {
   const t = setup({ cols: opts.cols ?? 140, rows: opts.rows ?? 44, readOnly: opts.readOnly });
   cleanup = () => t.r.unmount();
   const inventory = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'hv1', ssh: { hostname: '127.0.0.1' }, vms: ['vm1', 'vm2', 'vm3', 'vm4', 'vm5'].map((name) => ({ name })) }] }), '(test)');
   const transport = new ScriptedTransport()
-    .on('zfs get -H -p', { stdout: vm2Listing })
+    .on('zfs get -H -p', { stdout: opts.listing ?? vm2Listing })
     .on('mountpoint', { stdout: '/var/lib/microvms/vm2\tlocal\n' })
     .on('systemctl is-active', { stdout: 'active\n' })
     .on(/^zfs get -H -o value mounted/, { stdout: 'yes\n' })
@@ -111,6 +111,21 @@ function app(opts: { readOnly?: boolean; cols?: number; rows?: number } = {}) {
 }
 
 describe('the snapshot browser in the app', () => {
+  it("ages move with the grid's clock between refreshes, in its age format (they froze at the listing's time)", async () => {
+    const created = Math.floor(Date.now() / 1000) - 5;
+    const listing = vm2Listing.replace(/(@20261124-0900\tcreation\t)\d+/, `$1${created}`);
+    const { r, transport } = app({ listing });
+    await r.waitFor('vm1');
+    await r.press('right', 'z');
+    const ageOf = (f: string) => Number(/@20261124-0900 .* (\d+)s ago/.exec(f)?.[1]);
+    const first = ageOf(await r.waitFor(/@20261124-0900 .* \d+s ago/));
+    const reads = transport.sent.filter((x) => x.command.startsWith('zfs get -H -p')).length;
+    const later = ageOf(await r.waitFor((f) => ageOf(f) >= first + 2, 5000));
+    expect(later).toBeGreaterThanOrEqual(first + 2);
+    // no new listing was read: the clock alone moved them
+    expect(transport.sent.filter((x) => x.command.startsWith('zfs get -H -p')).length).toBe(reads);
+  });
+
   it('z opens it for the selected VM; j moves; space marks; ctrl-d destroys the marked ones after y', async () => {
     const { r, sent } = app();
     await r.waitFor('vm1');
