@@ -73,5 +73,8 @@ export function eventsCommand(host?: HostConfig): string {
   // Then wait for the channel to close (stdin's end: the client quit, or the connection dropped and sshd ended the
   // session, when no kill can reach the host) and end the whole stream (`kill 0`: the process group), rather than
   // leave its idle sources waiting forever.
-  return [...tagged, `echo '${EVENTS_READY}'`, 'while read -r mvm_x; do :; done', 'kill 0'].join('\n');
+  // A channel closed while the sources start (the client hung up) makes the ready line's write fail: SIGPIPE would end
+  // this shell before its `kill 0`, leaving a quiet source (ip monitor) to PID 1 for good (seen on the lab), so that
+  // signal, and SIGHUP, end the stream too (a trap is not inherited by the sources' subshells).
+  return ["trap 'kill 0' HUP PIPE", ...tagged, `echo '${EVENTS_READY}'`, 'while read -r mvm_x; do :; done', 'kill 0'].join('\n');
 }

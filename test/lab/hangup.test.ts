@@ -12,7 +12,8 @@ import { labRun } from './paths.js';
 // The built binary against the lab inventory, hung up or signalled 20 times at random moments: during start-up,
 // during the first connection (ssh -G, the handshake, the first status round) and later (panes polling). Each
 // time: no process of the run left here (node, ssh children), no temporary file, and on the lab host no SSH
-// connection of the run still established (found by its local port, sampled while the run lived). Build first.
+// connection of the run still established (found by its local port, sampled while the run lived) and no command
+// of its sessions left running. Build first.
 
 const INVENTORY = labRun('inventory.yaml');
 const SSH_CONFIG = labRun('ssh_config');
@@ -56,6 +57,7 @@ describe.skipIf(!existsSync(INVENTORY))('hang-ups against the lab', () => {
     const hows: How[] = ['close', 'SIGHUP', 'SIGTERM'];
     // a third each: 0.05-0.6 s (start-up), 0.6-2.5 s (the first connection and status round), 2.5-8 s (later)
     const moment = (i: number) => [() => 50 + Math.random() * 550, () => 600 + Math.random() * 1900, () => 2500 + Math.random() * 5500][i % 3]!();
+    const started = Date.now();
     for (let b = 0; b < RUNS; b += BATCH) {
       const batch = [];
       for (let i = b; i < Math.min(RUNS, b + BATCH); i++) {
@@ -87,6 +89,11 @@ describe.skipIf(!existsSync(INVENTORY))('hang-ups against the lab', () => {
       .filter((p) => ports.has(p));
     expect(ports.size).toBeGreaterThan(0); // some runs did connect: the check looked at something
     expect(open).toEqual([]);
+    // nor any process of theirs: a command whose session ended is left to PID 1 when it outlives its shell (an
+    // event stream's ip monitor did); only those started during this test count
+    const secs = Math.ceil((Date.now() - started) / 1000);
+    const orphans = (await onHost(`ps -eo ppid=,etimes=,args= | awk '$1 == 1 && $2 <= ${secs} && /mvm-tui-pgid/' | cut -c1-100`)).stdout.trim();
+    expect(orphans).toBe('');
     expect(runs.filter((r) => r.endedMs > LIMIT_MS).map((r) => `${r.how} at ${Math.round(r.atMs)} ms: ended after ${Math.round(r.endedMs)} ms`)).toEqual([]);
   }, 300_000);
 });
