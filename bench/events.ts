@@ -8,6 +8,7 @@ import type { Runtime } from '../src/services/runtime.js';
 import { createStore } from '../src/store/store.js';
 import { CLI, cliArgs, INVENTORY } from './lib/env.js';
 import { labSh, openLab } from './lib/lab.js';
+import { writeLabInventory } from './lib/replay-fleet.js';
 import { median, ms, p95, ratio, sleep, table, target } from './lib/stats.js';
 
 // 8. Events vs polling on the same lab, in one run (issue 21).
@@ -18,8 +19,15 @@ import { median, ms, p95, ratio, sleep, table, target } from './lib/stats.js';
 // b) The hypervisor's CPU per watching client: one client (its own ssh connection) at a time, idle and with vm1
 //    flapping (killed every 6 s), polling vs events; the CPU of its sshd session's whole process tree on the lab
 //    (utime+stime of every process, and what their ended children used), over 30 s. The client's own CPU too.
+//    Idle in event mode, where it goes: sshd itself, the kept shell's own work (the counters round), the commands
+//    it starts (the whole read every 30 s, a stat when a runner link changed), the event stream's processes.
+// c) The client's CPU at 20 hosts: the lab hypervisor listed 20 times (20 connections, 20 kept shells and in event
+//    mode 20 event streams on its 2 cores), a StatusPoller in this process, polling vs events, 30 s each. The replay
+//    fleet (bench/fleet.ts) answers a kept-shell run with the whole captured gather whatever lines it names, so its
+//    event mode would parse as much as polling: it is not used here.
 
 const KILLS = 30;
+const HOSTS_20 = 20;
 const WINDOW_MS = 30_000;
 const VMS = ['vm1', 'vm2', 'vm3'];
 const down = (v: VmStatus | undefined, restarts: number) => !!v && (v.active !== 'active' || v.sub !== 'running' || (v.restarts ?? 0) > restarts);
@@ -132,13 +140,68 @@ async function latency(rt: Runtime): Promise<void> {
   console.log(`  p95 to the grid: polling/events ${ratio(pg, eg)}; ${target('events p95 <= 150 ms (grid and --watch)', eg <= 150 && ew <= 150)}`);
 }
 
-/** The CPU ticks (1/100 s) of the process tree under each of `roots`, with what their ended children used. */
-const TREE_CPU = `tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
-t=0; for r in $ROOTS; do for p in $(tree "$r"); do s=$(awk '{print $14+$15+$16+$17}' /proc/$p/stat 2>/dev/null) && t=$((t + s)); done; done; echo $t`;
+/** Every process of the trees under $ROOTS: `PID PPID OWN REAPED CMDLINE` (ticks of 1/100 s: its own utime+stime,
+ *  and what its ended children used). */
+const TREE_PROCS = `tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
+for r in $ROOTS; do for p in $(tree "$r"); do s=$(awk '{print $4, $14+$15, $16+$17}' /proc/$p/stat 2>/dev/null) && echo "$p $s $(tr '\\0\\n' '  ' </proc/$p/cmdline | cut -c1-200)"; done; done`;
+
+interface Proc {
+  ppid: string;
+  own: number;
+  reaped: number;
+  cmd: string;
+}
+
+async function procs(rt: Runtime, roots: string[]): Promise<Map<string, Proc>> {
+  const out = await labSh(rt, `ROOTS='${roots.join(' ')}'\n${TREE_PROCS}`);
+  const m = new Map<string, Proc>();
+  for (const l of out.split('\n')) {
+    const [pid, ppid, own, reaped, ...cmd] = l.split(' ');
+    if (pid && ppid) m.set(pid, { ppid, own: Number(own), reaped: Number(reaped), cmd: cmd.join(' ') });
+  }
+  return m;
+}
+
+const PARTS = ['sshd', 'kept shell: its own work (counters, runners-check)', 'kept shell: commands it started', 'event stream (sources, tagging)', 'other'] as const;
+type Part = (typeof PARTS)[number];
+
+/** Ticks per part of a client's session tree between two snapshots. */
+function byPart(roots: string[], a: Map<string, Proc>, b: Map<string, Proc>): Map<Part, number> {
+  const parts = new Map<Part, number>(PARTS.map((p) => [p, 0]));
+  const top = (pid: string): string | null => {
+    let p = pid;
+    for (let i = 0; i < 50; i++) {
+      const ppid = b.get(p)?.ppid;
+      if (!ppid || roots.includes(ppid)) return p;
+      p = ppid;
+    }
+    return null;
+  };
+  for (const [pid, x] of b) {
+    const y = a.get(pid);
+    const own = x.own - (y?.own ?? 0);
+    const reaped = x.reaped - (y?.reaped ?? 0);
+    const add = (p: Part, n: number) => parts.set(p, parts.get(p)! + n);
+    if (roots.includes(pid)) {
+      add('sshd', own + reaped);
+      continue;
+    }
+    const t = top(pid);
+    const tcmd = t ? (b.get(t)?.cmd ?? '') : '';
+    if (tcmd.includes('mvm_round')) {
+      if (pid === t) {
+        add('kept shell: its own work (counters, runners-check)', own);
+        add('kept shell: commands it started', reaped);
+      } else add('kept shell: commands it started', own + reaped);
+    } else if (tcmd.includes('@@mvm-events')) add('event stream (sources, tagging)', own + reaped);
+    else add('other', own + reaped);
+  }
+  return parts;
+}
 
 const sshdSessions = async (rt: Runtime) => new Set((await labSh(rt, "pgrep -f '^sshd: root' || true")).split('\n').filter(Boolean));
 
-async function hostCpu(rt: Runtime, events: boolean, flap: boolean): Promise<{ host: number; client: number }> {
+async function hostCpu(rt: Runtime, events: boolean, flap: boolean): Promise<{ host: number; client: number; parts: Map<Part, number> }> {
   const before = await sshdSessions(rt);
   const client = await openLab();
   const poller = new StatusPoller(client.transport, client.inventory, { intervalMs: client.inventory.refreshMs, probeEveryMs: 0, events, fullEveryMs: client.inventory.fullRefreshMs, onStatus: () => undefined });
@@ -148,23 +211,27 @@ async function hostCpu(rt: Runtime, events: boolean, flap: boolean): Promise<{ h
     await sleep(6_000);
     if (events && poller.mode('lab')?.mode !== 'events') throw new Error(`not in event mode: ${poller.mode('lab')?.why}`);
     const roots = [...(await sshdSessions(rt))].filter((p) => !before.has(p));
-    const ticks = async () => Number(await labSh(rt, `ROOTS='${roots.join(' ')}'\n${TREE_CPU}`));
+    const sum = (m: Map<string, Proc>) => [...m.values()].reduce((s, x) => s + x.own + x.reaped, 0);
     const flapper = (async () => {
       while (flapping) {
         await labSh(rt, 'systemctl is-active -q microvm@vm1 && systemctl kill -s KILL microvm@vm1 || true');
         await sleep(6_000);
       }
     })();
-    const h0 = await ticks();
+    const p0 = await procs(rt, roots);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     await sleep(WINDOW_MS);
-    const h1 = await ticks();
+    const p1 = await procs(rt, roots);
     const c = process.cpuUsage(c0);
     const secs = (performance.now() - t0) / 1000;
     flapping = false;
     await flapper;
-    return { host: ((h1 - h0) / 100 / secs) * 100, client: ((c.user + c.system) / 1e6 / secs) * 100 };
+    // Processes that ended meanwhile are in their parent's reaped ticks.
+    const h0 = [...p0].filter(([pid]) => p1.has(pid)).reduce((s, [, x]) => s + x.own + x.reaped, 0);
+    const pct = (ticks: number) => (ticks / 100 / secs) * 100;
+    const parts = new Map([...byPart(roots, p0, p1)].map(([k, v]) => [k, pct(v)]));
+    return { host: pct(sum(p1) - h0), client: ((c.user + c.system) / 1e6 / secs) * 100, parts };
   } finally {
     flapping = false;
     poller.stop();
@@ -176,19 +243,55 @@ async function cpu(rt: Runtime): Promise<void> {
   const rows: string[][] = [['per watching client, 30 s', "hypervisor CPU (its sshd session's tree)", 'client CPU (this process)']];
   const pct = (x: number) => `${x.toFixed(2)}% of a core`;
   const got: Record<string, number> = {};
+  let idleParts: Map<Part, number> | null = null;
   for (const flap of [false, true]) {
     for (const events of [false, true]) {
       const r = await hostCpu(rt, events, flap);
       const name = `${flap ? 'vm1 flapping' : 'idle'}, ${events ? 'events' : 'polling'}`;
       got[name] = r.host;
+      if (events && !flap) idleParts = r.parts;
       rows.push([name, pct(r.host), pct(r.client)]);
     }
   }
   console.log(table(rows));
+  if (idleParts) console.log(table([['idle, events: where the hypervisor CPU goes', 'of a core'], ...[...idleParts].map(([k, v]) => [k, `${v.toFixed(2)}%`])]));
   const idleE = got['idle, events']!;
   const idleP = got['idle, polling']!;
   console.log(`  idle: polling/events ${ratio(idleP, idleE)}; ${target('events idle <= 0.5% of a core', idleE <= 0.5)}; ${target('>= 5x less than polling', idleP >= 5 * idleE)}`);
   console.log(`  flapping: polling/events ${ratio(got['vm1 flapping, polling']!, got['vm1 flapping, events']!)}`);
+}
+
+/** This process's CPU (percent of a core) over WINDOW_MS with a poller of every host of `config`, and the lab's load. */
+async function clientCpu(config: string, events: boolean): Promise<{ cpu: number; hosts: number; live: number }> {
+  const rt = await openLab(config);
+  let statuses = 0;
+  const poller = new StatusPoller(rt.transport, rt.inventory, { intervalMs: rt.inventory.refreshMs, probeEveryMs: 0, events, fullEveryMs: rt.inventory.fullRefreshMs, onStatus: () => void statuses++ });
+  try {
+    poller.start();
+    await sleep(8_000);
+    const live = rt.inventory.hosts.filter((h) => poller.mode(h.name)?.mode === 'events').length;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await sleep(WINDOW_MS);
+    const c = process.cpuUsage(c0);
+    return { cpu: ((c.user + c.system) / 1e3 / (performance.now() - t0)) * 100, hosts: rt.inventory.hosts.length, live };
+  } finally {
+    poller.stop();
+    await rt.close();
+  }
+}
+
+async function fleetCpu(rt: Runtime): Promise<void> {
+  const config = writeLabInventory('events-20x.yaml', HOSTS_20, rt.inventory.hosts[0]!.vms.map((v) => ({ name: v.name })));
+  const rows: string[][] = [[`client CPU, ${HOSTS_20} hosts (the lab listed ${HOSTS_20} times), 30 s`, 'this process', 'hosts on events', 'lab load after']];
+  const got: Record<string, number> = {};
+  for (const events of [false, true]) {
+    const r = await clientCpu(config, events);
+    got[events ? 'events' : 'polling'] = r.cpu;
+    rows.push([events ? 'events' : 'polling', `${r.cpu.toFixed(2)}% of a core`, events ? `${r.live}/${r.hosts}` : '-', (await labSh(rt, 'cat /proc/loadavg')).split(' ').slice(0, 3).join(' ')]);
+  }
+  console.log(table(rows));
+  console.log(`  polling/events ${ratio(got.polling!, got.events!)} (polling: 20 whole reads a second on the lab's 2 cores, which it cannot keep up with)`);
 }
 
 export async function benchEvents(): Promise<void> {
@@ -197,6 +300,7 @@ export async function benchEvents(): Promise<void> {
     await labSh(rt, 'for v in vm1 vm2 vm3; do systemctl is-active -q microvm@$v || systemctl start microvm@$v; done');
     await latency(rt);
     await cpu(rt);
+    await fleetCpu(rt);
   } finally {
     await labSh(rt, 'for v in vm1 vm2 vm3; do systemctl is-active -q microvm@$v || systemctl start microvm@$v; done').catch(() => undefined);
     await rt.close();
