@@ -143,7 +143,7 @@ async function latency(rt: Runtime): Promise<void> {
 /** Every process of the trees under $ROOTS: `PID PPID OWN REAPED CMDLINE` (ticks of 1/100 s: its own utime+stime,
  *  and what its ended children used). */
 const TREE_PROCS = `tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
-for r in $ROOTS; do for p in $(tree "$r"); do s=$(awk '{print $4, $14+$15, $16+$17}' /proc/$p/stat 2>/dev/null) && echo "$p $s $(tr '\\0\\n' '  ' </proc/$p/cmdline | cut -c1-200)"; done; done`;
+for r in $ROOTS; do for p in $(tree "$r"); do s=$(awk '{print $4, $14+$15, $16+$17}' /proc/$p/stat 2>/dev/null) && echo "$p $s $(tr '\\0\\n' '  ' </proc/$p/cmdline 2>/dev/null | cut -c1-200)"; done; done; true`;
 
 interface Proc {
   ppid: string;
