@@ -226,7 +226,10 @@ describe('the snapshot browser in the app', () => {
     await r.press('right', 'z');
     await r.waitFor('@20261120-0900');
     await r.press('n');
-    await r.waitFor('new snapshot name');
+    // the prompt's own hints (ok/cancel), not the filter's (keep/clear)
+    const prompt = await r.waitFor('new snapshot name');
+    expect(prompt).toMatch(/enter ok +esc cancel/);
+    expect(prompt).not.toMatch(/enter keep|esc clear/);
     await r.type('x;reboot');
     await r.press('return');
     // said as a bad snapshot name (not as the filter's error), and kept in the field to be corrected
