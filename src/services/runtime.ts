@@ -25,7 +25,7 @@ export interface RuntimeOptions {
   /** Replaces the inventory file (the demo's built-in inventory). */
   inventory?: Inventory;
   env?: NodeJS.ProcessEnv;
-  /** Replaces the inventory's audit log (the demo keeps its own in memory). */
+  /** Replaces the inventory's audit log (the demo writes its own, demo-audit.jsonl). */
   audit?: AuditLog;
 }
 

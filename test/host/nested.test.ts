@@ -38,7 +38,8 @@ describe('nested ssh command', () => {
     ]);
   });
 
-  it('passes any command through the hypervisor shell unchanged', () => {
+  // 150 shells: seconds on a loaded machine, so more than the default 5 s
+  it('passes any command through the hypervisor shell unchanged', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', minLength: 1 }).filter((s) => !s.includes('\0')), (cmd) => {
         expect(argvOnHypervisor(cmd).at(-1)).toBe(cmd);

@@ -41,7 +41,8 @@ function argvThroughSh(script: string): string[][] {
     .map((l) => l.split('\0').slice(0, -1));
 }
 
-describe('name validation (property-based)', () => {
+// a shell per generated case: seconds on a loaded machine, so more than the default 5 s
+describe('name validation (property-based)', { timeout: 30_000 }, () => {
   it('accepted names round-trip unchanged through sh -c printf %s', () => {
     fc.assert(
       fc.property(fc.array(nameArb, { minLength: 1, maxLength: 60 }), (names) => {

@@ -49,7 +49,8 @@ describe('lazily parsed journal lines', () => {
   });
 });
 
-describe('memory a pane holds', () => {
+// 200 MB of strings and full gcs: seconds on a loaded machine, so more than the default 5 s
+describe('memory a pane holds', { timeout: 30_000 }, () => {
   it('is what the held lines weigh, not the chunks they were cut from', () => {
     // 200 chunks of ~1 MB of real journal lines, as a fast stream delivers them; a pane keeps one line of each.
     const chunkLines = Array.from({ length: 2500 }, (_, i) => REAL[i % REAL.length]!);
