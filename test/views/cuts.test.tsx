@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { belowPaneRows, computeLayout } from '../../src/store/layout.js';
 import { cardLines } from '../../src/views/VmCard.js';
-import { FIVE, host, setup, vm } from './setup.js';
+import { FIVE, host, setupEach, vm } from './setup.js';
 
 // Nothing an operator needs is cut mid-word on the cards and the host header (issue 18): a field that does not
 // fit takes a shorter whole form, wraps onto a line of its own (header), or is shown whole under the cards for
 // the selected VM. With a log pane under the grid the host header stays and no blank rows are left.
 
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
-
-function start(opts: Parameters<typeof setup>[0] = {}) {
-  const t = setup(opts);
-  cleanup = () => t.r.unmount();
-  return t;
-}
+const start = setupEach();
 
 const DAY = 86_400_000;
 /** A card's inner lines (frames stripped) as the frame shows them. */

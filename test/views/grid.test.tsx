@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/keymap/index.js';
-import { FIVE, host, setup, vm } from './setup.js';
+import { FIVE, host, setupEach, vm } from './setup.js';
 
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
-
-function start(opts: Parameters<typeof setup>[0] = {}) {
-  const t = setup(opts);
-  cleanup = () => t.r.unmount();
-  return t;
-}
+const start = setupEach();
 
 /** The VM whose card carries the selection marker. */
 const selectedVm = (frame: string) => /[║│]>.\s?(\S+)/.exec(frame)?.[1];

@@ -1,17 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { setup } from './setup.js';
+import { describe, expect, it } from 'vitest';
+import { setupEach } from './setup.js';
 
 // A message that does not fit the status line is wrapped there and kept whole in the message history (M or
 // :messages); help and the history scroll by line, by page and to either end.
 
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
-
-function start(opts: Parameters<typeof setup>[0] = {}) {
-  const t = setup(opts);
-  cleanup = () => t.r.unmount();
-  return t;
-}
+const start = setupEach();
 
 const LONG =
   'rollback failed: cannot rollback to microvms/storage/vm1@20261206-1300: more recent snapshots or bookmarks exist; the newer snapshots were kept as microvms/storage/vm1-preserved-20261206-1342@20261206-1342 and END-OF-MESSAGE';

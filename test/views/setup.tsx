@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { App } from '../../src/app.js';
 import { createController, registerCoreHandlers, registerVmActions, type VmActionRunner } from '../../src/controller/index.js';
 import { buildKeymap, type KeymapOptions } from '../../src/keymap/index.js';
@@ -88,4 +89,14 @@ export function setup(opts: SetupOptions = {}) {
   controller.onQuit(() => quit++);
   const r = renderTui(<App services={{ store, controller, keymap }} />, { cols: opts.cols ?? 100, rows: opts.rows ?? 40 });
   return { store, controller, keymap, r, calls, quits: () => quit };
+}
+
+/** A setup() per test, unmounted after it: `const start = setupEach();` at the top of a test file. */
+export function setupEach(): (opts?: SetupOptions) => ReturnType<typeof setup> {
+  let t: ReturnType<typeof setup> | undefined;
+  afterEach(() => {
+    t?.r.unmount();
+    t = undefined;
+  });
+  return (opts = {}) => (t = setup(opts));
 }
