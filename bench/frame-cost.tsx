@@ -8,7 +8,7 @@ import { splitSections } from '../src/host/gather.js';
 import { buildKeymap } from '../src/keymap/index.js';
 import { MAX_FPS } from '../src/render-options.js';
 import type { HostStatus } from '../src/model/status.js';
-import { hostStatusFromSections } from '../src/services/status-assemble.js';
+import { hostStatusFromSections } from '../src/parsers/status-assemble.js';
 import { createStore } from '../src/store/index.js';
 import { FakeStdin, FakeStdout } from './lib/fake-tty.js';
 

@@ -1,7 +1,7 @@
 import { gatherSections, renderGatherScript, splitSections } from '../src/host/gather.js';
 import { shJoin } from '../src/host/quote.js';
 import { fetchHostStatus } from '../src/services/status.js';
-import { hostStatusFromSections } from '../src/services/status-assemble.js';
+import { hostStatusFromSections } from '../src/parsers/status-assemble.js';
 import { openLab } from './lib/lab.js';
 import { askAll, cold, controlMaster, rounds, seedQuestions } from './lib/openssh.js';
 import { median, ms, p95, ratio, summary, table, target, timed } from './lib/stats.js';

@@ -10,7 +10,7 @@ import { localEnv } from '../ssh/index.js';
 import { renderGatherScript, splitSections } from '../host/gather.js';
 import type { Check } from '../model/doctor.js';
 import { sshTransport } from '../services/runtime.js';
-import { setupChecks, setupSections } from '../services/setup-checks.js';
+import { setupChecks, setupSections } from '../checks/setup-checks.js';
 import { openOrExit } from './io.js';
 import { EXIT, UsageError, type CommandContext, type GlobalOptions, type Subcommand } from './types.js';
 

@@ -1,5 +1,5 @@
 // What the doctor finds: checks with their evidence and fixes, and the report of one run. The checks are
-// decided in services/doctor-checks.ts and services/setup-checks.ts, run by services/doctor.ts. Pure types.
+// decided in checks/doctor-checks.ts and checks/setup-checks.ts, run by services/doctor.ts. Pure types.
 
 /** Fixes the runbook names, each carried out through the guarded action layer. */
 export type FixAction = 'vm.start' | 'vm.restart' | 'vm.update' | 'pool.import' | 'dataset.mount' | 'storage.restart';

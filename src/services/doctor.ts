@@ -7,9 +7,9 @@ import { unitActionCmd } from '../host/systemctl.js';
 import type { Transport } from '../ssh/types.js';
 import type { ActionService, UnitOutcome } from './actions.js';
 import type { Check, DoctorReport, Fix, FixAction, FixCommands } from '../model/doctor.js';
-import { hostChecks, vmChecks } from './doctor-checks.js';
+import { hostChecks, vmChecks } from '../checks/doctor-checks.js';
 import type { ActionGuard } from './guard.js';
-import { setupChecks, setupSections } from './setup-checks.js';
+import { setupChecks, setupSections } from '../checks/setup-checks.js';
 import { fetchHostStatus } from './status.js';
 
 // The doctor runs one round of remote commands concurrently (a status refresh, the extra evidence, and one

@@ -3,9 +3,9 @@ import { EVENTS_STARTING, type HostMode, type HostStatus, type VmStatus } from '
 import type { Transport } from '../ssh/types.js';
 import { SECTION_GROUPS, type SectionOutput } from '../host/gather.js';
 import { HostEvents, type UnitState } from './status-events.js';
-import { ACTIVE_STATES, fullUnit } from './status-assemble.js';
-import { keepUnchanged } from './status-keep.js';
-import { StatusMemo } from './status-memo.js';
+import { ACTIVE_STATES, fullUnit } from '../parsers/status-assemble.js';
+import { keepUnchanged } from '../model/status-keep.js';
+import { StatusMemo } from '../parsers/status-memo.js';
 import { unitDown } from '../model/status-check.js';
 import { fetchHostStatus, probeRunningVms, type VmProbe } from './status.js';
 

@@ -4,8 +4,8 @@ import type { HostStatus } from '../model/status.js';
 import { parseProbeOutput, probeFailure } from '../parsers/probe.js';
 import { nestedProbeCommand, PROBE_KILL_AFTER_S } from '../host/nested-probe.js';
 import type { Transport } from '../ssh/types.js';
-import { hostStatusFromSections, unreachableHost } from './status-assemble.js';
-import type { StatusMemo } from './status-memo.js';
+import { hostStatusFromSections, unreachableHost } from '../parsers/status-assemble.js';
+import type { StatusMemo } from '../parsers/status-memo.js';
 import { unitDown } from '../model/status-check.js';
 
 // One refresh of one hypervisor: a single exec of the gather script (everything for all its VMs), parsed

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { configInit, makeConfigCheck, type HostSetupResult } from '../../src/commands/config.js';
-import { setupChecks, setupSections } from '../../src/services/setup-checks.js';
+import { setupChecks, setupSections } from '../../src/checks/setup-checks.js';
 import { resolveInventory } from '../../src/config/resolve.js';
 import { inventorySchema } from '../../src/config/schema.js';
 import { renderGatherScript, splitSections } from '../../src/host/gather.js';

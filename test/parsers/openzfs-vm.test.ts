@@ -3,7 +3,7 @@ import { inventorySchema } from '../../src/config/schema.js';
 import { resolveInventory } from '../../src/config/resolve.js';
 import { splitSections } from '../../src/host/gather.js';
 import { parseDf, parseIpLinks, parseJournalJson, parseZfsGet, parseZpoolList, parseZpoolStatus } from '../../src/parsers/index.js';
-import { hostStatusFromSections } from '../../src/services/status-assemble.js';
+import { hostStatusFromSections } from '../../src/parsers/status-assemble.js';
 import { fixture } from './fixture.js';
 
 // Outputs captured from lab v2's guest (OpenZFS 2.3.2, systemd 252, kernel 6.1; test/lab/vm/capture-fixtures.sh,

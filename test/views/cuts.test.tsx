@@ -101,7 +101,7 @@ describe('stale data says so with its age', () => {
   });
 
   it('a host never read: its cards say unreachable and every value unknown (? or –), none made up', async () => {
-    const { unreachableHost } = await import('../../src/services/status-assemble.js');
+    const { unreachableHost } = await import('../../src/parsers/status-assemble.js');
     const { resolveInventory } = await import('../../src/config/resolve.js');
     const { inventorySchema } = await import('../../src/config/schema.js');
     const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'hv1', ssh: { hostname: '127.0.0.1' }, vms: FIVE.map((name) => ({ name })) }] }), '(test)');

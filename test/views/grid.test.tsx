@@ -57,7 +57,7 @@ describe('the VM grid', () => {
   });
 
   it('a host never read shows its cards\' snapshots as unknown ("? snaps"), not "0 snaps"', async () => {
-    const { unreachableHost } = await import('../../src/services/status-assemble.js');
+    const { unreachableHost } = await import('../../src/parsers/status-assemble.js');
     const { resolveInventory } = await import('../../src/config/resolve.js');
     const { inventorySchema } = await import('../../src/config/schema.js');
     const inv = resolveInventory(inventorySchema.parse({ hosts: [{ name: 'hv1', ssh: { hostname: '127.0.0.1' }, vms: FIVE.map((name) => ({ name })) }] }), '(test)');

@@ -5,8 +5,8 @@ import { inventorySchema } from '../../src/config/schema.js';
 import { splitSections } from '../../src/host/gather.js';
 import { fixCommands } from '../../src/services/doctor.js';
 import type { Check } from '../../src/model/doctor.js';
-import { hostChecks, vmChecks } from '../../src/services/doctor-checks.js';
-import { hostStatusFromSections } from '../../src/services/status-assemble.js';
+import { hostChecks, vmChecks } from '../../src/checks/doctor-checks.js';
+import { hostStatusFromSections } from '../../src/parsers/status-assemble.js';
 
 // Verdicts from outputs recorded on the lab hypervisor (test/fixtures/doctor, see SOURCES.md).
 

@@ -19,7 +19,7 @@ import {
   parseZpoolList,
   parseZpoolStatus,
   type IpLink,
-} from '../parsers/index.js';
+} from './index.js';
 import { NO_MEMO, type StatusMemo } from './status-memo.js';
 
 // Pure: the split output of one gather script -> HostStatus. Anything missing or unreadable becomes

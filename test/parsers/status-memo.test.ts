@@ -2,11 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { splitSections } from '../../src/host/gather.js';
 import type { HostStatus } from '../../src/model/status.js';
 import { StatusPoller } from '../../src/services/poller.js';
-import { hostStatusFromSections } from '../../src/services/status-assemble.js';
-import { StatusMemo } from '../../src/services/status-memo.js';
+import { hostStatusFromSections } from '../../src/parsers/status-assemble.js';
+import { StatusMemo } from '../../src/parsers/status-memo.js';
 import { ScriptedTransport } from '../helpers/scripted-transport.js';
 import { answerVmProbes, isVmProbe } from '../helpers/vm-probes.js';
-import { labBaseline, labHost, labInventory, labTrouble, withSection } from './status-fixture.js';
+import { labBaseline, labHost, labInventory, labTrouble, withSection } from '../services/status-fixture.js';
 
 const NOW = Date.parse('2026-11-26T13:00:00Z');
 // one host config, as the poller holds it

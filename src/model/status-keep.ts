@@ -1,4 +1,4 @@
-import type { HostStatus, PoolStatus, VmStatus } from '../model/status.js';
+import type { HostStatus, PoolStatus, VmStatus } from './status.js';
 
 // A host's new status with every part that reads the same as in its previous one replaced by that one's object,
 // so what did not change keeps its identity from report to report (views compare by identity before anything
