@@ -6,10 +6,12 @@ import { dialCommand } from './proxy-command.js';
 import { hostEndpoint, hostEndpointAhead, vmEndpoint, type Endpoint, type LocalEnv } from './endpoint.js';
 import { KeyStore, type AskPassphrase } from './keys.js';
 import { StringDecoder } from 'node:string_decoder';
-import { killGroupCommand, PgidSniffer, withPgidReport } from './kill.js';
+import { killGroupCommand, withPgidReport } from '../host/process-group.js';
+import { PgidSniffer } from './kill.js';
 import { LineSplitter } from './lines.js';
 import { nestedCommand } from '../host/nested.js';
-import { ScriptRounds, selectLines } from './rounds.js';
+import { ScriptRounds } from './rounds.js';
+import { selectLines } from '../host/kept-shell.js';
 import type { ConnState } from '../model/connection.js';
 import { SshError, type ExecOptions, type ExecResult, type StreamHandle, type StreamHandlers, type StreamOptions, type Target, type Transport } from './types.js';
 

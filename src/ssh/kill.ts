@@ -1,23 +1,6 @@
-// Ending a remote command for real. Closing an SSH channel does not end its process: sshd keeps the
-// session until the process exits, OpenSSH ignores `signal` requests for sessions without a pty (seen on
-// the lab: a cancelled `sleep 1000` lived on), and only a process that writes gets SIGPIPE. sshd starts
-// every command in a new session (setsid), so the remote shell's pid is also its process group: the
-// command first reports `$$` on stderr, and a cancel kills that whole group through another channel.
+import { PGID_MARK } from '../host/process-group.js';
 
-const MARK = 'mvm-tui-pgid';
-
-/** The command, prefixed to report its process group on the first stderr line. */
-export function withPgidReport(command: string): string {
-  return `printf '${MARK} %s\\n' "$$" >&2; ${command}`;
-}
-
-/** The command that ends a process group: TERM, then KILL if it is still there a second later. */
-export function killGroupCommand(pgid: number): string {
-  if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`not a process group: ${pgid}`);
-  const g = `-${pgid}`;
-  // `kill -SIG -PGID`, not `kill -- -PGID`: dash's kill rejects `--`.
-  return `kill -TERM ${g} 2>/dev/null || exit 0; for i in 1 2 3 4 5; do kill -0 ${g} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL ${g} 2>/dev/null; exit 0`;
-}
+// Reads the process-group report that host/process-group.ts's withPgidReport puts first on a command's stderr.
 
 /** Takes the pgid line off the start of stderr and passes everything else through. */
 export class PgidSniffer {
@@ -33,10 +16,10 @@ export class PgidSniffer {
     const nl = this.head.indexOf('\n');
     if (nl === -1) {
       // Not ours after all if it cannot be our short line.
-      if (this.head.length > 64 || !`${MARK} `.startsWith(this.head.slice(0, MARK.length + 1))) this.flush();
+      if (this.head.length > 64 || !`${PGID_MARK} `.startsWith(this.head.slice(0, PGID_MARK.length + 1))) this.flush();
       return;
     }
-    const m = new RegExp(`^${MARK} (\\d+)$`).exec(this.head.slice(0, nl));
+    const m = new RegExp(`^${PGID_MARK} (\\d+)$`).exec(this.head.slice(0, nl));
     if (m) {
       this.pgid = Number(m[1]);
       this.head = this.head.slice(nl + 1);

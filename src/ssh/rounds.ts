@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { ChannelIo, RunHandle } from './connection.js';
+import { roundsCommand, ROUND_END, scriptLines } from '../host/kept-shell.js';
 import { PgidSniffer } from './kill.js';
 import type { ExecResult } from './types.js';
 
@@ -9,29 +10,11 @@ import type { ExecResult } from './types.js';
 // CPU, most of what a refresh costs before parsing), and the hypervisor a session and a shell (with its ~/.bashrc). The shell
 // reads one line per run: a token (random per shell, so no output can end a run early) and which of the script's
 // lines to run (all of them, or some: the event-driven refresh runs only the sections an event concerns). It runs
-// those lines with stdin from /dev/null and ends the run's output with a marker that repeats the token:
-//   while read -r mvm_round mvm_lines; do { for l in $mvm_lines; do case $l in 0) LINE0;; ...; esac; done } </dev/null
-//   echo "@@mvm-end $mvm_round"; done
-// `run` gives null when it cannot serve a run, and the caller execs the script as before: the shell could not be
+// those lines with stdin from /dev/null and ends the run's output with a marker that repeats the token (the loop:
+// host/kept-shell.ts).
+// `run` gives null when it cannot serve a run, and the caller execs the script instead: the shell could not be
 // started, another run is in flight, or the shell ended during the run. A server whose shell ends on its own before
 // its first run completes (not a POSIX shell; the demo's interpreter) is not asked again.
-
-export const ROUND_END = '@@mvm-end ';
-
-/** The script's lines (one command each), without the trailing empty ones. */
-const scriptLines = (script: string): string[] => script.replace(/\n+$/, '').split('\n');
-
-/** The remote loop around `script` (a newline-separated list of commands, each run by its index). */
-export function roundsCommand(script: string): string {
-  const cases = scriptLines(script).map((line, i) => `${i}) ${line}\n;;`);
-  return `while read -r mvm_round mvm_lines; do\n{\nfor mvm_l in $mvm_lines; do\ncase $mvm_l in\n${cases.join('\n')}\nesac\ndone\n} </dev/null\necho "${ROUND_END}$mvm_round"\ndone`;
-}
-
-/** `script` with only the lines at `lines` (in the script's order): what a run of those lines executes. */
-export function selectLines(script: string, lines: readonly number[]): string {
-  const want = new Set(lines);
-  return scriptLines(script).filter((_, i) => want.has(i)).join('\n') + '\n';
-}
 
 export interface RoundsDeps {
   /** Starts the shell on a channel whose stdin stays open; throws or rejects `done` when it cannot. */

@@ -1,4 +1,4 @@
-import { selectLines } from '../../src/ssh/rounds.js';
+import { selectLines } from '../../src/host/kept-shell.js';
 import type { ConnState } from '../../src/model/connection.js';
 import type { ExecOptions, ExecResult, StreamHandle, StreamHandlers, Target, Transport } from '../../src/ssh/types.js';
 

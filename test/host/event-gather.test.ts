@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { busUnits, escapeBusPath, eventsCommand } from '../../src/host/events.js';
 import { eventGather, linesOf, SECTION_GROUPS, splitSections } from '../../src/host/gather.js';
 import { unescapeBusPath } from '../../src/parsers/events.js';
-import { roundsCommand, ROUND_END } from '../../src/ssh/rounds.js';
+import { roundsCommand, ROUND_END } from '../../src/host/kept-shell.js';
 import { parseCounterFiles } from '../../src/parsers/counters.js';
 import { parseStatLinks } from '../../src/parsers/stat-links.js';
 import { labHost } from '../services/status-fixture.js';

@@ -1,7 +1,8 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { killGroupCommand, PgidSniffer, withPgidReport } from '../../src/ssh/kill.js';
+import { killGroupCommand, withPgidReport } from '../../src/host/process-group.js';
+import { PgidSniffer } from '../../src/ssh/kill.js';
 
 // The cancel mechanism run for real with the local /bin/sh: a detached child gets its own process group,
 // as sshd's setsid gives each command; the reported pgid and the kill command must end the whole group.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelIo, RunHandle } from '../../src/ssh/connection.js';
-import { roundsCommand, ScriptRounds, selectLines } from '../../src/ssh/rounds.js';
+import { roundsCommand, selectLines } from '../../src/host/kept-shell.js';
+import { ScriptRounds } from '../../src/ssh/rounds.js';
 
 // The kept shell's bookkeeping on a scripted channel: where a run's output ends, when a shell is replaced and when
 // the caller is told to exec instead. test/ssh/transport.test.ts runs it over ssh2, test/lab/rounds.test.ts on sshd.
