@@ -46,7 +46,7 @@ const failed = (why: string): VmProbe => ({ reachable: false, probeError: why })
 /** VM name -> whether it answers `true` over SSH through the hypervisor, and if not why. `only` limits the
  *  probe to those VMs. Nested access: one exec on the hypervisor probes them all in parallel there
  *  (src/host/nested-probe.ts); a VM without its line in the output (script cut, garbage) did not answer.
- *  ProxyJump: each VM is its own ssh2 connection from here, so one exec per VM as before. */
+ *  ProxyJump: each VM is its own ssh2 connection from here, so one exec per VM. */
 export async function probeVms(transport: Transport, host: HostConfig, only?: readonly string[]): Promise<Map<string, VmProbe>> {
   const vms = host.vms.filter((vm) => !only || only.includes(vm.name));
   if (vms.length === 0) return new Map();
