@@ -57,8 +57,8 @@ afterAll(() => {
 });
 
 describe('the npm package', () => {
-  it('ships the executable, the bundle with types, the example inventory and the README, and no sources', () => {
-    for (const f of ['package.json', 'bin/mvm-tui', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/THIRD-PARTY-LICENSES.txt', 'examples/simple-microvm-infra.yaml', 'README.md']) {
+  it('ships the executable, the bundle with types, the example inventory, the README and the docs pages it links, and no sources', () => {
+    for (const f of ['package.json', 'bin/mvm-tui', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/THIRD-PARTY-LICENSES.txt', 'examples/simple-microvm-infra.yaml', 'README.md', 'docs/keys.md', 'docs/ssh.md']) {
       expect(listing, f).toContain(`package/${f}`);
     }
     expect(listing.filter((f) => /^package\/(src|test|bench|node_modules)\//.test(f))).toEqual([]);
