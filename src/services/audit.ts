@@ -35,12 +35,20 @@ export interface AuditSink {
 }
 
 export class AuditLog implements AuditSink {
+  /** The last write: records are written one after another, so the file keeps the order they were made in. */
+  private last: Promise<void> = Promise.resolve();
+
   constructor(readonly path: string = defaultAuditPath()) {}
 
-  async record(entry: AuditEntry): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await appendFile(this.path, JSON.stringify(entry) + '\n', { mode: 0o600 });
-    await chmod(this.path, 0o600);
+  record(entry: AuditEntry): Promise<void> {
+    const line = JSON.stringify(entry) + '\n';
+    const write = this.last.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await appendFile(this.path, line, { mode: 0o600 });
+      await chmod(this.path, 0o600);
+    });
+    this.last = write.catch(() => {}); // a failed write is the caller's to report; the next one still runs
+    return write;
   }
 
   async read(): Promise<AuditEntry[]> {

@@ -36,6 +36,15 @@ describe('the audit log on disk', () => {
     expect((await log.read()).map((e) => e.outcome)).toEqual(['ok', 'failed']);
   });
 
+  it('keeps entries in the order they were recorded, even when records overlap (two refusals a key apart)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mvm-audit-'));
+    const log = new AuditLog(join(dir, 'state', 'audit.jsonl'));
+    const base = { time: new Date(0).toISOString(), user: 'op', host: 'hv', action: 'vm.restart', command: 'systemctl restart microvm@vm1', outcome: 'refused' as const, durationMs: 0 };
+    const targets = Array.from({ length: 30 }, (_, i) => `vm${i}`);
+    await Promise.all(targets.map((target) => log.record({ ...base, target })));
+    expect((await log.read()).map((e) => e.target)).toEqual(targets);
+  });
+
   it('lives under $XDG_STATE_HOME by default', () => {
     expect(defaultAuditPath({ XDG_STATE_HOME: '/s' })).toBe('/s/mvm-tui/audit.jsonl');
   });
