@@ -1,9 +1,10 @@
 import { memo } from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { HostEntry } from '../store/slices/hosts.js';
 import { isStale, staleAge } from '../store/selectors.js';
 import { EVENTS_STARTING } from '../model/status.js';
 import { AGE_MEASURE, packSegments, type Segment, type Span } from './fit.js';
+import { SpanLine } from './SpanLine.js';
 import { formatAge, formatBytes, percent, since } from './format.js';
 
 const HEALTH_COLOR: Record<string, string> = { ONLINE: 'green', DEGRADED: 'yellow', FAULTED: 'red', UNAVAIL: 'red', OFFLINE: 'red', SUSPENDED: 'red' };
@@ -115,13 +116,7 @@ function HostHeaderView({ host: h, width, now }: { host: HostEntry; width: numbe
   return (
     <Box flexDirection="column" width={width} height={lines.length}>
       {lines.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line.map((sp, j) => (
-            <Text key={j} color={sp.color} bold={sp.bold} inverse={sp.inverse} dimColor={sp.dim}>
-              {sp.text}
-            </Text>
-          ))}
-        </Text>
+        <SpanLine key={i} spans={line} />
       ))}
     </Box>
   );

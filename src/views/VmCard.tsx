@@ -5,12 +5,12 @@ import type { VmStatus } from '../model/status.js';
 import type { VmHistory, VmInfo } from '../store/slices/hosts.js';
 import type { Pending } from '../store/slices/ui.js';
 import { CARD_ROWS, CARD_WIDTH } from '../store/layout.js';
-import { AGE_MEASURE, firstFitting, type Span } from './fit.js';
+import { AGE_MEASURE, firstFitting, segmentWidth, type Span } from './fit.js';
 import { formatBytes, since } from './format.js';
 import { NowContext, Since } from './now.js';
 import { sparkline } from './sparkline.js';
+import { SpanLine } from './SpanLine.js';
 import { BRIDGE_TEXT, STATE_STYLE } from './theme.js';
-import { textWidth } from './wrap.js';
 
 /** Rows a card takes (border + 6 lines): the grid windows by it. */
 export const CARD_HEIGHT = CARD_ROWS;
@@ -47,13 +47,9 @@ const cpuText = (h: VmHistory | undefined, s: VmStatus | null) => {
 /** Columns inside a card's frame. */
 export const CARD_INNER = CARD_WIDTH - 3;
 
-type CardSpan = Span;
-
-const spanWidth = (line: CardSpan[]) => line.reduce((a, s) => a + textWidth(s.text), 0);
-
 export interface CardLines {
   /** The five lines under the name, each fitting the card whole. */
-  lines: CardSpan[][];
+  lines: Span[][];
   /** What the card could not show whole (the grid shows it for the selected card): 'ssh: probe timed out'. */
   dropped: string[];
 }
@@ -67,15 +63,15 @@ export function cardLines(s: VmStatus, history: VmHistory | undefined, now: numb
   const dropped: string[] = [];
   // ages as of the grid's clock; null: at their widest (a signature, which ages must not change)
   const age = (at: string | number | null) => (now === null ? AGE_MEASURE : since(at, now));
-  const pick = (forms: Array<{ line: CardSpan[]; drops?: string[] }>) => {
-    const f = firstFitting(forms, width, (x) => spanWidth(x.line));
+  const pick = (forms: Array<{ line: Span[]; drops?: string[] }>) => {
+    const f = firstFitting(forms, width, (x) => segmentWidth(x.line));
     dropped.push(...(f.drops ?? []));
     return f.line;
   };
   const style = STATE_STYLE[s.active];
-  const state: CardSpan = { text: `${style.symbol} ${s.active}${s.sub ? ` (${s.sub})` : ''}`, color: style.color };
-  const upFor: CardSpan[] = [{ text: ` ${age(s.since)}` }];
-  const restarts = (text: string): CardSpan[] => (s.restarts ? [{ text: ` ↻${s.restarts}${text}`, color: 'yellow' }] : []);
+  const state: Span = { text: `${style.symbol} ${s.active}${s.sub ? ` (${s.sub})` : ''}`, color: style.color };
+  const upFor: Span[] = [{ text: ` ${age(s.since)}` }];
+  const restarts = (text: string): Span[] => (s.restarts ? [{ text: ` ↻${s.restarts}${text}`, color: 'yellow' }] : []);
   const stateWords = `${s.active}${s.sub ? ` (${s.sub})` : ''}`;
   const stateLine = pick([
     { line: [state, ...upFor, ...restarts(' restarts')] },
@@ -84,22 +80,22 @@ export function cardLines(s: VmStatus, history: VmHistory | undefined, now: numb
     { line: [{ ...state, text: `${style.symbol} ${s.active}` }, ...restarts('')], drops: [`${stateWords} since ${s.since ?? '?'}`] },
   ]);
 
-  const flags: CardSpan[] = [];
+  const flags: Span[] = [];
   if (s.runner === 'missing') flags.push({ text: 'RUNNER MISSING', color: 'red', bold: true });
   if (s.outdated) flags.push({ text: 'RESTART NEEDED', color: 'yellow', bold: true });
   if (s.active === 'failed' && s.result && s.result !== 'success') flags.push({ text: `result ${s.result}`, color: 'red', bold: true });
-  let flagLine: CardSpan[] = [];
+  let flagLine: Span[] = [];
   if (!flags.length) flagLine = [{ text: s.runner === 'present' ? 'runner ok' : 'runner ?', dim: true }];
   for (const f of flags) {
     const next = flagLine.length ? [...flagLine, { text: ' · ' }, f] : [f];
-    if (spanWidth(next) <= width) flagLine = next;
+    if (segmentWidth(next) <= width) flagLine = next;
     else dropped.push(f.text);
   }
 
-  const bridge: CardSpan = { text: BRIDGE_TEXT[s.bridge], color: s.bridge === 'up' ? 'green' : s.bridge === 'unknown' ? undefined : 'red' };
+  const bridge: Span = { text: BRIDGE_TEXT[s.bridge], color: s.bridge === 'up' ? 'green' : s.bridge === 'unknown' ? undefined : 'red' };
   const why = s.probeError?.replace(/^ssh /, '') ?? 'no';
-  const ssh: CardSpan = s.reachable === null ? { text: '–' } : s.reachable ? { text: 'ok', color: 'green' } : { text: why, color: 'red' };
-  const netLine = (gap: string, sshSpan: CardSpan): CardSpan[] => [{ text: 'br ' }, bridge, { text: `${gap}data ${formatBytes(s.datasetUsed)}${gap}ssh ` }, sshSpan];
+  const ssh: Span = s.reachable === null ? { text: '–' } : s.reachable ? { text: 'ok', color: 'green' } : { text: why, color: 'red' };
+  const netLine = (gap: string, sshSpan: Span): Span[] => [{ text: 'br ' }, bridge, { text: `${gap}data ${formatBytes(s.datasetUsed)}${gap}ssh ` }, sshSpan];
   const net = pick([
     { line: netLine('  ', ssh) },
     { line: netLine(' ', ssh) },
@@ -117,7 +113,7 @@ export function cardLines(s: VmStatus, history: VmHistory | undefined, now: numb
       : [{ line: [{ text: count }] }],
   );
 
-  const use: CardSpan[] = [
+  const use: Span[] = [
     { text: `mem ${formatBytes(s.memoryBytes)} ` },
     { text: memBars(history), color: 'blue' },
     { text: ` cpu ${cpuText(history, s)} ` },
@@ -137,18 +133,6 @@ export function cardSignature(info: VmInfo, s: VmStatus | null, history: VmHisto
 /** The card's ages at `now` (they change with the clock alone). */
 export function cardAges(s: VmStatus | null, now: number, staleSince: number | null = null): string {
   return (s ? `${since(s.since, now)} ${s.newestSnapshot ? since(s.newestSnapshotAt, now) : ''}` : '') + (staleSince !== null ? ` ${since(staleSince, now)}` : '');
-}
-
-function Line({ spans }: { spans: CardSpan[] }) {
-  return (
-    <Text wrap="truncate-end">
-      {spans.map((sp, i) => (
-        <Text key={i} color={sp.color} bold={sp.bold} dimColor={sp.dim}>
-          {sp.text}
-        </Text>
-      ))}
-    </Text>
-  );
 }
 
 /** Its ages read the grid's clock (NowContext): a tick that moves one re-renders the card (which form of a line
@@ -180,7 +164,7 @@ function VmCardView({ info, status: s, history, selected, marked, pending, stale
         ) : null}
       </Box>
       {s ? (
-        cardLines(s, history, now).lines.map((l, i) => <Line key={i} spans={l} />)
+        cardLines(s, history, now).lines.map((l, i) => <SpanLine key={i} spans={l} />)
       ) : (
         <Text dimColor>{stale ? 'no data (host unreachable)' : 'waiting for the first report…'}</Text>
       )}
