@@ -61,6 +61,19 @@ describe('the lab hypervisor', () => {
     expect(await out('systemctl show microvm@vm1 -p Restart,RestartUSec,SyslogIdentifier --value')).toBe('always\n5s\nmicrovm@vm1');
   });
 
+  it("has microvm.nix's per-VM units: install-microvm-vmX (done once, skipped while the state dir exists), microvm-virtiofsd@ (no shares: skipped), microvm-tap-interfaces@", async () => {
+    const props = 'Id,LoadState,ActiveState,ConditionResult';
+    const text = await out(`systemctl show install-microvm-vm1 microvm-virtiofsd@vm1 microvm-tap-interfaces@vm1 -p ${props}`);
+    const units = text.split('\n\n').map((block) => Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+    expect(units).toEqual([
+      { Id: 'install-microvm-vm1.service', LoadState: 'loaded', ActiveState: 'inactive', ConditionResult: 'no' },
+      { Id: 'microvm-virtiofsd@vm1.service', LoadState: 'loaded', ActiveState: 'inactive', ConditionResult: 'no' },
+      { Id: 'microvm-tap-interfaces@vm1.service', LoadState: 'loaded', ActiveState: 'active', ConditionResult: 'yes' },
+    ]);
+    expect(await out('systemctl show microvm@vm1 -p Requires --value')).toMatch(/microvm-virtiofsd@vm1\.service/);
+    expect(await out('systemctl show microvms.target -p Wants --value')).toMatch(/install-microvm-vm5\.service/);
+  });
+
   it('has the pool microvms with one dataset per VM, mounted under /var/lib/microvms, with snapshots', async () => {
     const lines = (await out('zfs get -H -p -o name,property,value -r mountpoint microvms/storage')).split('\n');
     for (const n of [1, 2, 3, 4, 5]) {

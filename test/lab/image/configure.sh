@@ -57,6 +57,29 @@ CFG
   done
 done
 
+# microvm.nix's install-microvm-NAME (nixos-modules/host/default.nix), one unit per VM, wanted by microvms.target.
+# As for a flake VM with updateFlake set, it runs only on the first installation (no state directory yet):
+# afterwards runners are switched imperatively (lab-update-runner, the seed's `nix build` + `ln -sfn`).
+mkdir -p /etc/systemd/system/microvms.target.wants
+for vm in $vms; do
+  cat >"/etc/systemd/system/install-microvm-$vm.service" <<UNIT
+[Unit]
+Description=Install MicroVM '$vm'
+Before=microvm@$vm.service microvm-tap-interfaces@$vm.service microvm-virtiofsd@$vm.service
+PartOf=microvm@$vm.service
+# Lab glue, as microvm@'s drop-in: the state directory lives on the pool the storage unit brings up.
+Wants=ebs-volume-microvm-storage.service
+After=ebs-volume-microvm-storage.service
+ConditionPathExists=!/var/lib/microvms/$vm
+
+[Service]
+Type=oneshot
+SyslogIdentifier=install-microvm-$vm
+ExecStart=/bin/sh -c 'mkdir -p /var/lib/microvms/$vm && cd /var/lib/microvms/$vm && ln -sTf "\$\$(head -n1 /var/lib/lab/generations/$vm)" current'
+UNIT
+  ln -sf "/etc/systemd/system/install-microvm-$vm.service" "/etc/systemd/system/microvms.target.wants/install-microvm-$vm.service"
+done
+
 systemctl enable ssh systemd-networkd zfs-fuse ebs-volume-microvm-storage lab-bridges microvms.target
 # Boot fast and quietly: no timers, no gettys, no waiting for a network that is static anyway.
 systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer dpkg-db-backup.timer \
