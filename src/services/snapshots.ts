@@ -28,9 +28,19 @@ export class ZfsCommandError extends Error {
   ) {
     // zfs's own first line when it said something; stdout is data, never the message.
     const first = stderr.trim().split('\n')[0] || (code === null ? 'the command did not finish (connection dropped or timed out)' : `exit status ${code}`);
-    super(`${host}: ${first.replace(/\t/g, ' ')}`);
+    super(`${host}: ${first.replace(/\t/g, ' ')}${dependentsOf(stderr)}`);
     this.name = 'ZfsCommandError';
   }
+}
+
+/** OpenZFS lists what a refused destroy depends on (a snapshot's clones) after "use '-R' to destroy the following
+ *  datasets:", one per line: named in the message, so the user sees which clone keeps the snapshot. */
+function dependentsOf(stderr: string): string {
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((l) => /^use '-R' to destroy the following datasets:/.test(l));
+  if (at < 0) return '';
+  const names = lines.slice(at + 1).map((l) => l.trim()).filter((l) => /^[A-Za-z0-9][^\s]*$/.test(l));
+  return names.length ? ` (${names.join(', ')})` : '';
 }
 
 /** Not found / ambiguous / no such snapshot: the user's input is wrong (CLI exit 2). */

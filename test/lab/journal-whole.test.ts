@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalctlCommand } from '../../src/host/journal.js';
 import type { JournalEntry } from '../../src/parsers/index.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
 import { tailLogs } from '../../src/services/logs/tail.js';
+import { labRun } from './paths.js';
 
 // Against the lab hypervisor: messages of 6,000 bytes and 64 KiB and one that is not UTF-8 are written to the
 // journal (logger --journald, as root, attributed to a unit of their own with OBJECT_SYSTEMD_UNIT, which
 // `journalctl -u` matches), then read back the way a log pane reads them. journalctl without --all prints
 // "MESSAGE":null for the two long ones. Run under the lab lock: flock /tmp/mvm-lab.lock npm run test:lab -- test/lab/journal-whole.test.ts
 
-const INVENTORY = fileURLToPath(new URL('./run/inventory.yaml', import.meta.url));
+const INVENTORY = labRun('inventory.yaml');
 const HOST = 'lab';
 const UNIT = `mvm-lines-${process.pid}.service`;
 const body = (tag: string, n: number) => `${tag} ${'0123456789abcdef'.repeat(Math.ceil(n / 16))}`.slice(0, n);

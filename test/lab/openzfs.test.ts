@@ -48,6 +48,9 @@ describe.skipIf(!existsSync(INVENTORY))('real OpenZFS on the lab hypervisor (lab
     if (!rt) return;
     if (openzfs) {
       await sh(`zpool destroy -f labbad-${tag} 2>/dev/null; rm -f ${P}/*-${tag}.img`);
+      // what a failed test left: the hold, the clone and their snapshots
+      const v5 = 'microvms/storage/vm5';
+      await sh(`{ zfs release keep ${v5}@held-${tag}; zfs destroy ${v5}-clone-${tag}; zfs destroy ${v5}@held-${tag}; zfs destroy ${v5}@cloned-${tag}; } 2>/dev/null; true`);
       await sh(`zpool clear labmirror; zpool online labmirror ${P}/mirror-b.img; zpool wait -t resilver labmirror`);
     }
     await rt.close();

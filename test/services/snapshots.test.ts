@@ -148,6 +148,19 @@ describe('destroy', () => {
     ]);
   });
 
+  it('names the clones that keep a snapshot, and says a held one is held (OpenZFS 2.3.2\'s real refusals)', async () => {
+    const { svc, transport } = setup();
+    // the captures end with the exit status capture-fixtures.sh appended
+    const stderr = (f: string) => readFileSync(new URL(`../fixtures/zfs/${f}`, import.meta.url), 'utf8').replace(/exit 1\n$/, '');
+    transport
+      .on('zfs destroy', { code: 0 })
+      .on('@cloned', { code: 1, stderr: stderr('vm-destroy-cloned-snapshot-stderr.txt') })
+      .on('@held', { code: 1, stderr: stderr('vm-destroy-held-snapshot-stderr.txt') });
+    const [c, h] = await svc.destroy('hv', 'vm1', ['cloned', 'held']);
+    expect(c?.error).toBe("hv: cannot destroy 'microvms/storage/vm3@20261120-0900': snapshot has dependent clones (microvms/storage/vm3-clone)");
+    expect(h?.error).toMatch(/^hv: cannot destroy snapshot microvms\/storage\/vm2@20261120-0900: it's being held\. Run 'zfs holds -r /);
+  });
+
   it('is refused in read-only mode', async () => {
     const { svc, transport } = setup({ readOnly: true });
     transport.on('zfs destroy', { code: 0 });
