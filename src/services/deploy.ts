@@ -130,13 +130,18 @@ export async function runRemote(transport: Transport, target: Target, command: s
   const err = sink.splitter('stderr');
   const handle = transport.stream(target, command, { onLine: (l) => sink.push(l, 'stdout'), onStderr: (t) => err.push(t) }, { signal: opts.signal });
   let cancelled = false;
+  let settleCancelled!: (r: { code: null }) => void;
+  const onCancel = new Promise<{ code: null; signal?: string }>((r) => (settleCancelled = r));
   const onAbort = () => {
     cancelled = true;
-    handle.cancel(); // closes the channel, which ends the remote command
+    handle.cancel(); // closes the channel and ends its process group, which ends the remote command
+    // Settled now, not when the host confirms: the outcome is known, and it reaches the audit log even when a
+    // slow link (or SIGTERM's END_DEADLINE_MS) would not wait for the channel's close.
+    settleCancelled({ code: null });
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const r = await handle.done;
+    const r = await Promise.race([handle.done, onCancel]);
     err.end();
     return { code: r.code, signal: r.signal, lastLines: sink.last, durationMs: now() - started, cancelled };
   } finally {

@@ -43,6 +43,9 @@ export class ScriptedTransport implements Transport {
     return { stdout: out.stdout ?? '', stderr: out.stderr ?? '', code: out.code === undefined ? 0 : out.code, signal: out.signal, timedOut: out.timedOut };
   }
 
+  /** false: a cancelled stream's `done` never settles (a host that does not confirm the channel's close). */
+  cancelSettles = true;
+
   stream(target: Target, command: string, handlers: StreamHandlers): StreamHandle {
     this.sent.push({ target, command, kind: 'stream' });
     let resolve!: (r: ExecResult) => void;
@@ -58,7 +61,7 @@ export class ScriptedTransport implements Transport {
     return {
       cancel: () => {
         entry.cancelled = true;
-        resolve({ stdout: '', stderr: '', code: null, signal: 'TERM' });
+        if (this.cancelSettles) resolve({ stdout: '', stderr: '', code: null, signal: 'TERM' });
       },
       done,
     };

@@ -61,6 +61,18 @@ describe('deploy, remote mode', () => {
     expect(audit.entries[0]).toMatchObject({ outcome: 'cancelled' });
   });
 
+  it('a cancel is audited at once, before the host confirms the channel\'s close (a slow link, SIGTERM\'s deadline)', async () => {
+    const { svc, transport, audit } = setup({ inv: withHost('    deploy: {mode: remote}\n') });
+    transport.cancelSettles = false;
+    const ac = new AbortController();
+    const run = svc.deploy('hv', { signal: ac.signal });
+    await tick();
+    ac.abort();
+    expect(await run).toMatchObject({ cancelled: true, code: null });
+    expect(transport.streams[0]!.cancelled).toBe(true);
+    expect(audit.entries[0]).toMatchObject({ action: 'host.deploy', outcome: 'cancelled' });
+  });
+
   it('reports a failing deploy with its exit code and last lines, audited as failed', async () => {
     const { svc, transport, audit } = setup({ inv: withHost('    deploy: {mode: remote, command: deploy-it}\n') });
     const run = svc.deploy('hv');
