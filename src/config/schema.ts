@@ -8,6 +8,9 @@ const DATASET_RE = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,254}$/;
 const IFACE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 const PATH_RE = /^[A-Za-z0-9_./~+@:-][A-Za-z0-9_./~+@:, -]*$/;
 
+/** A VM that does not answer the probe within this is reported not reachable (vmAccess.probeTimeoutMs). */
+export const DEFAULT_VM_PROBE_TIMEOUT_MS = 3_000;
+
 export const vmName = z.string().regex(NAME_RE, 'a VM name: letters, digits, _ . : - (max 64), starting with a letter or digit');
 export const unitName = z.string().regex(UNIT_RE, 'a systemd unit name such as microvm@vm1');
 export const datasetName = z
@@ -79,6 +82,8 @@ export const vmAccessSchema = z
     remoteIdentityFile: remotePath.default('/root/.ssh/id_ed25519'),
     /** nested: extra options passed to the hypervisor's ssh, e.g. a known_hosts file there. */
     remoteSshOptions: z.array(z.string().regex(/^[A-Za-z0-9_=/.:-]+$/)).default([]),
+    /** How long a VM has to answer the reachability probe (`ssh ... true`) before it shows as not reachable. */
+    probeTimeoutMs: z.number().int().min(500).max(120_000).default(DEFAULT_VM_PROBE_TIMEOUT_MS),
   })
   .strict();
 

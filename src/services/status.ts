@@ -1,3 +1,4 @@
+import { DEFAULT_VM_PROBE_TIMEOUT_MS } from '../config/schema.js';
 import type { HostConfig } from '../config/types.js';
 import { eventGather, gatherScript, linesOf, splitSections, type SectionOutput } from '../host/gather.js';
 import type { HostStatus } from '../model/status.js';
@@ -25,8 +26,9 @@ export interface FetchStatusOptions {
 }
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
-/** A VM that does not answer `true` within this is reported not reachable. */
-export const VM_PROBE_TIMEOUT_MS = 3_000;
+/** A VM that does not answer `true` within this is reported not reachable (the inventory's default). */
+export const VM_PROBE_TIMEOUT_MS = DEFAULT_VM_PROBE_TIMEOUT_MS;
+const probeTimeout = (host: HostConfig) => host.vmAccess.probeTimeoutMs ?? VM_PROBE_TIMEOUT_MS;
 /** The batched probe's exec may run this much longer than one probe: `timeout`'s KILL grace and the exec's own
  *  start, so a slow VM is reported by its line (124) rather than losing every line to the exec's timeout. */
 const PROBE_EXEC_MARGIN_MS = PROBE_KILL_AFTER_S * 1000 + 1_000;
@@ -53,8 +55,8 @@ export async function probeVms(transport: Transport, host: HostConfig, only?: re
   if (host.vmAccess.mode !== 'nested') return probeEach(transport, host, vms.map((v) => v.name));
   const names = vms.map((v) => v.name);
   try {
-    const script = nestedProbeCommand(host, vms, VM_PROBE_TIMEOUT_MS);
-    const r = await transport.exec({ host: host.name }, script, { timeoutMs: VM_PROBE_TIMEOUT_MS + PROBE_EXEC_MARGIN_MS });
+    const script = nestedProbeCommand(host, vms, probeTimeout(host));
+    const r = await transport.exec({ host: host.name }, script, { timeoutMs: probeTimeout(host) + PROBE_EXEC_MARGIN_MS });
     const codes = parseProbeOutput(r.stdout, names);
     const whyMissing = r.timedOut ? 'probe timed out' : 'no probe result';
     return new Map(
@@ -72,7 +74,7 @@ async function probeEach(transport: Transport, host: HostConfig, names: readonly
   const results = await Promise.all(
     names.map(async (vm) => {
       try {
-        const r = await transport.exec({ host: host.name, vm }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS });
+        const r = await transport.exec({ host: host.name, vm }, 'true', { timeoutMs: probeTimeout(host) });
         const probe = r.code === 0 ? answered : failed(r.timedOut ? probeFailure(124) : r.code === null ? 'ssh failed' : `exit ${r.code}`);
         return [vm, probe] as const;
       } catch (e) {

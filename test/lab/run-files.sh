@@ -16,6 +16,9 @@ mkdir -p "$R"
 mv "$R/known_hosts.tmp" "$R/known_hosts"
 
 role() { case $1 in vm4) echo k3s ;; vm5) echo incus ;; *) echo desktop ;; esac; }
+# Lab v2: an ssh from the hypervisor to a VM runs both ends in the emulated (TCG) guest and takes 3-5 s there
+# (measured at load 2-4), past the default 3 s VM probe.
+probe_timeout() { [ "$LAB_KIND" = vm ] && echo "      probeTimeoutMs: 15000" || true; }
 inventory() { # $1 = vmAccess mode
   cat <<YAML
 # Written by test/lab/up.sh (npm run lab:up) for the lab hypervisor; rewritten on every lab:up.
@@ -31,6 +34,7 @@ hosts:
       strictHostKeyChecking: "yes"
     vmAccess:
       mode: $1
+$(probe_timeout)
     deploy:
       mode: remote
       command: /usr/local/sbin/lab-deploy

@@ -167,6 +167,18 @@ describe('probeVms', () => {
     expect(await probeVms(t, hostWith({}))).toEqual(new Map([['vm1', down], ['vm2', down], ['vm3', down]]));
   });
 
+  it('gives a VM the inventory\'s vmAccess.probeTimeoutMs to answer, nested and over ProxyJump', async () => {
+    const t = new LocalHypervisor(fakeHypervisor().env);
+    const started = Date.now();
+    expect(await probeVms(t, hostWith({ probeTimeoutMs: 1000 }, ['vm1', 'vm3']))).toEqual(new Map([['vm1', ok], ['vm3', no('timed out')]]));
+    expect(t.sent[0]?.command).toContain('timeout -k 1 1 ssh');
+    expect(t.sent[0]?.opts?.timeoutMs).toBe(1000 + 2000);
+    expect(Date.now() - started).toBeLessThan(VM_PROBE_TIMEOUT_MS); // the default would have waited 3 s for vm3
+    const pj = new LocalHypervisor(fakeHypervisor().env);
+    expect(await probeVms(pj, hostWith({ mode: 'proxyjump', probeTimeoutMs: 15_000 }, ['vm1']))).toEqual(new Map([['vm1', ok]]));
+    expect(pj.sent[0]?.opts?.timeoutMs).toBe(15_000);
+  });
+
   it('still probes VM by VM over ProxyJump (each VM is its own connection from this machine)', async () => {
     const t = new ScriptedTransport().on((c) => c === 'true', (_c, target) => ({ code: target.vm === 'vm2' ? 255 : 0 }));
     const probes = await probeVms(t, hostWith({ mode: 'proxyjump' }));
