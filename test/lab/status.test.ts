@@ -69,7 +69,6 @@ async function restore(): Promise<void> {
 describe.skipIf(!existsSync(INVENTORY))('status on the lab hypervisor', () => {
   beforeAll(async () => {
     rt = await openRuntime({ config: INVENTORY, readOnly: false, demo: false, acceptNew: false });
-    await run('npx', ['tsup'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 120_000 });
     vm3Current = (await sh('readlink /var/lib/microvms/vm3/current || true')) || null;
     await restore();
   });
