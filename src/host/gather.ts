@@ -143,15 +143,25 @@ export function splitSections(output: string): Map<string, SectionOutput> {
   return out;
 }
 
-// Event mode (src/services/status-events.ts): the same sections plus `counters` and `runners-check`, in one script
-// whose lines run on their own (the kept shell runs only the lines a run names). Both run every interval with shell
-// builtins only, so an idle interval starts no process on the hypervisor:
+// Event mode (src/services/status-events.ts): one script whose lines run on their own (the kept shell runs only the
+// lines a run names). Its whole read (every line, every fullRefreshMs) starts 5 processes on a host in its usual state
+// (systemctl twice, zpool list, df, zfs get; each costs ~15-20 ms of the host's CPU, a bash `read` ~0.01 ms):
+//   system: `systemctl is-system-running`, and the failed units only when the state is not `running` (systemd says
+//     `running` only when no unit has failed, `degraded` when one has): sections `system` and `failed`.
+//   zpool-status: only when `zpool list` (the line before it) failed: the status takes from it only the pools that
+//     `zpool list` did not list.
+//   bridges: each VM bridge's operstate, flags and carrier from /sys/class/net (what `ip link` reads from the kernel).
+//   runners: whether each `current` and `booted` runner link still resolves to the directory it did (`[ LINK -ef
+//     SAVED ]`, SAVED being the target the kept shell resolved with `cd -P`); only when one changed (or on the shell's
+//     first run) does it `stat` them again. It prints the `stat`'s output kept from then. A link whose target is not a
+//     directory, or is missing, cannot be saved: it reads as changed every time.
+// Two lines run every interval with shell builtins only, so an idle interval starts no process on the hypervisor:
 //   counters: load, memory and each VM unit's cgroup v2 memory and CPU, only the lines the status reads (the first
-//     line of each file; /proc/meminfo down to MemAvailable). Each line it prints is `PATH TEXT`.
-//   runners-check: whether a VM's `current` runner link still points where it did (`[ LINK -ef SAVED ]`, SAVED being
-//     the target the kept shell resolved with `cd -P` last time); only when one changed (or on the shell's first run)
-//     does it print the `runners` section (one `stat`). `booted` is set when the VM starts, which a unit event
-//     refreshes. A target that is not a directory cannot be saved: that link reads as changed every time.
+//     line of each file; the first three of /proc/meminfo, MemAvailable being the third since Linux 3.14), printed
+//     in one write. Each line is `PATH TEXT`; a file that could not be read has no text.
+//   runners-check: the runners check of the `current` links only, printing the `runners` section only when one moved
+//     (a `current` flipped by a runner update or a removed link fires no event the stream sees). `booted` is set when
+//     the VM starts, which a unit event refreshes.
 
 /** A unit's cgroup v2 directory as systemd names it: `a@b.service` lives in `system-a.slice`. */
 export function unitCgroup(unit: string): string {
@@ -161,38 +171,60 @@ export function unitCgroup(unit: string): string {
   return `/sys/fs/cgroup/system.slice/${slice}${full}`;
 }
 
-/** The files `counters` reads. */
-export function counterFiles(host: HostConfig): string[] {
-  return ['/proc/loadavg', '/proc/meminfo', ...host.vms.flatMap((v) => [`${unitCgroup(checked(v.unit, 'unit'))}/memory.current`, `${unitCgroup(v.unit)}/cpu.stat`])];
-}
-
+/** The `counters` line of `host`. */
 export function countersLine(host: HostConfig): string {
-  const files = counterFiles(host).map(shq).join(' ');
-  // cpu.stat's first line is usage_usec; /proc/meminfo has MemTotal first and MemAvailable third (Linux >= 3.14).
-  const stop = `case $mvm_f in /proc/meminfo) case $mvm_c in MemAvailable:*) break;; esac;; *) break;; esac`;
-  return `echo '@@mvm counters'; for mvm_f in ${files}; do [ -r "$mvm_f" ] && while IFS= read -r mvm_c; do printf '%s %s\\n' "$mvm_f" "$mvm_c"; ${stop}; done < "$mvm_f"; done; echo "@@rc 0"`;
+  const dirs = host.vms.map((v) => unitCgroup(checked(v.unit, 'unit')));
+  const reads = [
+    'mvm_l=; mvm_m1=; mvm_m2=; mvm_m3=; read -r mvm_l < /proc/loadavg; { read -r mvm_m1; read -r mvm_m2; read -r mvm_m3; } < /proc/meminfo;',
+    ...dirs.map((d, i) => `mvm_c${i}=; mvm_u${i}=; [ -d ${shq(d)} ] && { read -r mvm_c${i} < ${shq(`${d}/memory.current`)}; read -r mvm_u${i} < ${shq(`${d}/cpu.stat`)}; };`),
+  ];
+  // One printf of `%s %s\n` pairs: the whole section in one write.
+  const pairs = [
+    `'@@mvm' counters /proc/loadavg "$mvm_l" /proc/meminfo "$mvm_m1" /proc/meminfo "$mvm_m2" /proc/meminfo "$mvm_m3"`,
+    ...dirs.map((d, i) => `${shq(`${d}/memory.current`)} "$mvm_c${i}" ${shq(`${d}/cpu.stat`)} "$mvm_u${i}"`),
+    `'@@rc' 0`,
+  ];
+  return `${reads.join(' ')} printf '%s %s\\n' ${pairs.join(' ')}`;
 }
 
-/** The `runners-check` line of `host` (its `runners` section's line is `runnersLine`). */
-export function runnersCheckLine(host: HostConfig, runnersLine: string): string {
-  const links = host.vms.map((vm) => runnerLink(host, vm.name, 'current'));
-  if (!links.length) return ':';
-  const same = links.map((l, i) => `{ [ -z "$mvm_r${i}" ] && ! [ -e ${shq(l)} ] || [ ${shq(l)} -ef "$mvm_r${i}" ]; }`).join(' && ');
+/** The event-mode lines that read the runner links: `runners` (every link, printed every time) and `runners-check`
+ *  (the `current` links, printed only when one moved). Both keep the `stat`'s output in the kept shell. */
+export function runnerLines(host: HostConfig): { runners: string; check: string } {
+  const links = host.vms.flatMap((vm) => [runnerLink(host, vm.name, 'current'), runnerLink(host, vm.name, 'booted')]);
+  const same = (i: number) => {
+    const l = shq(links[i]!);
+    return `{ [ ${l} -ef "$mvm_r${i}" ] || { [ -z "$mvm_r${i}" ] && ! [ -e ${l} ] && ! [ -L ${l} ]; }; }`;
+  };
+  const all = links.map((_, i) => same(i)).join(' && ');
+  const current = links.map((_, i) => i).filter((i) => i % 2 === 0).map(same).join(' && ');
   const save = links.map((l, i) => `mvm_r${i}=; cd -P ${shq(l)} 2>/dev/null && mvm_r${i}=$PWD;`).join(' ');
-  return `if [ "$mvm_rs" = 1 ] && ${same}; then :; else ${runnersLine}; mvm_rs=1; ${save} cd /; fi`;
+  const restat = `mvm_rt=$(${shJoin(['stat', '-c', '%N', '--', ...links])} 2>&1); mvm_rr=$?; mvm_rs=1; ${save} cd /`;
+  const print = `printf '@@mvm runners\\n%s\\n@@rc %s\\n' "$mvm_rt" "$mvm_rr"`;
+  return {
+    runners: `if [ "$mvm_rs" = 1 ] && ${all}; then :; else ${restat}; fi; ${print}`,
+    check: `if [ "$mvm_rs" = 1 ] && ${current}; then :; else ${restat}; ${print}; fi`,
+  };
 }
 
-/** Which sections each kind of refresh runs. */
+/** The `bridges` line: `NAME OPERSTATE FLAGS CARRIER` per VM bridge (only NAME when it does not exist; no CARRIER
+ *  when it is down, as the kernel refuses to say); exit 1 when /sys/class/net is not there to read. */
+export function bridgesLine(host: HostConfig): string {
+  const names = [...new Set(host.vms.map((v) => checked(v.bridge, 'bridge')))];
+  if (!names.length) return `echo '@@mvm bridges'; echo '@@rc 0'`;
+  const d = '/sys/class/net/$mvm_b';
+  return `echo '@@mvm bridges'; for mvm_b in ${names.map(shq).join(' ')}; do mvm_o=; mvm_f=; mvm_k=; { read -r mvm_o < "${d}/operstate" && read -r mvm_f < "${d}/flags" && read -r mvm_k < "${d}/carrier"; } 2>/dev/null; echo "$mvm_b $mvm_o $mvm_f $mvm_k"; done; if [ -d /sys/class/net/lo ]; then echo '@@rc 0'; else echo '@@rc 1'; fi`;
+}
+
+/** Which sections each kind of refresh runs (event mode). */
 export const SECTION_GROUPS = {
-  /** Every interval in event mode: the counters, and whether a runner link changed (a `current` flipped by a runner
-   * update or a removed link fires no event the stream sees; RESTART NEEDED and RUNNER MISSING stay as fresh as the
-   * interval). Neither starts a process unless a link changed. */
+  /** Every interval in event mode: the counters, and whether a `current` runner link changed (RESTART NEEDED and
+   * RUNNER MISSING stay as fresh as the interval). Neither starts a process unless a link changed. */
   counters: ['counters', 'runners-check'],
   /** A VM, tap, storage or Comin unit changed (or the manager reloaded): units, runner links, the system's state. */
   units: ['system', 'failed', 'units', 'runners'],
   /** Another unit changed: only the system's state and its failed units. */
   system: ['system', 'failed'],
-  links: ['ip-links'],
+  links: ['bridges'],
   /** Pool and storage usage, at their own cadence in event mode (poolRefreshMs). */
   usage: ['zpool-list', 'df'],
   pools: ['zpool-list', 'zpool-status', 'zfs'],
@@ -208,21 +240,30 @@ export interface EventGather {
 
 const eventScripts = new WeakMap<HostConfig, EventGather>();
 
-/** Sections the event-mode script leaves out: `counters` reads them without a process. */
-const EVENT_OMITS: ReadonlySet<string> = new Set(['loadavg', 'meminfo']);
-
-/** The host's event-mode script: the gather script's sections (but load and memory), then `counters` and
- *  `runners-check`. Built once per host config. */
+/** The host's event-mode script (see above). Built once per host config. */
 export function eventGather(host: HostConfig): EventGather {
   let g = eventScripts.get(host);
   if (!g) {
-    const sections = gatherSections(host).filter((s) => !EVENT_OMITS.has(s.name));
-    const lines = new Map(sections.map((s, i) => [s.name, i]));
-    const runners = sections.find((s) => s.name === 'runners');
-    const extra = [countersLine(host), runners ? runnersCheckLine(host, renderGatherScript([runners]).trim()) : ':'];
-    lines.set('counters', sections.length);
-    lines.set('runners-check', sections.length + 1);
-    g = { script: `${renderGatherScript(sections)}${extra.join('\n')}\n`, lines };
+    const sections = new Map(gatherSections(host).map((s) => [s.name, s]));
+    const line = (name: string) => renderGatherScript([sections.get(name)!]).trim();
+    const runners = host.vms.length ? runnerLines(host) : null;
+    const zpoolList = shJoin(sections.get('zpool-list')!.argv);
+    const zpoolStatus = shJoin(sections.get('zpool-status')!.argv);
+    const out: Array<[string[], string]> = [
+      [['system', 'failed'], `echo '@@mvm system'; mvm_s=$(${shJoin(sections.get('system')!.argv)} 2>&1); mvm_c=$?; printf '%s\\n@@rc %s\\n' "$mvm_s" "$mvm_c"; echo '@@mvm failed'; if [ "$mvm_s" = running ]; then echo '@@rc 0'; else ${shJoin(sections.get('failed')!.argv)} 2>&1; echo "@@rc $?"; fi`],
+      [['zpool-list'], `echo '@@mvm zpool-list'; ${zpoolList} 2>&1; mvm_z=$?; echo "@@rc $mvm_z"`],
+      [['zpool-status'], `echo '@@mvm zpool-status'; if [ "$mvm_z" = 0 ]; then echo '@@rc 0'; else ${zpoolStatus} 2>&1; echo "@@rc $?"; fi; mvm_z=`],
+      [['df'], line('df')],
+      [['zfs'], line('zfs')],
+      [['units'], line('units')],
+      [['bridges'], bridgesLine(host)],
+      ...(runners ? [[['runners'], runners.runners] as [string[], string]] : []),
+      [['counters'], countersLine(host)],
+      [['runners-check'], runners ? runners.check : ':'],
+    ];
+    const lines = new Map<string, number>();
+    out.forEach(([names], i) => names.forEach((n) => lines.set(n, i)));
+    g = { script: `${out.map(([, l]) => l).join('\n')}\n`, lines };
     eventScripts.set(host, g);
   }
   return g;

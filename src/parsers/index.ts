@@ -5,7 +5,7 @@ export { parseZpoolStatus, type ZpoolStatus, type ZpoolVdev, type ZpoolScan } fr
 export { parseZpoolList, type ZpoolListRow } from './zpool-list.js';
 export { parseSystemctlShow, parseIsSystemRunning, parseFailedUnits, parseUnitList, parseSystemdTimestamp } from './systemctl.js';
 export { parseJournalJson, type JournalEntry } from './journal.js';
-export { parseIpLinks, type IpLink } from './ip.js';
+export { parseIpLinks, parseSysfsLinks, type IpLink } from './ip.js';
 export { parseDf, type DfRow } from './df.js';
 export { parseZfsGet } from './zfs-get.js';
 export { parseLoadavg, parseMeminfo } from './proc.js';

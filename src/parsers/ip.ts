@@ -47,3 +47,29 @@ export function parseIpLinks(json: string, issues?: ParseIssues): IpLink[] {
   }
   return links;
 }
+
+const IFF_UP = 0x1;
+
+/** The event-mode `bridges` section (src/host/gather.ts): `NAME OPERSTATE FLAGS CARRIER` per bridge read from
+ *  /sys/class/net, only NAME for one that does not exist -> the links that exist, with the flags `ip link` would
+ *  show: UP from the flags, LOWER_UP when it has carrier, NO-CARRIER when up but not running (operstate neither up
+ *  nor unknown), as iproute2 derives them from the same kernel state. */
+export function parseSysfsLinks(text: string, issues?: ParseIssues): IpLink[] {
+  const links: IpLink[] = [];
+  if (typeof text !== 'string') return links;
+  for (const line of text.split('\n')) {
+    const [name, operstate, flagsHex, carrierText] = line.trim().split(/\s+/);
+    if (!name || !operstate) continue;
+    const bits = Number.parseInt(flagsHex ?? '', 16);
+    if (!/^0x[0-9a-f]+$/i.test(flagsHex ?? '') || Number.isNaN(bits)) {
+      note(issues, `bridges: unread line "${line.trim()}"`);
+      continue;
+    }
+    const up = (bits & IFF_UP) !== 0;
+    const running = up && (operstate === 'up' || operstate === 'unknown');
+    const lowerUp = carrierText === '1';
+    const flags = [...(up && !running ? ['NO-CARRIER'] : []), ...(up ? ['UP'] : []), ...(lowerUp ? ['LOWER_UP'] : [])];
+    links.push({ name, operstate: operstate.toUpperCase(), flags, carrier: lowerUp && running });
+  }
+  return links;
+}

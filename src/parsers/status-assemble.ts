@@ -12,6 +12,7 @@ import {
   parseMeminfo,
   parseReadlink,
   parseStatLinks,
+  parseSysfsLinks,
   parseSystemctlShow,
   parseSystemdTimestamp,
   parseUint,
@@ -130,6 +131,18 @@ function bridgeState(links: IpLink[] | null, name: string): VmStatus['bridge'] {
   return l.carrier || l.operstate === 'UP' ? 'up' : 'down';
 }
 
+/** The links the bridges' state is read from: event mode's `bridges` (the VM bridges from /sys/class/net: one not
+ *  listed does not exist), else `ip -j link show` (all links); null when unreadable. */
+function bridgeLinks(sections: Sections, memo: Memo): IpLink[] | null {
+  const bridges = sections.get('bridges');
+  if (bridges) return bridges.rc === 0 ? memo.parse('bridges', bridges.text, parseSysfsLinks) : null;
+  const linksName = sections.has('ip-links') ? 'ip-links' : 'links';
+  const linksSec = sections.get(linksName);
+  // `ip link show` always lists lo: no links at all means unreadable output, so bridges are unknown, not missing.
+  const parsedLinks = linksSec && linksSec.rc === 0 ? memo.parse(linksName, linksSec.text, parseIpLinks) : [];
+  return parsedLinks.length ? parsedLinks : null;
+}
+
 type Snapshots = Map<string, { count: number; newest: { name: string; at: number | null } | null }>;
 
 /** Every dataset's snapshot count and newest snapshot, in one pass over the `zfs get` records. */
@@ -218,11 +231,7 @@ export function hostStatusFromSections(host: HostConfig, sections: Sections, opt
   const countersSec = sections.get('counters');
   const counters = countersSec?.rc === 0 ? memo.parse('counters', countersSec.text, parseCounterFiles) : null;
   const mem = memo.parse('meminfo', counters?.get('/proc/meminfo') ?? text('meminfo'), parseMeminfo);
-  const linksName = sections.has('ip-links') ? 'ip-links' : 'links';
-  const linksSec = sections.get(linksName);
-  // `ip link show` always lists lo: no links at all means unreadable output, so bridges are unknown, not missing.
-  const parsedLinks = linksSec && linksSec.rc === 0 ? memo.parse(linksName, linksSec.text, parseIpLinks) : [];
-  const links = parsedLinks.length ? parsedLinks : null;
+  const links = bridgeLinks(sections, memo);
   const zfs = memo.parse('zfs', text('zfs'), parseZfsGet);
   const snapshots = memo.derive('snapshots', [zfs], () => snapshotsByDataset(zfs));
   const unitRecs = memo.parse('units', text('units'), parseSystemctlShow);

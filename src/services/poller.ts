@@ -70,7 +70,7 @@ const EVENTS_RETRY_MS = { min: 1_000, max: 30_000 };
 const TICK_SECTIONS: readonly string[] = SECTION_GROUPS.counters;
 const USAGE_SECTIONS: readonly string[] = [...SECTION_GROUPS.counters, ...SECTION_GROUPS.usage];
 /** Sections that show a VM's change: an event refresh runs these first, the rest (system state) right after. */
-const URGENT: ReadonlySet<string> = new Set(['units', 'runners', 'ip-links']);
+const URGENT: ReadonlySet<string> = new Set(['units', 'runners', 'bridges']);
 
 /** What a probe was taken against: the unit's state and since when it is in it. */
 const unitKey = (v: VmStatus) => `${v.active}/${v.sub}/${v.since ?? ''}`;

@@ -12,7 +12,8 @@ import { labRun } from './paths.js';
 
 // The status refresh against the lab hypervisor (real sshd, systemd 252, zfs-fuse, bridges). Stops vm2,
 // crashes vm1, flips vm3's runner and removes vm5's runner link, and sees each in fetchHostStatus and in
-// `mvm-tui status --json`; puts everything back afterwards. Run: npx tsup && npm run lab:run -- npx vitest run
+// `mvm-tui status --json`, and the event mode's whole read (its own script, in one kept shell across the changes)
+// show the same; puts everything back afterwards. Run: npx tsup && npm run lab:run -- npx vitest run
 // --project lab test/lab/status.test.ts (after npm run lab:up).
 
 const INVENTORY = labRun('inventory.yaml');
@@ -52,10 +53,23 @@ async function cliJson(): Promise<{ code: number; report: StatusReport }> {
   return { code, report: statusReportSchema.parse(JSON.parse(stdout)) };
 }
 
+/** Event mode's whole read (src/host/gather.ts eventGather), in the transport's kept shell as the poller runs it. */
+const eventRead = (h = host()) => fetchHostStatus(rt.transport, h, { events: { sections: new Map() } });
+/** What the screen shows of a status, but the counters (load, memory, CPU, usage) that move between two reads. */
+const shown = (hs: HostStatus) => ({
+  state: hs.system.state,
+  failed: hs.system.failedUnits,
+  pools: hs.pools.map((p) => [p.name, p.health]),
+  storageUnit: hs.storageUnit,
+  vms: hs.vms.map((v) => [v.name, v.active, v.sub, v.since, v.restarts, v.autostart, v.result, v.runner, v.current, v.booted, v.outdated, v.bridge, v.snapshots, v.newestSnapshot]),
+});
+const FAILED_UNIT = 'mvm-labtest-failed.service';
+
 const autostarted = ['vm1', 'vm2', 'vm3'];
 const healthy = (hs: HostStatus) => hs.reachable && autostarted.every((n) => vmProblems(vm(hs, n)).length === 0);
 
 async function restore(): Promise<void> {
+  await sh(`systemctl reset-failed ${FAILED_UNIT} >/dev/null 2>&1; true`);
   await sh('labctl fix-runner vm5 >/dev/null 2>&1; true');
   const cur = await sh('readlink /var/lib/microvms/vm3/current || true');
   if (vm3Current && cur !== vm3Current) await sh(shJoin(['ln', '-sfn', vm3Current, '/var/lib/microvms/vm3/current']));
@@ -91,6 +105,7 @@ describe.skipIf(!existsSync(INVENTORY))('status on the lab hypervisor', () => {
       expect(vm(hs, n).snapshots).toBeGreaterThan(0);
     }
     expect(vm(hs, 'vm4')).toMatchObject({ autostart: false, runner: 'present' });
+    expect(shown(await eventRead())).toEqual(shown(hs));
     const { code, report } = await cliJson();
     expect(report.hosts[0]?.vms.filter((v) => autostarted.includes(v.name)).map((v) => [v.name, v.active, v.runner, v.outdated, v.bridge])).toEqual(
       autostarted.map((n) => [n, 'active', 'present', false, 'up']),
@@ -129,6 +144,19 @@ describe.skipIf(!existsSync(INVENTORY))('status on the lab hypervisor', () => {
     expect(vms.get('vm3')).toMatchObject({ outdated: true });
     expect(vms.get('vm5')).toMatchObject({ runner: 'missing' });
     expect(code).toBe(1);
+
+    // Event mode's whole read, in the kept shell that read the baseline (its runner links saved then), sees the same.
+    const polled = await fetchHostStatus(rt.transport, host());
+    expect(shown(await eventRead())).toEqual(shown(polled));
+    // A failed unit degrades the system: only then does that read list the failed units.
+    await sh(`systemd-run --unit=${FAILED_UNIT} --quiet false; sleep 1`);
+    const degraded = await eventRead();
+    expect(degraded.system).toMatchObject({ state: 'degraded', failedUnits: [FAILED_UNIT] });
+    expect(shown(degraded)).toEqual(shown(await fetchHostStatus(rt.transport, host())));
+    // A bridge that does not exist.
+    const noBridge = { ...host(), vms: host().vms.map((v) => (v.name === 'vm4' ? { ...v, bridge: 'mvm-nobr0' } : v)) };
+    expect(vm(await eventRead(noBridge), 'vm4').bridge).toBe('missing');
+    expect(vm(await fetchHostStatus(rt.transport, noBridge), 'vm4').bridge).toBe('missing');
   });
 
   it('measures one refresh (median of 20) and what the gather script costs', async () => {

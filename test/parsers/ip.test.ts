@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpLinks } from '../../src/parsers/index.js';
+import { splitSections } from '../../src/host/gather.js';
+import { parseIpLinks, parseSysfsLinks } from '../../src/parsers/index.js';
 import { fixture } from './fixture.js';
 
 describe('parseIpLinks', () => {
@@ -25,5 +26,34 @@ describe('parseIpLinks', () => {
     expect(parseIpLinks(text.slice(0, 300), issues)).toEqual([]);
     expect(issues).toEqual(['ip -j link: not JSON']);
     expect(parseIpLinks('[{"ifindex":1},null,3,{"ifname":"x"}]').map((l) => l.name)).toEqual(['x']);
+  });
+});
+
+describe('parseSysfsLinks (event mode\'s `bridges` section)', () => {
+  // Both read on the lab hypervisor at the same moment: a bridge with a running member, one whose member is down
+  // (NO-CARRIER), one down, one up without members, lo, and a name that does not exist.
+  const cap = splitSections(fixture('ip/lab-sysfs-bridges-with-ip-j-link.txt'));
+  const sysfs = parseSysfsLinks(cap.get('bridges')!.text);
+  const ip = new Map(parseIpLinks(cap.get('ip-links')!.text).map((l) => [l.name, l]));
+
+  it('gives the state `ip -j link` gives for the same links', () => {
+    expect(sysfs.map((l) => l.name)).toEqual(['br-vm1', 'br-vm4', 'mvmcap0', 'mvmcap1', 'lo']);
+    const shown = ['UP', 'NO-CARRIER', 'LOWER_UP'];
+    for (const l of sysfs) {
+      const other = ip.get(l.name)!;
+      expect({ name: l.name, operstate: l.operstate, carrier: l.carrier, flags: [...l.flags].sort() }).toEqual({
+        name: other.name,
+        operstate: other.operstate,
+        carrier: other.carrier,
+        flags: other.flags.filter((f) => shown.includes(f)).sort(),
+      });
+    }
+    expect(ip.has('mvmnone0')).toBe(false);
+  });
+
+  it('skips a name without state and notes a line it cannot read', () => {
+    const issues: string[] = [];
+    expect(parseSysfsLinks('br0   \nbr1 up zz 1\n', issues)).toEqual([]);
+    expect(issues).toEqual(['bridges: unread line "br1 up zz 1"']);
   });
 });

@@ -13,9 +13,9 @@ import { labBaseline, labInventory, labTrouble } from './status-fixture.js';
 // formats (test/fixtures/events/); test/lab/events.test.ts runs it against the lab hypervisor.
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8');
-const isGather = (cmd: string) => /@@mvm (system|counters|units|ip-links|zpool-list)/.test(cmd);
-/** The sections a gather command runs, in order. */
-const sectionsRun = (cmd: string) => [...cmd.matchAll(/echo '@@mvm ([^']+)'/g)].map((m) => m[1]!);
+const isGather = (cmd: string) => /@@mvm'? (system|counters|units|ip-links|bridges|zpool-list)/.test(cmd);
+/** The sections a gather command runs, in order (`'@@mvm' counters` is the counters line's printf). */
+const sectionsRun = (cmd: string) => [...cmd.matchAll(/@@mvm'? ([a-z-]+)/g)].map((m) => m[1]!);
 const COUNTERS = '@@mvm counters\n/proc/loadavg 0.50 0.40 0.30 1/100 42\n/proc/meminfo MemTotal: 1000 kB\n/proc/meminfo MemAvailable: 500 kB\n@@rc 0\n';
 
 /** Answers every gather with the sections it asks for, taken from `source()` (plus the counters). */
@@ -67,7 +67,7 @@ describe('StatusPoller in event mode', () => {
     expect(modes.at(-1)).toEqual({ mode: 'events', why: null });
     // Load and memory come from `counters`; the last `runners` is the runners-check line (a stat only when a link
     // changed: test/host/event-gather.test.ts runs it in a real shell).
-    expect(gathers()[1]).toEqual(['system', 'failed', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'ip-links', 'runners', 'counters', 'runners']);
+    expect(gathers()[1]).toEqual(['system', 'failed', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'bridges', 'runners', 'counters', 'runners']);
     await vi.advanceTimersByTimeAsync(1000);
     expect(gathers()[2]).toEqual(['counters', 'runners']);
     // Load and memory come from the counters section now.
@@ -105,7 +105,7 @@ describe('StatusPoller in event mode', () => {
     await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 1);
     for (const l of fixture('ip-monitor-link.txt').trim().split('\n')) stream().handlers.onLine(`link ${l}`);
     await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 1);
-    expect(gathers().slice(before)).toEqual([['system', 'failed'], ['ip-links']]);
+    expect(gathers().slice(before)).toEqual([['system', 'failed'], ['bridges']]);
     poller.stop();
   });
 
