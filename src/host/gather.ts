@@ -156,12 +156,12 @@ export function splitSections(output: string): Map<string, SectionOutput> {
 //     first run) does it `stat` them again. It prints the `stat`'s output kept from then. A link whose target is not a
 //     directory, or is missing, cannot be saved: it reads as changed every time.
 // Two lines run every interval with shell builtins only, so an idle interval starts no process on the hypervisor:
-//   counters: load, memory and each VM unit's cgroup v2 memory and CPU, only the lines the status reads (the first
-//     line of each file; the first three of /proc/meminfo, MemAvailable being the third since Linux 3.14), printed
-//     in one write. Each line is `PATH TEXT`; a file that could not be read has no text.
 //   runners-check: the runners check of the `current` links only, printing the `runners` section only when one moved
 //     (a `current` flipped by a runner update or a removed link fires no event the stream sees). `booted` is set when
 //     the VM starts, which a unit event refreshes.
+//   counters: load, memory and each VM unit's cgroup v2 memory and CPU, only the lines the status reads (the first
+//     line of each file; the first three of /proc/meminfo, MemAvailable being the third since Linux 3.14), printed
+//     by one printf. Each line is `PATH TEXT`; a file that could not be read has no text.
 
 /** A unit's cgroup v2 directory as systemd names it: `a@b.service` lives in `system-a.slice`. */
 export function unitCgroup(unit: string): string {
@@ -178,7 +178,7 @@ export function countersLine(host: HostConfig): string {
     'mvm_l=; mvm_m1=; mvm_m2=; mvm_m3=; read -r mvm_l < /proc/loadavg; { read -r mvm_m1; read -r mvm_m2; read -r mvm_m3; } < /proc/meminfo;',
     ...dirs.map((d, i) => `mvm_c${i}=; mvm_u${i}=; [ -d ${shq(d)} ] && { read -r mvm_c${i} < ${shq(`${d}/memory.current`)}; read -r mvm_u${i} < ${shq(`${d}/cpu.stat`)}; };`),
   ];
-  // One printf of `%s %s\n` pairs: the whole section in one write.
+  // One printf of `%s %s\n` pairs.
   const pairs = [
     `'@@mvm' counters /proc/loadavg "$mvm_l" /proc/meminfo "$mvm_m1" /proc/meminfo "$mvm_m2" /proc/meminfo "$mvm_m3"`,
     ...dirs.map((d, i) => `${shq(`${d}/memory.current`)} "$mvm_c${i}" ${shq(`${d}/cpu.stat`)} "$mvm_u${i}"`),
@@ -258,8 +258,10 @@ export function eventGather(host: HostConfig): EventGather {
       [['units'], line('units')],
       [['bridges'], bridgesLine(host)],
       ...(runners ? [[['runners'], runners.runners] as [string[], string]] : []),
-      [['counters'], countersLine(host)],
+      // The tick's check before its counters: the counters' output then comes right before the run's end marker, so
+      // sshd reads them together and sends one packet a tick.
       [['runners-check'], runners ? runners.check : ':'],
+      [['counters'], countersLine(host)],
     ];
     const lines = new Map<string, number>();
     out.forEach(([names], i) => names.forEach((n) => lines.set(n, i)));

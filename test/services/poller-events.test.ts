@@ -65,11 +65,11 @@ describe('StatusPoller in event mode', () => {
     stream().handlers.onLine(EVENTS_READY);
     await vi.advanceTimersByTimeAsync(5);
     expect(modes.at(-1)).toEqual({ mode: 'events', why: null });
-    // Load and memory come from `counters`; the last `runners` is the runners-check line (a stat only when a link
+    // Load and memory come from `counters`; the second `runners` is the runners-check line (a stat only when a link
     // changed: test/host/event-gather.test.ts runs it in a real shell).
-    expect(gathers()[1]).toEqual(['system', 'failed', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'bridges', 'runners', 'counters', 'runners']);
+    expect(gathers()[1]).toEqual(['system', 'failed', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'bridges', 'runners', 'runners', 'counters']);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(gathers()[2]).toEqual(['counters', 'runners']);
+    expect(gathers()[2]).toEqual(['runners', 'counters']);
     // Load and memory come from the counters section now.
     expect(seen.at(-1)!.system.load).toEqual([0.5, 0.4, 0.3]);
     expect(seen.at(-1)!.system.memAvailable).toBe(500 * 1024);
@@ -130,7 +130,7 @@ describe('StatusPoller in event mode', () => {
     const from = t.sent.length;
     await vi.advanceTimersByTimeAsync(6000);
     const runs = t.sent.slice(from).filter((s) => s.kind === 'exec' && isGather(s.command)).map((s) => sectionsRun(s.command));
-    expect(runs).toEqual([['counters', 'runners'], ['counters', 'runners'], ['zpool-list', 'df', 'counters', 'runners'], ['counters', 'runners'], ['counters', 'runners'], ['zpool-list', 'df', 'counters', 'runners']]);
+    expect(runs).toEqual([['runners', 'counters'], ['runners', 'counters'], ['zpool-list', 'df', 'runners', 'counters'], ['runners', 'counters'], ['runners', 'counters'], ['zpool-list', 'df', 'runners', 'counters']]);
     poller.stop();
   });
 
@@ -207,7 +207,7 @@ describe('StatusPoller in event mode', () => {
     const after = seen.length;
     answer!();
     await vi.advanceTimersByTimeAsync(EVENT_SETTLE_MS + 5);
-    expect(gathers().at(running - 1)).toEqual(['counters', 'runners']); // the tick, sent before the signal
+    expect(gathers().at(running - 1)).toEqual(['runners', 'counters']); // the tick, sent before the signal
     expect(gathers().slice(running)).toEqual([['units', 'runners'], ['system', 'failed']]);
     expect(seen.slice(after).map((hs) => hs.vms.find((v) => v.name === 'vm1')!.active)).toEqual(['deactivating', 'active', 'active']);
     poller.stop();
