@@ -141,7 +141,7 @@ async function latency(rt: Runtime): Promise<void> {
 }
 
 /** Every process of the trees under $ROOTS: `PID PPID OWN REAPED CMDLINE` (ticks of 1/100 s: its own utime+stime,
- *  and what its ended children used). */
+ *  and what its ended children used; the command line's first 200 characters: the stream's starts with its trap). */
 const TREE_PROCS = `tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
 for r in $ROOTS; do for p in $(tree "$r"); do s=$(awk '{print $4, $14+$15, $16+$17}' /proc/$p/stat 2>/dev/null) && echo "$p $s $(tr '\\0\\n' '  ' </proc/$p/cmdline 2>/dev/null | cut -c1-200)"; done; done; true`;
 
@@ -193,7 +193,7 @@ function byPart(roots: string[], a: Map<string, Proc>, b: Map<string, Proc>): Ma
         add('kept shell: its own work (counters, runners-check)', own);
         add('kept shell: commands it started', reaped);
       } else add('kept shell: commands it started', own + reaped);
-    } else if (tcmd.includes('@@mvm-events')) add('event stream (sources, tagging)', own + reaped);
+    } else if (tcmd.includes('@@mvm-events') || tcmd.includes("trap 'kill 0' HUP PIPE")) add('event stream (sources, tagging)', own + reaped);
     else add('other', own + reaped);
   }
   return parts;
