@@ -12,12 +12,13 @@ import { labRun } from './paths.js';
 
 // What only real OpenZFS shows (lab v2, MVM_LAB=vm: OpenZFS 2.3 in the VM's kernel; skipped on zfs-fuse):
 // zfs diff, destroy refused for a held or cloned snapshot, names at ZFS's length limit, a rollback refused while
-// the running VM holds its dataset (naming the processes), a DEGRADED pool with an OFFLINE or FAULTED side, a scrub
-// in progress and permanent errors as the app reads them. Everything made here is removed again; labmirror is left ONLINE.
+// the running VM holds its dataset (naming the processes), a DEGRADED pool with an OFFLINE or FAULTED side, a resilver
+// and a scrub in progress, and permanent errors as the app reads them. Everything made here is removed again; labmirror is left ONLINE.
 
 const INVENTORY = labRun('inventory.yaml');
 const HOST = 'lab';
 const P = '/var/lib/lab-pool';
+const SUSPEND_SCAN = '/sys/module/zfs/parameters/zfs_scan_suspend_progress';
 const tag = randomBytes(3).toString('hex');
 
 let rt: Runtime;
@@ -51,7 +52,8 @@ describe.skipIf(!existsSync(INVENTORY))('real OpenZFS on the lab hypervisor (lab
       // what a failed test left: the hold, the clone and their snapshots
       const v5 = 'microvms/storage/vm5';
       await sh(`{ zfs release keep ${v5}@held-${tag}; zfs destroy ${v5}-clone-${tag}; zfs destroy ${v5}@held-${tag}; zfs destroy ${v5}@cloned-${tag}; } 2>/dev/null; true`);
-      await sh(`zpool clear labmirror; zpool online labmirror ${P}/mirror-b.img; zpool wait -t resilver labmirror`);
+      await sh(`echo 0 >${SUSPEND_SCAN}; zpool clear labmirror; zpool online labmirror ${P}/mirror-b.img; zpool wait -t resilver labmirror`);
+      await sh(`zpool detach labmirror ${P}/mirror-c-${tag}.img; zfs destroy labmirror/fill-${tag}; rm -f ${P}/mirror-c-${tag}.img; true`);
     }
     await rt.close();
   });
@@ -118,6 +120,29 @@ describe.skipIf(!existsSync(INVENTORY))('real OpenZFS on the lab hypervisor (lab
     expect((await pool('labmirror'))?.health).toBe('DEGRADED');
     expect((await zstatus('labmirror')).vdevs[0]?.children[0]?.children[1]?.state).toBe('FAULTED');
     await ok(`zpool clear labmirror; zpool online labmirror ${P}/mirror-b.img && zpool wait -t resilver labmirror`);
+    expect((await pool('labmirror'))?.health).toBe('ONLINE');
+  });
+
+  it('reads a resilver in progress while a third file joins labmirror, then the pool ONLINE with its two sides', async ({ skip }) => {
+    if (!openzfs) skip();
+    const [a, b, c] = [`${P}/mirror-a.img`, `${P}/mirror-b.img`, `${P}/mirror-c-${tag}.img`];
+    const fill = `labmirror/fill-${tag}`;
+    // Data to copy, and the scan held where it is (zfs_scan_suspend_progress, a tunable of OpenZFS's own tests),
+    // so the status is read mid-resilver however fast the copy would go.
+    await ok(`zfs create -o mountpoint=${P}/fill-${tag} ${fill} && head -c 16M /dev/urandom >${P}/fill-${tag}/data && sync`);
+    try {
+      await ok(`echo 1 >${SUSPEND_SCAN} && truncate -s 128M ${c} && zpool attach labmirror ${a} ${c}`);
+      const s = await zstatus('labmirror');
+      expect(s.scan).toMatchObject({ kind: 'resilver', inProgress: true });
+      expect(s.status).toMatch(/currently being resilvered/);
+      expect(s.vdevs[0]?.children[0]?.children.map((v) => [v.name, v.state])).toEqual([[a, 'ONLINE'], [b, 'ONLINE'], [c, 'ONLINE']]);
+      expect((await pool('labmirror'))?.health).toBe('ONLINE');
+    } finally {
+      await sh(`echo 0 >${SUSPEND_SCAN}; zpool wait -t resilver labmirror; zpool detach labmirror ${c}; rm -f ${c}; zfs destroy ${fill}`);
+    }
+    const after = await zstatus('labmirror');
+    expect(after.scan).toMatchObject({ kind: 'resilver', inProgress: false });
+    expect(after.vdevs[0]?.children[0]?.children.map((v) => v.name)).toEqual([a, b]);
     expect((await pool('labmirror'))?.health).toBe('ONLINE');
   });
 

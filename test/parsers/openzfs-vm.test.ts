@@ -50,6 +50,16 @@ describe('zpool and zfs outputs of OpenZFS 2.3.2 (lab v2)', () => {
     expect(f.pool.vdevs[0]?.children[0]?.children[1]).toMatchObject({ state: 'FAULTED', note: 'external device fault' });
   });
 
+  it('zpool status: a resilver in progress onto a third side attached to a mirror', () => {
+    const s = status('zpool/vm-status-resilver-in-progress.txt');
+    expect(s.issues).toEqual([]);
+    expect(s.pool).toMatchObject({ name: 'labmirror', state: 'ONLINE', status: expect.stringMatching(/^One or more devices is currently being resilvered\./) });
+    expect(s.pool.scan).toMatchObject({ kind: 'resilver', inProgress: true, text: expect.stringContaining('0.00% done') });
+    const sides = s.pool.vdevs[0]?.children[0]?.children;
+    expect(sides?.map((v) => [v.name, v.state, v.cksum])).toEqual(['a', 'b', 'c'].map((x) => [`/var/lib/lab-pool/mirror-${x}.img`, 'ONLINE', 0]));
+    expect(s.pool.errors).toMatchObject({ found: false });
+  });
+
   it('zpool status: a scrub in progress, and permanent errors with their list (-v) or their count (-x)', () => {
     const s = status('zpool/vm-status-scrub-in-progress.txt');
     expect(s.issues).toEqual([]);

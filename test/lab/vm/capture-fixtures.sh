@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # MVM_LAB=vm bash test/lab/vm/capture-fixtures.sh — captures, from the VM lab's guest (OpenZFS 2.3.2, systemd 252,
 # kernel 6.1), every output the app reads into test/fixtures/<tool>/vm-*.txt, including pool states only real
-# OpenZFS has: a DEGRADED pool with an OFFLINE and a FAULTED side, a scrub in progress, permanent errors, holds and clones.
+# OpenZFS has: a DEGRADED pool with an OFFLINE and a FAULTED side, a resilver and a scrub in progress, permanent errors,
+# holds and clones.
 # Changes the lab's state (makes and destroys the extra pool labfault, offlines labmirror's second file, edits
 # vm1's data): run it on a fresh VM lab, then lab:down/lab:up.
 set -euo pipefail
@@ -45,6 +46,12 @@ cap zpool/vm-list-H-degraded.txt 'zpool list -H -o name,size,allocated,free,heal
 hv "zpool online labmirror $P/mirror-b.img && zpool offline -f labmirror $P/mirror-b.img"
 cap zpool/vm-status-vdev-faulted.txt 'zpool status labmirror'
 hv "zpool clear labmirror; zpool online labmirror $P/mirror-b.img; zpool wait -t resilver labmirror"
+# A resilver in progress: a third file attached to labmirror, its scan held still (zfs_scan_suspend_progress).
+SUSPEND=/sys/module/zfs/parameters/zfs_scan_suspend_progress
+hv "zfs create -o mountpoint=$P/fill labmirror/fill && head -c 16M /dev/urandom >$P/fill/data && sync \
+  && echo 1 >$SUSPEND && truncate -s 128M $P/mirror-c.img && zpool attach labmirror $P/mirror-a.img $P/mirror-c.img"
+cap zpool/vm-status-resilver-in-progress.txt 'zpool status labmirror'
+hv "echo 0 >$SUSPEND; zpool wait -t resilver labmirror; zpool detach labmirror $P/mirror-c.img; rm -f $P/mirror-c.img; zfs destroy labmirror/fill"
 # Permanent errors (Debian ships no zinject): a single-file pool whose file is overwritten under it, scrubbed;
 # then a second scrub, caught in progress (a scrub of it takes over a minute under TCG).
 hv "truncate -s 128M $P/fault.img && zpool create -f -m none -o failmode=continue labfault $P/fault.img \
