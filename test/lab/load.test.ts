@@ -10,11 +10,15 @@ import { StatusPoller } from '../../src/services/poller.js';
 import type { Transport } from '../../src/ssh/types.js';
 import { FAULT_UNIT, faultInventory, faultSshdCommand, RUN, sleep, transport, waitFor } from './faults-helpers.js';
 import { gc } from '../helpers/heap.js';
+import { LAB_KIND } from './paths.js';
 
 // Load on one connection: 10 log panes following a flood (labctl flood: numbered lines at a fixed rate)
 // plus the status poller every second, against an sshd with its default MaxSessions of 10 (the fault
 // sshd of faults-helpers.ts). No channel failure may surface (no tail error, no unreachable status), every
 // pane gets the flood, and the heap stays bounded. LOAD_SECONDS sets the duration (bench/soak uses it).
+// The container lab only: a load test of this client needs a hypervisor that keeps up with the flood, and lab v2's
+// emulated guest does not (at 500 lines/s panes got half the lines and 3 status refreshes in 40 s all timed out;
+// at 50 lines/s, with the machine at load 9, still 3, all timed out after 10 s), as bench/ keeps to the container.
 
 const HOST = 'lab';
 const PANES = 10;
@@ -29,6 +33,7 @@ const onRejection = (e: unknown) => rejections.push(e);
 const ctl = (cmd: string) => control.exec({ host: HOST }, cmd, { timeoutMs: 20_000 });
 
 beforeAll(async () => {
+  if (LAB_KIND === 'vm') return;
   process.on('unhandledRejection', onRejection);
   control = transport(await loadInventory({ config: join(RUN, 'inventory.yaml') }));
   finv = await faultInventory();
@@ -47,7 +52,7 @@ afterAll(async () => {
   }
 });
 
-describe('load on one connection', () => {
+describe.skipIf(LAB_KIND === 'vm')('load on one connection', () => {
   it(`${PANES} flooding log panes and 1 s status refreshes for ${SECONDS} s: no failed channel, bounded heap`, async () => {
     t = transport(finv);
     const unit = `lab-flood@${RATE}.service`;

@@ -4,6 +4,12 @@ import { join } from 'node:path';
 // by default, lab v2 (the VM) with MVM_LAB=vm. Without them (a test run by hand in the netns): the nspawn lab.
 export const LAB_RUN = process.env.MVM_LAB_RUN_DIR ?? join(import.meta.dirname, 'run');
 export const LAB_NETNS = `/run/netns/${process.env.MVM_LAB_NETNS ?? 'mvmlab'}`;
+/** Which lab: 'nspawn' (the container, native speed) or 'vm' (lab v2: qemu TCG emulates the guest, so whatever runs
+ *  there takes many times longer and the guest's 2 CPUs saturate far sooner). */
+export const LAB_KIND: 'nspawn' | 'vm' = (process.env.MVM_LAB_KIND ?? (process.env.MVM_LAB_NETNS === 'mvmlab2' ? 'vm' : 'nspawn')) === 'vm' ? 'vm' : 'nspawn';
+/** A factor for a test's time limits sized for the container: a command in lab v2's guest takes ~0.3-0.5 s more,
+ *  a status refresh ~1.3 s instead of ~0.1 s. For limits only: what a test measures it prints. */
+export const LAB_SLOW = LAB_KIND === 'vm' ? 3 : 1;
 /** The lab netns' end of the link to the hypervisor (nspawn's veth, or the VM's TAP). */
 export const LAB_LINK = process.env.MVM_LAB_LINK ?? 've-mvmlab';
 
