@@ -46,7 +46,8 @@ export function vmChecks(e: VmEvidence): Check[] {
   const unit = parseSystemctlShow(section(sections, 'unit')?.text ?? '')[0] ?? {};
   const active = unit.ActiveState ?? vm.active;
   const sub = unit.SubState ?? vm.sub;
-  const skipped = unit.ConditionResult === 'no';
+  // Skipped by a failed condition: ConditionResult=no alone also means "not checked since it was loaded".
+  const skipped = unit.ConditionResult === 'no' && Boolean(unit.ConditionTimestamp);
   const current = `${e.microvmsDir}/${vm.name}/current`;
 
   // 1. The unit and its last result.

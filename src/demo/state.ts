@@ -399,10 +399,12 @@ export class DemoHypervisor {
     const current = this.links(name).current;
     if (!current) {
       u.conditionResult = false;
+      u.conditionAt = this.clock.now();
       this.systemdLog(u, `${u.id.replace('.service', '')} was skipped because of an unmet condition check (ConditionPathExists=${this.vmDir(name)}/current/bin/microvm-run).`);
       return;
     }
     u.conditionResult = true;
+    u.conditionAt = this.clock.now();
     u.invocationId = hexId(this.rnd);
     u.result = 'success';
     transition(u, 'activating', 'start-pre', this.clock.now());

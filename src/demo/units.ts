@@ -14,6 +14,8 @@ export interface UnitState {
   nRestarts: number;
   mainPid: number;
   conditionResult: boolean;
+  /** When its conditions were last checked (ms epoch, 0 when never): a start checks them. */
+  conditionAt: number;
   /** ms epoch, 0 when never. */
   activeEnter: number;
   activeExit: number;
@@ -42,6 +44,7 @@ export function makeUnit(id: string, description: string, active: ActiveState, s
     nRestarts: 0,
     mainPid: 0,
     conditionResult: true,
+    conditionAt: running ? since - 1 : 0,
     activeEnter: running ? since : 0,
     activeExit: 0,
     inactiveEnter: running ? 0 : since,

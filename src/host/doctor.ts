@@ -9,7 +9,9 @@ export const DOCTOR_JOURNAL_LINES = 2000;
 export function vmDoctorSections(host: HostConfig, vm: VmConfig): GatherSection[] {
   const current = runnerLink(host, vm.name, 'current');
   return [
-    { name: 'unit', argv: ['systemctl', 'show', vm.unit, '--timestamp=unix', '-p', 'Id,LoadState,ActiveState,SubState,Result,ConditionResult,ExecMainStatus,NRestarts'] },
+    // ConditionTimestamp: systemd 252 reports ConditionResult=no for a unit whose conditions were never checked since
+    // it was loaded (never started, or stopped and unloaded since); only a time says they were checked and failed.
+    { name: 'unit', argv: ['systemctl', 'show', vm.unit, '--timestamp=unix', '-p', 'Id,LoadState,ActiveState,SubState,Result,ConditionResult,ConditionTimestamp,ExecMainStatus,NRestarts'] },
     { name: 'runner', argv: ['ls', '-lL', '--', `${current}/bin/microvm-run`] },
     { name: 'tap', argv: ['ip', '-j', 'link', 'show', 'dev', vm.tap] },
     { name: 'mounted', argv: ['zfs', 'get', '-H', '-o', 'name,property,value', 'mounted,mountpoint', vm.dataset] },

@@ -20,11 +20,12 @@ export function unitSettleCmd(unit: string): string {
   return shJoin(['systemctl', 'show', validateUnit(unit), '-p', SETTLE_PROPS.join(',')]);
 }
 
-/** The unit's last error-priority journal lines (shown when an action fails). */
+/** The unit's last warning-or-worse journal lines (shown when an action fails): systemd 252 logs a unit's failure
+ *  ("Main process exited, code=killed, status=9/KILL", "Failed with result 'signal'") at warning, not err. */
 export function unitErrorsCmd(unit: string, lines = 5, sinceSeconds?: number): string {
   if (!Number.isInteger(lines) || lines < 1 || lines > 1000) throw new Error(`bad line count ${lines}`);
   if (sinceSeconds !== undefined && (!Number.isInteger(sinceSeconds) || sinceSeconds < 1)) throw new Error(`bad age ${sinceSeconds}`);
   // --since -Ns counts on the host's own clock, so a skew between the two machines does not matter
   const since = sinceSeconds === undefined ? [] : ['--since', `-${sinceSeconds}s`];
-  return shJoin(['journalctl', '-u', validateUnit(unit), '-p', 'err', ...since, '-n', String(lines), '-o', 'cat', '--all', '--no-pager']);
+  return shJoin(['journalctl', '-u', validateUnit(unit), '-p', 'warning', ...since, '-n', String(lines), '-o', 'cat', '--all', '--no-pager']);
 }

@@ -84,7 +84,7 @@ describe(`hostile input never escapes a remote command (seed ${seed})`, { timeou
     expect(direct.refused).toBeGreaterThan(300);
     expect(o.refused).toBe(0);
     check(units, (u) => ({ line: unitSettleCmd(u), expected: rec(['systemctl', 'show', u, '-p', SETTLE_PROPS.join(',')]), values: [u] }));
-    check(units, (u) => ({ line: unitErrorsCmd(u, 7), expected: rec(['journalctl', '-u', u, '-p', 'err', '-n', '7', '-o', 'cat', '--all', '--no-pager']), values: [u] }));
+    check(units, (u) => ({ line: unitErrorsCmd(u, 7), expected: rec(['journalctl', '-u', u, '-p', 'warning', '-n', '7', '-o', 'cat', '--all', '--no-pager']), values: [u] }));
     expect(() => unitActionCmd('kill' as never, 'microvm@vm1')).toThrow();
   });
 

@@ -53,7 +53,7 @@ describe('VM restart/start/stop', () => {
     expect(o!.journal).toEqual(['microvm-run: cannot open /dev/kvm', 'vm1: exited with status 1']);
     // only this attempt's lines: since it started (>= 3 s of waiting ago), on the host's clock
     const jq = sentCommands(transport).find((c) => c.startsWith('journalctl'));
-    expect(jq).toMatch(/^journalctl -u microvm@vm1 -p err --since -(\d+)s -n 5 -o cat --all --no-pager$/);
+    expect(jq).toMatch(/^journalctl -u microvm@vm1 -p warning --since -(\d+)s -n 5 -o cat --all --no-pager$/);
     const age = Number(/--since -(\d+)s/.exec(jq!)![1]);
     expect(age).toBeGreaterThanOrEqual(3);
     expect(age).toBeLessThanOrEqual(6);

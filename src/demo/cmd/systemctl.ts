@@ -22,7 +22,7 @@ const ORDER = [
   'Id', 'Names', 'Requires', 'Wants', 'After', 'Description', 'LoadState', 'ActiveState', 'FreezerState', 'SubState', 'FragmentPath', 'UnitFileState',
   'StateChangeTimestamp', 'StateChangeTimestampMonotonic', 'InactiveExitTimestamp', 'InactiveExitTimestampMonotonic', 'ActiveEnterTimestamp',
   'ActiveEnterTimestampMonotonic', 'ActiveExitTimestamp', 'ActiveExitTimestampMonotonic', 'InactiveEnterTimestamp', 'InactiveEnterTimestampMonotonic',
-  'CanStart', 'CanStop', 'ConditionResult', 'AssertResult', 'InvocationID',
+  'CanStart', 'CanStop', 'ConditionResult', 'AssertResult', 'ConditionTimestamp', 'InvocationID',
 ];
 const SERVICE_ONLY = new Set(['Type', 'Restart', 'NotifyAccess', 'RestartUSec', 'TimeoutStartUSec', 'TimeoutStopUSec', 'MainPID', 'ControlPID', 'Result', 'NRestarts', 'ExecMainStartTimestamp', 'ExecMainPID', 'ExecMainCode', 'ExecMainStatus']);
 
@@ -155,6 +155,7 @@ function unitProps(u: UnitState, ts: string, bootedAt: number): Record<string, s
     CanStart: 'yes',
     CanStop: 'yes',
     ConditionResult: u.conditionResult ? 'yes' : 'no',
+    ConditionTimestamp: systemdTime(u.conditionAt, ts),
     AssertResult: u.conditionResult ? 'yes' : 'no',
     InvocationID: u.invocationId,
   };

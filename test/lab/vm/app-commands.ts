@@ -1,0 +1,62 @@
+// Prints one remote command exactly as mvm-tui builds it for an inventory, so test/lab/vm/capture-fixtures.sh runs
+// the app's own lines on the guest (bundled there with esbuild; nothing here talks to a host).
+//   node app-commands.mjs INVENTORY NAME [ARG]
+import { readFileSync } from 'node:fs';
+import { parseInventoryText } from '../../../src/config/load.js';
+import { hostDoctorSections, vmDoctorSections } from '../../../src/host/doctor.js';
+import { eventsCommand } from '../../../src/host/events.js';
+import { eventGather, gatherScript, gatherSections, renderGatherScript } from '../../../src/host/gather.js';
+import { journalctlCommand } from '../../../src/host/journal.js';
+import { roundsCommand } from '../../../src/host/kept-shell.js';
+import { nestedProbeCommand } from '../../../src/host/nested-probe.js';
+import { runnerLinksCmd } from '../../../src/host/nix.js';
+import { withPgidReport } from '../../../src/host/process-group.js';
+import { unitErrorsCmd, unitSettleCmd } from '../../../src/host/systemctl.js';
+import { listUnitsCmd, unitKnownCmd } from '../../../src/host/units.js';
+import { holdersCmd, zfsGetMountedCmd, zfsListCmd, zfsRenameCmd, zfsUnmountCmd } from '../../../src/host/zfs.js';
+import { setupSections } from '../../../src/checks/setup-checks.js';
+
+const [file, name, arg = ''] = process.argv.slice(2);
+if (!file || !name) throw new Error('usage: app-commands INVENTORY NAME [ARG]');
+const host = parseInventoryText(readFileSync(file, 'utf8'), file).hosts[0]!;
+const vm = () => {
+  const v = host.vms.find((x) => x.name === arg);
+  if (!v) throw new Error(`no VM ${JSON.stringify(arg)}`);
+  return v;
+};
+
+const commands: Record<string, () => string> = {
+  gather: () => gatherScript(host),
+  'event-script': () => eventGather(host).script,
+  /** The kept shell's loop around the event-mode script (stdin: `TOKEN LINE...` per run). */
+  rounds: () => roundsCommand(eventGather(host).script),
+  /** Indexes of all the event script's lines, then of the counters' group (as a counters-only interval sends). */
+  'all-lines': () => [...eventGather(host).lines.values()].sort((a, b) => a - b).join(' '),
+  'counter-lines': () => ['counters', 'runners-check'].map((n) => eventGather(host).lines.get(n)).join(' '),
+  events: () => eventsCommand(host),
+  'doctor-vm': () => renderGatherScript(vmDoctorSections(host, vm())),
+  'doctor-host': () => renderGatherScript([...hostDoctorSections(host), ...setupSections(host)]),
+  /** 3000: VM_PROBE_TIMEOUT_MS of src/services/status.ts. */
+  probe: () => nestedProbeCommand(host, host.vms, 3000),
+  /** The same probe with a 20 s limit: what the probe's codes are when ssh has time to finish (a slow host). */
+  'probe-20s': () => nestedProbeCommand(host, host.vms, 20_000),
+  /** The gather's runner-links section alone. */
+  runners: () => renderGatherScript(gatherSections(host).filter((s) => s.name === 'runners')),
+  /** A cancellable run's report of its process group (src/host/process-group.ts), around a harmless command. */
+  pgid: () => withPgidReport('systemctl is-system-running'),
+  settle: () => unitSettleCmd(vm().unit),
+  /** As after an action that took 19 s. */
+  errors: () => unitErrorsCmd(vm().unit, 5, 20),
+  'list-units': () => listUnitsCmd(),
+  'unit-known': () => unitKnownCmd(arg),
+  journal: () => journalctlCommand({ unit: vm().unit, lines: 10 }),
+  'runner-links': () => runnerLinksCmd(host, vm()),
+  'zfs-list': () => zfsListCmd(vm().dataset),
+  mounted: () => zfsGetMountedCmd(vm().dataset),
+  holders: () => holdersCmd(`${host.microvmsDir}/${vm().name}`),
+  umount: () => zfsUnmountCmd(vm().dataset),
+  rename: () => zfsRenameCmd(vm().dataset, `${vm().dataset}-renamed`),
+};
+const build = commands[name];
+if (!build) throw new Error(`unknown command ${name}; one of ${Object.keys(commands).join(', ')}`);
+process.stdout.write(build());
