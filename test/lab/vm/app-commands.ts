@@ -13,7 +13,8 @@ import { runnerLinksCmd } from '../../../src/host/nix.js';
 import { withPgidReport } from '../../../src/host/process-group.js';
 import { unitErrorsCmd, unitSettleCmd } from '../../../src/host/systemctl.js';
 import { listUnitsCmd, unitKnownCmd } from '../../../src/host/units.js';
-import { holdersCmd, zfsGetMountedCmd, zfsListCmd, zfsRenameCmd, zfsUnmountCmd } from '../../../src/host/zfs.js';
+import { holdersCmd, zfsGetMountedCmd, zfsGetMountpointCmd, zfsListCmd, zfsRenameCmd, zfsUnmountCmd } from '../../../src/host/zfs.js';
+import { DEFAULT_VM_PROBE_TIMEOUT_MS } from '../../../src/config/schema.js';
 import { setupSections } from '../../../src/checks/setup-checks.js';
 
 const [file, name, arg = ''] = process.argv.slice(2);
@@ -36,10 +37,10 @@ const commands: Record<string, () => string> = {
   events: () => eventsCommand(host),
   'doctor-vm': () => renderGatherScript(vmDoctorSections(host, vm())),
   'doctor-host': () => renderGatherScript([...hostDoctorSections(host), ...setupSections(host)]),
-  /** 3000: VM_PROBE_TIMEOUT_MS of src/services/status.ts. */
-  probe: () => nestedProbeCommand(host, host.vms, 3000),
-  /** The same probe with a 20 s limit: what the probe's codes are when ssh has time to finish (a slow host). */
-  'probe-20s': () => nestedProbeCommand(host, host.vms, 20_000),
+  /** With the inventory's vmAccess.probeTimeoutMs (the VM lab's sets 15 s). */
+  probe: () => nestedProbeCommand(host, host.vms, host.vmAccess.probeTimeoutMs ?? DEFAULT_VM_PROBE_TIMEOUT_MS),
+  /** With the default 3 s. */
+  'probe-default': () => nestedProbeCommand(host, host.vms, DEFAULT_VM_PROBE_TIMEOUT_MS),
   /** The gather's runner-links section alone. */
   runners: () => renderGatherScript(gatherSections(host).filter((s) => s.name === 'runners')),
   /** A cancellable run's report of its process group (src/host/process-group.ts), around a harmless command. */
@@ -53,6 +54,7 @@ const commands: Record<string, () => string> = {
   'runner-links': () => runnerLinksCmd(host, vm()),
   'zfs-list': () => zfsListCmd(vm().dataset),
   mounted: () => zfsGetMountedCmd(vm().dataset),
+  mountpoint: () => zfsGetMountpointCmd(vm().dataset),
   holders: () => holdersCmd(`${host.microvmsDir}/${vm().name}`),
   umount: () => zfsUnmountCmd(vm().dataset),
   rename: () => zfsRenameCmd(vm().dataset, `${vm().dataset}-renamed`),

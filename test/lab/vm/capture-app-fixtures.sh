@@ -4,9 +4,10 @@
 # test/lab/vm/app-commands.ts) and saves their output byte for byte as test/fixtures/<tool>/vm-*: the event-mode
 # gather through the kept shell's loop, the event stream, the doctor's and config check's sections, the VM probe,
 # unit settle/errors/list/known, the log pane's journalctl, runner links, and the rollback's zfs steps.
-# Read-only captures first; the ones that change the VM lab (a VM killed, vm4 started and stopped, a scrub, a
-# rollback's umount/rename tried on a busy dataset, vm5's runner broken and fixed) take /tmp/mvm-lab-vm.lock
-# themselves: run this without holding it. Everything changed is put back.
+# Everything runs under /tmp/mvm-lab-vm.lock (taken here: run this without holding it), the read-only captures too,
+# so that no lab test changes a VM while they run; the later ones change the VM lab (a VM killed, vm4 started and
+# stopped, a scrub, a rollback's umount/rename tried on a busy dataset, vm5's runner broken and fixed) and put back
+# what they changed.
 set -euo pipefail
 export MVM_LAB=vm
 . "$(dirname "$0")/../lib.sh"
@@ -29,6 +30,11 @@ run() {
 }
 
 mkdir -p "$FX/ssh"
+exec 9>/tmp/mvm-lab-vm.lock
+flock -w 900 9
+# The lab as lab:up leaves it: vm1-3 running, vm4 and vm5 stopped.
+hv 'systemctl is-active -q microvm@vm1 microvm@vm2 microvm@vm3 && ! systemctl is-active -q microvm@vm4 microvm@vm5' \
+  || { echo "capture-app-fixtures: the VM lab is not as lab:up left it (vm1-3 running, vm4-5 stopped)" >&2; exit 1; }
 # --- read-only -------------------------------------------------------------------------------------------------
 app event-script >"$FX/gather/vm-event-script.sh"
 # The kept shell (src/ssh/rounds.ts): run 1 runs every line (as on its first interval), run 2 only the counters'
@@ -38,8 +44,8 @@ echo "captured gather/vm-event-rounds.txt" >&2
 run doctor/vm-vm1-running.doctor.txt doctor-vm vm1
 run doctor/vm-vm4-stopped.doctor.txt doctor-vm vm4
 run doctor/vm-host.doctor.txt doctor-host
-run probe/vm-probe-all-timed-out-3s.txt probe
-run probe/vm-probe-20s-vm1-3-up-vm4-5-down.txt probe-20s
+run probe/vm-probe-15s-vm1-3-up-vm4-5-down.txt probe
+run probe/vm-probe-3s-all-timed-out.txt probe-default
 hv "$(app pgid)" >/dev/null 2>"$FX/ssh/vm-pgid-report-stderr.txt"
 echo "captured ssh/vm-pgid-report-stderr.txt" >&2
 run systemctl/vm-show-settle-vm1-running.txt settle vm1
@@ -51,11 +57,10 @@ run journalctl/vm-pane-u-microvm-vm1-o-json-output-fields-n10.txt journal vm1
 run nix/vm-runner-links-vm1.txt runner-links vm1
 run zfs/vm-list-microvms-storage-vm1.txt zfs-list vm1
 run zfs/vm-get-H-o-value-mounted-vm1.txt mounted vm1
+run zfs/vm-get-H-o-value-source-mountpoint-vm1.txt mountpoint vm1
 run zfs/vm-holders-var-lib-microvms-vm1.txt holders vm1
 
-# --- under the VM lab's lock: each block puts back what it changed ---------------------------------------------
-exec 9>/tmp/mvm-lab-vm.lock
-flock -w 900 9
+# --- changes: each block puts back what it changed -------------------------------------------------------------
 # The rollback's first steps on vm1's dataset while vm1 runs (its runner's working directory is the mountpoint).
 run zfs/vm-umount-busy-vm1.txt umount vm1
 hv 'zfs mount microvms/storage/vm1 2>/dev/null; true'
@@ -82,7 +87,7 @@ sleep 3
 hv 'systemctl kill -s KILL microvm@vm1'
 # What a VM action's settle poll and error lines read right after the kill.
 run systemctl/vm-show-settle-vm1-killed.txt settle vm1
-run journalctl/vm-p-err-vm1-after-kill.txt errors vm1
+run journalctl/vm-p-warning-since-20s-vm1-after-kill.txt errors vm1
 sleep 12
 hv 'systemctl start microvm@vm4'
 sleep 8
