@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseInventoryText } from '../../../src/config/load.js';
 import { hostDoctorSections, vmDoctorSections } from '../../../src/host/doctor.js';
 import { eventsCommand } from '../../../src/host/events.js';
-import { eventGather, gatherScript, gatherSections, renderGatherScript } from '../../../src/host/gather.js';
+import { eventGather, gatherScript, gatherSections, linesOf, renderGatherScript, SECTION_GROUPS } from '../../../src/host/gather.js';
 import { journalctlCommand } from '../../../src/host/journal.js';
 import { roundsCommand } from '../../../src/host/kept-shell.js';
 import { nestedProbeCommand } from '../../../src/host/nested-probe.js';
@@ -32,8 +32,8 @@ const commands: Record<string, () => string> = {
   /** The kept shell's loop around the event-mode script (stdin: `TOKEN LINE...` per run). */
   rounds: () => roundsCommand(eventGather(host).script),
   /** Indexes of all the event script's lines, then of the counters' group (as a counters-only interval sends). */
-  'all-lines': () => [...eventGather(host).lines.values()].sort((a, b) => a - b).join(' '),
-  'counter-lines': () => ['counters', 'runners-check'].map((n) => eventGather(host).lines.get(n)).join(' '),
+  'all-lines': () => linesOf(eventGather(host), eventGather(host).lines.keys()).join(' '),
+  'counter-lines': () => linesOf(eventGather(host), SECTION_GROUPS.counters).join(' '),
   events: () => eventsCommand(host),
   'doctor-vm': () => renderGatherScript(vmDoctorSections(host, vm())),
   'doctor-host': () => renderGatherScript([...hostDoctorSections(host), ...setupSections(host)]),
