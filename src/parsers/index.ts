@@ -12,3 +12,4 @@ export { parseLoadavg, parseMeminfo } from './proc.js';
 export { parseReadlink } from './readlink.js';
 export { parseStatLinks } from './stat-links.js';
 export { parseCounterFiles, cpuStatNs } from './counters.js';
+export { decodeZfsDiffLine } from './zfs-diff.js';

@@ -10,6 +10,7 @@ import {
   zfsListCmd,
   zfsSnapshotCmd,
 } from '../host/zfs.js';
+import { decodeZfsDiffLine } from '../parsers/zfs-diff.js';
 import { parseZfsGet } from '../parsers/zfs-get.js';
 import type { Transport } from '../ssh/types.js';
 import type { ActionGuard } from './guard.js';
@@ -171,7 +172,7 @@ export class SnapshotService {
   async diff(hostName: string, vmName: string, snap: string): Promise<DiffResult> {
     const { host, vm } = this.vm(vmName, hostName);
     const r = await this.deps.transport.exec({ host: host.name }, zfsDiffCmd(snapshotFull(vm.dataset, snap)));
-    if (r.code === 0) return { supported: true, lines: r.stdout.split('\n').filter((l) => l.length > 0) };
+    if (r.code === 0) return { supported: true, lines: r.stdout.split('\n').filter((l) => l.length > 0).map(decodeZfsDiffLine) };
     if (diffUnsupported(r.stderr + r.stdout)) return { supported: false, lines: [], message: `zfs diff is not supported by this ZFS on ${host.name}` };
     throw new ZfsCommandError(host.name, 'zfs diff', r.stderr, r.code);
   }

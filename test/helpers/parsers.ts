@@ -24,6 +24,7 @@ export const PARSERS: Array<[string, (s: string) => unknown]> = [
   ['meminfo', (s) => P.parseMeminfo(s, [])],
   ['readlink', (s) => P.parseReadlink(s, 0)],
   ['stat links', (s) => P.parseStatLinks(s)],
+  ['zfs diff line', (s) => P.decodeZfsDiffLine(s)],
   ['human size', (s) => P.parseHumanSize(s)],
   ['comin status', (s) => parseCominStatus(s)],
   ['VM probe lines', (s) => parseProbeOutput(s, ['vm1', 'vm2'])],

@@ -208,6 +208,13 @@ describe('the doctor and config check on the VM guest', () => {
     }
   });
 
+  it('a VM that microvms.target wants, restarted without its runner: its unit stays loaded and says it was skipped', () => {
+    expect(fixture('doctor/vm-vm3-restart-skipped.doctor.txt')).toMatch(/^ConditionResult=no\nConditionTimestamp=@\d+\n/m);
+    const c = checks('vm-vm3-restart-skipped.doctor.txt', 'vm3', false);
+    expect(c('unit.state')).toMatchObject({ ok: false, evidence: 'microvm@vm3: inactive/dead, result success, 0 restarts, condition failed (skipped)' });
+    expect(c('runner.present')).toMatchObject({ ok: false, fix: { action: 'vm.update' } });
+  });
+
   it('host checks: comin is not installed (no Comin check), the events journal is readable, the setup is found', () => {
     const sections = splitSections(fixture('doctor/vm-host.doctor.txt'));
     expect(sections.get('comin')).toEqual({ text: 'bash: line 1: comin: command not found\n', rc: 127 });
@@ -254,6 +261,16 @@ describe('VM probe, unit actions, unit names and logs on the VM guest', () => {
     expect(parseUnitState(fixture('systemctl/vm-show-settle-vm1-killed.txt'))).toEqual({ active: 'activating', sub: 'auto-restart', result: 'signal', condition: 'yes', restarts: 6 });
     expect(parseUnitState(fixture('systemctl/vm-show-settle-vm4-inactive.txt'))).toEqual({ active: 'inactive', sub: 'dead', result: 'success', condition: 'no', restarts: 0 });
     expect(parseUnitState(fixture('systemctl/vm-show-settle-vm5-skipped.txt'))).toEqual({ active: 'inactive', sub: 'dead', result: 'success', condition: 'no', restarts: 0 });
+  });
+
+  it('a restart its condition skipped is reported as such', async () => {
+    const t = new ScriptedTransport()
+      .on('systemctl restart', {})
+      .on('systemctl show', { stdout: fixture('systemctl/vm-show-settle-vm3-restart-skipped.txt') })
+      .on('journalctl', { stdout: '' });
+    const svc = new ActionService({ inventory: inv, transport: t, guard: new ActionGuard(inv, new MemoryAudit()), sleep: async () => undefined });
+    const [o] = await svc.unitAction('restart', 'lab', ['vm3']);
+    expect(o).toMatchObject({ ok: false, message: 'vm3: restart failed: skipped: its condition failed (is the runner /var/lib/microvms/vm3/current missing?)' });
   });
 
   it("a failed action's journal lines: systemd's own words on the kill (logged at warning)", () => {
@@ -323,6 +340,41 @@ describe("the snapshot browser's listing and a rollback on the VM guest's output
       ['20261124-0900', 13312, 6327296, 1796589826000],
       ['20261122-0900', 13312, 3177472, 1796589824000],
       ['20261120-0900', 12288, 1076224, 1796589823000],
+    ]);
+  });
+
+  it('zfs diff -H escapes a space, a backslash and UTF-8 bytes; the browser shows the names as they are', async () => {
+    const { svc, transport } = service();
+    transport.on('zfs diff', { stdout: fixture('zfs/vm-diff-H-vm2-escaped-names.txt') });
+    expect(fixture('zfs/vm-diff-H-vm2-escaped-names.txt')).toContain('+\t/var/lib/microvms/vm2/persist/with\\0040space\n');
+    const d = await svc.diff('lab', 'vm2', '20261124-0900');
+    expect(d.lines.filter((l) => l.includes('/persist/'))).toEqual([
+      '+\t/var/lib/microvms/vm2/persist/with space',
+      '+\t/var/lib/microvms/vm2/persist/back\\slash',
+      '+\t/var/lib/microvms/vm2/persist/caf\u00e9',
+    ]);
+  });
+
+  it("the rollback's is-active question: vm1 active, vm4 inactive (exit 3)", async () => {
+    const { svc, transport } = service();
+    transport.on('microvm@vm1', { stdout: fixture('systemctl/vm-is-active-vm1.txt') });
+    transport.on('microvm@vm4', { stdout: fixture('systemctl/vm-is-active-vm4.txt').replace(/exit 3\n$/, ''), code: 3 });
+    expect(await svc.unitActive('lab', 'microvm@vm1')).toBe(true);
+    expect(await svc.unitActive('lab', 'microvm@vm4')).toBe(false);
+  });
+
+  it('zfs diff -H: the changed paths since a snapshot, as the browser lists them', async () => {
+    const { svc, transport } = service();
+    transport.on('zfs diff', { stdout: fixture('zfs/vm-diff-H-vm1.txt') });
+    const d = await svc.diff('lab', 'vm1', '20261120-0900');
+    expect(d.supported).toBe(true);
+    expect(d.lines.map((l) => l.split('\t'))).toEqual([
+      ['M', '/var/lib/microvms/vm1/persist'],
+      ['M', '/var/lib/microvms/vm1/persist/data-20261120-0900'],
+      ['+', '/var/lib/microvms/vm1/persist/renamed'],
+      ['+', '/var/lib/microvms/vm1/booted'],
+      ['+', '/var/lib/microvms/vm1/persist/added'],
+      ['M', '/var/lib/microvms/vm1/'],
     ]);
   });
 

@@ -50,6 +50,8 @@ hv "$(app pgid)" >/dev/null 2>"$FX/ssh/vm-pgid-report-stderr.txt"
 echo "captured ssh/vm-pgid-report-stderr.txt" >&2
 run systemctl/vm-show-settle-vm1-running.txt settle vm1
 run systemctl/vm-show-settle-vm4-inactive.txt settle vm4
+run systemctl/vm-is-active-vm1.txt is-active vm1
+run systemctl/vm-is-active-vm4.txt is-active vm4
 run systemctl/vm-list-units-all-type-service.txt list-units
 run systemctl/vm-unit-known-microvm-vm1.txt unit-known microvm@vm1.service
 run systemctl/vm-unit-known-missing.txt unit-known nosuch-unit.service
@@ -75,6 +77,16 @@ hv 'systemctl start microvm@vm5'
 run systemctl/vm-show-settle-vm5-skipped.txt settle vm5
 run doctor/vm-vm5-runner-missing-start-skipped.doctor.txt doctor-vm vm5
 hv 'labctl fix-runner vm5'
+# A VM that microvms.target wants (so systemd keeps its unit loaded) restarted without its runner: the start is
+# skipped and the unit keeps ConditionResult=no with its ConditionTimestamp.
+hv 'labctl break-runner vm3; systemctl restart microvm@vm3; true'
+run systemctl/vm-show-settle-vm3-restart-skipped.txt settle vm3
+run doctor/vm-vm3-restart-skipped.doctor.txt doctor-vm vm3
+hv 'labctl fix-runner vm3; systemctl start microvm@vm3'
+# zfs diff of names with a space, a backslash and UTF-8 (OpenZFS escapes such bytes), in vm2's data.
+hv "cd /var/lib/microvms/vm2/persist && touch 'with space' 'back\\slash' \$'caf\\xc3\\xa9' && sync"
+run zfs/vm-diff-H-vm2-escaped-names.txt diff vm2 20261124-0900
+hv "cd /var/lib/microvms/vm2/persist && rm -f 'with space' 'back\\slash' \$'caf\\xc3\\xa9'"
 # The event stream while vm1 is killed and restarted by systemd (Restart=always, 5 s), vm4 started and stopped,
 # and microvms scrubbed; the stream ends when its stdin closes, as when the client quits.
 ev="$FX/events/vm-stream-kill-vm1-start-stop-vm4-scrub.txt"
