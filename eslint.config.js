@@ -61,7 +61,7 @@ function layerRules() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'bench/out/**', 'node_modules/**', 'test/lab/run/**', 'test/lab/cache/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'bench/out/**', 'node_modules/**', 'test/lab/run/**', 'test/lab/run-nspawn/**', 'test/lab/cache/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

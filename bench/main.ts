@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (!labReady()) {
-    console.log('the lab is not up (test/lab/run/inventory.yaml missing): npm run lab:up, then npm run bench');
+    console.log('the native lab is not up (test/lab/run-nspawn/inventory.yaml missing): MVM_LAB=nspawn npm run lab:up, then npm run bench');
     return 3;
   }
   // Lines are held back until the benchmark ends, so a rerun never shows half a result twice.

@@ -3,6 +3,8 @@
 # CLI first. MVM_OUTAGES=5,10 picks the outages (seconds). Long-running (~10 minutes with the default ten), so it is
 # not part of `npm run bench` nor of npm test.
 set -euo pipefail
+# Benchmarks run on the native-speed lab (the nspawn container): MVM_LAB=nspawn npm run lab:up.
+export MVM_LAB=nspawn
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 npm run -s build >/dev/null

@@ -4,6 +4,8 @@
 # bundled); bundles the benchmarks; then runs each benchmark in its own process inside the lab's network
 # namespace. Output also goes to bench/out/latest.txt. Reports only: exits 0 whatever the numbers.
 set -uo pipefail
+# Benchmarks run on the native-speed lab (the nspawn container): MVM_LAB=nspawn npm run lab:up.
+export MVM_LAB=nspawn
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p bench/out
@@ -37,7 +39,7 @@ inlab() { INIT_CWD="$root" npm run -s lab:run -- "$@"; }
 # The lab is shared and sometimes rebuilt by other runs: wait for it (up to 5 minutes).
 waitlab() {
   for _ in $(seq 60); do
-    inlab ssh -F "$root/test/lab/run/ssh_config" -o ConnectTimeout=3 -o LogLevel=ERROR lab 'systemctl is-system-running --wait' >/dev/null 2>&1 && return 0
+    inlab ssh -F "$root/test/lab/run-nspawn/ssh_config" -o ConnectTimeout=3 -o LogLevel=ERROR lab 'systemctl is-system-running --wait' >/dev/null 2>&1 && return 0
     sleep 5
   done
   return 1

@@ -3,6 +3,8 @@
 # refreshes on one connection, against an sshd with MaxSessions 10) run for SECONDS (default 600) on the lab;
 # prints the heap/rss figures that bench/soak.md reports. Needs the lab up (npm run lab:up).
 set -euo pipefail
+# Benchmarks run on the native-speed lab (the nspawn container): MVM_LAB=nspawn npm run lab:up.
+export MVM_LAB=nspawn
 cd "$(dirname "$0")/.."
 export LOAD_SECONDS=${1:-600}
 npm run -s lab:run -- npx vitest run --project lab test/lab/load.test.ts 2>&1 | grep -a -E '^load:|Tests|✓|×'

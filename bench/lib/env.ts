@@ -12,7 +12,7 @@ function repoRoot(dir: string): string {
   return dir;
 }
 export const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
-export const LAB_RUN = join(ROOT, 'test/lab/run');
+export const LAB_RUN = join(ROOT, 'test/lab/run-nspawn');
 export const INVENTORY = join(LAB_RUN, 'inventory.yaml');
 export const SSH_CONFIG = join(LAB_RUN, 'ssh_config');
 export const OUT = join(ROOT, 'bench/out');

@@ -1,10 +1,11 @@
 # Shared settings and helpers of the lab scripts (sourced, not run).
-# The lab: a systemd-nspawn container ("the hypervisor") inside the network namespace $LAB_NETNS, which holds
-# only loopback and the veth to the container and has no default route, so nothing in it can reach the internet.
+# The lab: "the hypervisor" (a qemu VM by default, or a systemd-nspawn container) inside the network namespace
+# $LAB_NETNS, which holds only loopback and the link to it and has no default route, so nothing in it can reach
+# the internet. The settings below are the container's; the `vm` case changes what differs.
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_REPO=$(cd "$LAB_DIR/../.." && pwd)
-LAB_RUN_DIR="$LAB_DIR/run"              # git-ignored: keys, known_hosts, inventories for tests
+LAB_RUN_DIR="$LAB_DIR/run"              # git-ignored: keys, known_hosts, inventories for tests (the VM lab's)
 LAB_NETNS=mvmlab
 LAB_MACHINE=mvmlab                      # nspawn names the host end of the veth ve-$LAB_MACHINE
 LAB_VETH="ve-$LAB_MACHINE"
@@ -21,15 +22,17 @@ LAB_PACKAGES=systemd,systemd-sysv,dbus,openssh-server,openssh-client,iproute2,zf
 # Cgroups the nspawn is placed in, so teardown knows exactly what to remove.
 LAB_CGROUPS="/sys/fs/cgroup/systemd/$LAB_MACHINE /sys/fs/cgroup/unified/$LAB_MACHINE"
 
-# MVM_LAB=vm selects lab v2 (test/lab/vm/): the hypervisor as a qemu (TCG) VM with its own kernel and OpenZFS 2.3,
-# in its own netns, state, run dir and cache keys, so it runs beside the nspawn lab with the same addresses.
-LAB_KIND=${MVM_LAB:-nspawn}
+# Which lab: `vm` (the default, test/lab/vm/): the hypervisor as a qemu (TCG) VM with its own kernel and OpenZFS 2.3,
+# in its own netns, state and cache keys; MVM_LAB=nspawn: the container with zfs-fuse, native speed, which the
+# benchmarks use (bench/). Both can run side by side with the same addresses; each has its own run dir.
+LAB_KIND=${MVM_LAB:-vm}
 case $LAB_KIND in
-nspawn) ;;
+nspawn)
+  LAB_RUN_DIR="$LAB_DIR/run-nspawn"
+  ;;
 vm)
   LAB_NETNS=mvmlab2
   LAB_VETH=ve-mvmlab2                   # the VM's TAP (host end) in $LAB_NETNS
-  LAB_RUN_DIR="$LAB_DIR/run-vm"
   LAB_STATE=/run/mvm-tui-lab-vm
   LAB_ROOT=$LAB_STATE/keys              # the host keys run-files.sh reads (the tree itself is in the disk image)
   LAB_CGROUPS=""
