@@ -6,7 +6,7 @@ need_root
 # command -> Debian package that provides it
 declare -A want=([systemd-nspawn]=systemd-container [debootstrap]=debootstrap [ip]=iproute2 [ssh]=openssh-client
   [ssh-keygen]=openssh-client [zstd]=zstd [nsenter]=util-linux [findmnt]=util-linux [ps]=procps [flock]=util-linux)
-# The VM lab (MVM_LAB=vm) boots qemu and makes its disk with mkfs.ext4 -d; it needs no nspawn or fuse.
+# The VM lab (the default) boots qemu and makes its disk with mkfs.ext4 -d; it needs no nspawn or fuse.
 [ "$LAB_KIND" = vm ] && want+=([qemu-system-x86_64]=qemu-system-x86 [qemu-img]=qemu-utils [mkfs.ext4]=e2fsprogs)
 missing=()
 for cmd in "${!want[@]}"; do command -v "$cmd" >/dev/null || missing+=("${want[$cmd]}"); done

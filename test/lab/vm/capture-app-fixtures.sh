@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # MVM_LAB=vm bash test/lab/vm/capture-app-fixtures.sh — runs, on the VM lab's guest (OpenZFS 2.3.2, systemd 252,
-# kernel 6.1), the remote commands mvm-tui itself builds for test/lab/run-vm/inventory.yaml (the exact lines, from
+# kernel 6.1), the remote commands mvm-tui itself builds for test/lab/run/inventory.yaml (the exact lines, from
 # test/lab/vm/app-commands.ts) and saves their output byte for byte as test/fixtures/<tool>/vm-*: the event-mode
 # gather through the kept shell's loop, the event stream, the doctor's and config check's sections, the VM probe,
 # unit settle/errors/list/known, the log pane's journalctl, runner links, and the rollback's zfs steps.

@@ -62,6 +62,6 @@ cap zpool/vm-status-scrub-in-progress.txt 'zpool scrub labfault; sleep 2; zpool 
 hv "zpool scrub -s labfault; zpool destroy -f labfault; rm -f $P/fault.img" || true
 echo "done: add provenance lines for test/fixtures/*/vm-* to test/fixtures/SOURCES.md" >&2
 
-# --- the app's own remote commands, built by the app for test/lab/run-vm/inventory.yaml (event-mode gather through
+# --- the app's own remote commands, built by the app for test/lab/run/inventory.yaml (event-mode gather through
 # the kept shell, event stream, doctor, config check, probe, unit actions' reads, log pane, rollback steps) ---------
 bash "$(dirname "$0")/capture-app-fixtures.sh"

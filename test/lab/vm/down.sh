@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MVM_LAB=vm npm run lab:down — stop the VM lab (qemu), remove its netns, TAP, overlay disk, guard routes and
+# npm run lab:down (the VM lab, the default) — stop the VM lab (qemu), remove its netns, TAP, overlay disk, guard routes and
 # run files; keep the cache and the client key. Also lab:up's recovery step (--quiet).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"

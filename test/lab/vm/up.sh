@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MVM_LAB=vm npm run lab:up — boot lab v2: the hypervisor as a qemu (TCG) VM with its own kernel and OpenZFS 2.3,
+# npm run lab:up (the default lab) — boot lab v2: the hypervisor as a qemu (TCG) VM with its own kernel and OpenZFS 2.3,
 # in the network namespace $LAB_NETNS (no route out) on a TAP, at the same addresses as the nspawn lab.
 # Idempotent; cleans up a half-dead earlier VM lab first. See test/lab/README.md.
 set -euo pipefail
@@ -67,4 +67,4 @@ degraded) log "warning: degraded; failed units:"; lab_ssh 'systemctl --failed --
 esac
 echo "$want" >"$LAB_STATE/hash"
 "$LAB_DIR/run-files.sh"
-log "up ($(elapsed)): inventory $LAB_RUN_DIR/inventory.yaml, ssh -F $LAB_RUN_DIR/ssh_config (MVM_LAB=vm)"
+log "up ($(elapsed)): inventory $LAB_RUN_DIR/inventory.yaml, ssh -F $LAB_RUN_DIR/ssh_config"
