@@ -41,15 +41,21 @@ function keptShell(script: string, env?: NodeJS.ProcessEnv) {
   };
 }
 
+/** Two runner generations under DIR/store and vm1, vm2 under DIR/vms, vm1's current and booted pointing at the
+ *  first: the lab host's config with its first two VMs there. */
+function runnerTree(dir: string) {
+  for (const d of ['a', 'b']) mkdirSync(join(dir, 'store', d), { recursive: true });
+  for (const vm of ['vm1', 'vm2']) mkdirSync(join(dir, 'vms', vm), { recursive: true });
+  symlinkSync(join(dir, 'store/a'), join(dir, 'vms/vm1/current'));
+  symlinkSync(join(dir, 'store/a'), join(dir, 'vms/vm1/booted'));
+  const base = labHost();
+  return { ...base, microvmsDir: join(dir, 'vms'), vms: base.vms.slice(0, 2) };
+}
+
 describe('event-mode tick lines in a real shell', () => {
   it('reads load and memory down to MemAvailable; prints the runner links on the first run and when a current link changed, not otherwise', async () => {
     dir = mkdtempSync(join(tmpdir(), 'mvm-evgather-'));
-    for (const d of ['a', 'b']) mkdirSync(join(dir, 'store', d), { recursive: true });
-    for (const vm of ['vm1', 'vm2']) mkdirSync(join(dir, 'vms', vm), { recursive: true });
-    symlinkSync(join(dir, 'store/a'), join(dir, 'vms/vm1/current'));
-    symlinkSync(join(dir, 'store/a'), join(dir, 'vms/vm1/booted'));
-    const base = labHost();
-    const host = { ...base, microvmsDir: join(dir, 'vms'), vms: base.vms.slice(0, 2) };
+    const host = runnerTree(dir);
     const g = eventGather(host);
     const run = keptShell(g.script);
     const tick = linesOf(g, SECTION_GROUPS.counters);
@@ -99,12 +105,7 @@ describe('event-mode whole-read lines in a real shell', () => {
   it('runners: printed every time, `stat` again only when a current or booted link moved or a link is dangling; runners-check sees current only', async () => {
     dir = mkdtempSync(join(tmpdir(), 'mvm-evgather-'));
     const tools = fakeTools(dir);
-    for (const d of ['a', 'b']) mkdirSync(join(dir, 'store', d), { recursive: true });
-    for (const vm of ['vm1', 'vm2']) mkdirSync(join(dir, 'vms', vm), { recursive: true });
-    symlinkSync(join(dir, 'store/a'), join(dir, 'vms/vm1/current'));
-    symlinkSync(join(dir, 'store/a'), join(dir, 'vms/vm1/booted'));
-    const base = labHost();
-    const host = { ...base, microvmsDir: join(dir, 'vms'), vms: base.vms.slice(0, 2) };
+    const host = runnerTree(dir);
     const g = eventGather(host);
     const run = keptShell(g.script, tools.env);
     const runners = linesOf(g, ['runners']);
