@@ -2,8 +2,6 @@
 # bash bench/frame-cost.sh [HOSTS] [ROUNDS]: the CPU a report round costs the whole UI, with the frame composing
 # the bundle ships (src/stubs/ink-output.ts) vs. Ink's own, alternated 3 times each in this script. Needs no lab.
 set -euo pipefail
-# Benchmarks run on the native-speed lab (the nspawn container): MVM_LAB=nspawn npm run lab:up.
-export MVM_LAB=nspawn
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p bench/out
