@@ -175,6 +175,15 @@ function plainMountpoint(mountpoint: string): string {
   return mountpoint;
 }
 
+/** The datasets a refused destroy depends on (a snapshot's clones): OpenZFS lists them one per line after "use '-R'
+ *  to destroy the following datasets:". Empty when the refusal names none. */
+export function destroyDependents(stderr: string): string[] {
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((l) => /^use '-R' to destroy the following datasets:/.test(l));
+  if (at < 0) return [];
+  return lines.slice(at + 1).map((l) => l.trim()).filter((l) => /^[A-Za-z0-9][^\s]*$/.test(l));
+}
+
 /** True when a failed `zfs diff` means this ZFS has no diff at all (zfs-fuse), not a failure of this one. */
 export function diffUnsupported(stderr: string): boolean {
   return /unrecognized command|invalid command|unknown command|not supported|usage:\s*\n?\s*zfs command/i.test(stderr);

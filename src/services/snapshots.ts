@@ -2,6 +2,7 @@ import type { HostConfig, Inventory, VmConfig } from '../config/types.js';
 import { shJoin } from '../host/quote.js';
 import {
   defaultSnapshotName,
+  destroyDependents,
   diffUnsupported,
   snapshotFull,
   uniqueSnapshotName,
@@ -29,19 +30,11 @@ export class ZfsCommandError extends Error {
   ) {
     // zfs's own first line when it said something; stdout is data, never the message.
     const first = stderr.trim().split('\n')[0] || (code === null ? 'the command did not finish (connection dropped or timed out)' : `exit status ${code}`);
-    super(`${host}: ${first.replace(/\t/g, ' ')}${dependentsOf(stderr)}`);
+    const dependents = destroyDependents(stderr);
+    // The first line alone would not say which clone keeps a snapshot: the dependents are named in the message.
+    super(`${host}: ${first.replace(/\t/g, ' ')}${dependents.length ? ` (${dependents.join(', ')})` : ''}`);
     this.name = 'ZfsCommandError';
   }
-}
-
-/** OpenZFS lists what a refused destroy depends on (a snapshot's clones) after "use '-R' to destroy the following
- *  datasets:", one per line: named in the message, so the user sees which clone keeps the snapshot. */
-function dependentsOf(stderr: string): string {
-  const lines = stderr.split('\n');
-  const at = lines.findIndex((l) => /^use '-R' to destroy the following datasets:/.test(l));
-  if (at < 0) return '';
-  const names = lines.slice(at + 1).map((l) => l.trim()).filter((l) => /^[A-Za-z0-9][^\s]*$/.test(l));
-  return names.length ? ` (${names.join(', ')})` : '';
 }
 
 /** Not found / ambiguous / no such snapshot: the user's input is wrong (CLI exit 2). */
