@@ -1,8 +1,9 @@
+import { DEFAULT_VM_PROBE_TIMEOUT_MS } from '../src/config/schema.js';
 import type { HostConfig, Inventory } from '../src/config/types.js';
 import type { HostStatus } from '../src/model/status.js';
 import type { Runtime } from '../src/services/runtime.js';
 import { StatusPoller } from '../src/services/poller.js';
-import { fetchHostStatus, probeVms, VM_PROBE_TIMEOUT_MS } from '../src/services/status.js';
+import { fetchHostStatus, probeVms } from '../src/services/status.js';
 import { load } from './lib/env.js';
 import { appCpuShare } from './lib/app-cpu.js';
 import { openLab } from './lib/lab.js';
@@ -60,7 +61,7 @@ const PROBE_ROUNDS = 6;
  *  src/host/nested-probe.ts) vs. one batched exec per host, alternating so both see the same load. All VMs are
  *  probed whatever their unit's state (the replay answers every probe), as on a fleet where all of them run. */
 async function probeCpu(fleet: Runtime): Promise<{ perVm: number[]; batched: number[]; perVmFailed: number; batchedFailed: number }> {
-  const perVm = (h: HostConfig) => Promise.all(h.vms.map((v) => fleet.transport.exec({ host: h.name, vm: v.name }, 'true', { timeoutMs: VM_PROBE_TIMEOUT_MS }).then((r) => r.code === 0, () => false)));
+  const perVm = (h: HostConfig) => Promise.all(h.vms.map((v) => fleet.transport.exec({ host: h.name, vm: v.name }, 'true', { timeoutMs: DEFAULT_VM_PROBE_TIMEOUT_MS }).then((r) => r.code === 0, () => false)));
   const batched = async (h: HostConfig) => [...(await probeVms(fleet.transport, h)).values()].map((p) => p.reachable);
   const round = async (f: (h: HostConfig) => Promise<boolean[]>) => {
     const c0 = process.cpuUsage();

@@ -26,9 +26,9 @@ export interface FetchStatusOptions {
 }
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
-/** A VM that does not answer `true` within this is reported not reachable (the inventory's default). */
-export const VM_PROBE_TIMEOUT_MS = DEFAULT_VM_PROBE_TIMEOUT_MS;
-const probeTimeout = (host: HostConfig) => host.vmAccess.probeTimeoutMs ?? VM_PROBE_TIMEOUT_MS;
+/** A VM that does not answer `true` within this is reported not reachable (a config built without the schema's
+ *  default gets the default). */
+const probeTimeout = (host: HostConfig) => host.vmAccess.probeTimeoutMs ?? DEFAULT_VM_PROBE_TIMEOUT_MS;
 /** The batched probe's exec may run this much longer than one probe: `timeout`'s KILL grace and the exec's own
  *  start, so a slow VM is reported by its line (124) rather than losing every line to the exec's timeout. */
 const PROBE_EXEC_MARGIN_MS = PROBE_KILL_AFTER_S * 1000 + 1_000;

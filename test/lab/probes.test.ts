@@ -4,7 +4,8 @@ import type { HostConfig } from '../../src/config/types.js';
 import { shq } from '../../src/host/quote.js';
 import { parseProbeOutput } from '../../src/parsers/probe.js';
 import { openRuntime, type Runtime } from '../../src/services/runtime.js';
-import { probeVms, VM_PROBE_TIMEOUT_MS } from '../../src/services/status.js';
+import { DEFAULT_VM_PROBE_TIMEOUT_MS } from '../../src/config/schema.js';
+import { probeVms } from '../../src/services/status.js';
 import { nestedProbeCommand } from '../../src/host/nested-probe.js';
 import type { Target, Transport } from '../../src/ssh/types.js';
 import { labRun } from './paths.js';
@@ -54,13 +55,13 @@ describe.skipIf(!existsSync(INVENTORY))('VM probes on the lab hypervisor', () =>
 
   it('a VM that accepts the connection and then says nothing is timed out on the hypervisor, not by ssh', async () => {
     // A listener on the hypervisor that accepts and never sends the SSH banner: ssh would wait out its
-    // ConnectTimeout (5 s); `timeout` ends the probe at VM_PROBE_TIMEOUT_MS first. It ends itself after 20 s.
+    // ConnectTimeout (5 s); `timeout` ends the probe at DEFAULT_VM_PROBE_TIMEOUT_MS first. It ends itself after 20 s.
     // One listener at a time: a run shortly before this one may have left its own (the pid file ends it).
     const listen = `alarm 20; open(my $p, ">", "/run/mvm-silent.pid") or die; print {$p} "$$\\n"; close($p); my $s = IO::Socket::INET->new(LocalAddr => "10.1.0.1", LocalPort => ${SILENT_PORT}, Listen => 5, ReuseAddr => 1) or die; my @c; push @c, $s->accept while 1`;
     await sh(`kill $(cat /run/mvm-silent.pid 2>/dev/null) 2>/dev/null; sleep 0.2; setsid perl -MIO::Socket::INET -e ${shq(listen)} </dev/null >/dev/null 2>&1 & for i in $(seq 50); do ss -ltn | grep -q 10.1.0.1:${SILENT_PORT} && break; sleep 0.1; done`);
     const vm1 = host().vms.find((v) => v.name === 'vm1')!;
-    const silent: HostConfig = { ...host(), vmAccess: { ...host().vmAccess, port: SILENT_PORT, probeTimeoutMs: VM_PROBE_TIMEOUT_MS }, vms: [{ ...vm1, name: 'silent', address: '10.1.0.1' }] };
-    const r = await sh(nestedProbeCommand(silent, silent.vms, VM_PROBE_TIMEOUT_MS));
+    const silent: HostConfig = { ...host(), vmAccess: { ...host().vmAccess, port: SILENT_PORT, probeTimeoutMs: DEFAULT_VM_PROBE_TIMEOUT_MS }, vms: [{ ...vm1, name: 'silent', address: '10.1.0.1' }] };
+    const r = await sh(nestedProbeCommand(silent, silent.vms, DEFAULT_VM_PROBE_TIMEOUT_MS));
     expect(parseProbeOutput(r.stdout, ['silent'])).toEqual(new Map([['silent', 124]]));
     expect(await probeVms(rt.transport, silent)).toEqual(new Map([['silent', { reachable: false, probeError: 'timed out' }]]));
   });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveInventory } from '../../src/config/resolve.js';
-import { inventorySchema } from '../../src/config/schema.js';
+import { DEFAULT_VM_PROBE_TIMEOUT_MS, inventorySchema } from '../../src/config/schema.js';
 import type { HostConfig } from '../../src/config/types.js';
-import { probeVms, VM_PROBE_TIMEOUT_MS, type VmProbe } from '../../src/services/status.js';
+import { probeVms, type VmProbe } from '../../src/services/status.js';
 import { nestedProbeCommand } from '../../src/host/nested-probe.js';
 import { nestedCommand } from '../../src/host/nested.js';
 import type { ExecOptions, ExecResult, Target, Transport } from '../../src/ssh/types.js';
@@ -122,7 +122,7 @@ describe('probeVms', () => {
     expect(probes).toEqual(new Map([['vm1', ok], ['vm2', no('ssh failed')], ['vm5', ok]]));
     expect(t.sent).toHaveLength(1);
     expect(t.sent[0]?.target).toEqual({ host: 'hv' });
-    expect(t.sent[0]?.opts?.timeoutMs).toBeGreaterThan(VM_PROBE_TIMEOUT_MS);
+    expect(t.sent[0]?.opts?.timeoutMs).toBeGreaterThan(DEFAULT_VM_PROBE_TIMEOUT_MS);
   });
 
   it('limits the probe to `only`, and sends nothing when no VM is left', async () => {
@@ -173,7 +173,7 @@ describe('probeVms', () => {
     expect(await probeVms(t, hostWith({ probeTimeoutMs: 1000 }, ['vm1', 'vm3']))).toEqual(new Map([['vm1', ok], ['vm3', no('timed out')]]));
     expect(t.sent[0]?.command).toContain('timeout -k 1 1 ssh');
     expect(t.sent[0]?.opts?.timeoutMs).toBe(1000 + 2000);
-    expect(Date.now() - started).toBeLessThan(VM_PROBE_TIMEOUT_MS); // the default would have waited 3 s for vm3
+    expect(Date.now() - started).toBeLessThan(DEFAULT_VM_PROBE_TIMEOUT_MS); // the default would have waited 3 s for vm3
     const pj = new LocalHypervisor(fakeHypervisor().env);
     expect(await probeVms(pj, hostWith({ mode: 'proxyjump', probeTimeoutMs: 15_000 }, ['vm1']))).toEqual(new Map([['vm1', ok]]));
     expect(pj.sent[0]?.opts?.timeoutMs).toBe(15_000);
