@@ -148,8 +148,8 @@ export function splitSections(output: string): Map<string, SectionOutput> {
 // (systemctl twice, zpool list, df, zfs get; each costs ~15-20 ms of the host's CPU, a bash `read` ~0.01 ms):
 //   system: `systemctl is-system-running`, and the failed units only when the state is not `running` (systemd says
 //     `running` only when no unit has failed, `degraded` when one has): sections `system` and `failed`.
-//   zpool-status: only when `zpool list` (the line before it) failed: the status takes from it only the pools that
-//     `zpool list` did not list.
+//   zpool-list and zpool-status (one line): `zpool status` only when `zpool list` failed: the status takes from it only
+//     the pools that `zpool list` did not list.
 //   bridges: each VM bridge's operstate, flags and carrier from /sys/class/net (what `ip link` reads from the kernel).
 //   runners: whether each `current` and `booted` runner link still resolves to the directory it did (`[ LINK -ef
 //     SAVED ]`, SAVED being the target the kept shell resolved with `cd -P`); only when one changed (or on the shell's
@@ -251,8 +251,7 @@ export function eventGather(host: HostConfig): EventGather {
     const zpoolStatus = shJoin(sections.get('zpool-status')!.argv);
     const out: Array<[string[], string]> = [
       [['system', 'failed'], `echo '@@mvm system'; mvm_s=$(${shJoin(sections.get('system')!.argv)} 2>&1); mvm_c=$?; printf '%s\\n@@rc %s\\n' "$mvm_s" "$mvm_c"; echo '@@mvm failed'; if [ "$mvm_s" = running ]; then echo '@@rc 0'; else ${shJoin(sections.get('failed')!.argv)} 2>&1; echo "@@rc $?"; fi`],
-      [['zpool-list'], `echo '@@mvm zpool-list'; ${zpoolList} 2>&1; mvm_z=$?; echo "@@rc $mvm_z"`],
-      [['zpool-status'], `echo '@@mvm zpool-status'; if [ "$mvm_z" = 0 ]; then echo '@@rc 0'; else ${zpoolStatus} 2>&1; echo "@@rc $?"; fi; mvm_z=`],
+      [['zpool-list', 'zpool-status'], `echo '@@mvm zpool-list'; ${zpoolList} 2>&1; mvm_z=$?; echo "@@rc $mvm_z"; echo '@@mvm zpool-status'; if [ "$mvm_z" = 0 ]; then echo '@@rc 0'; else ${zpoolStatus} 2>&1; echo "@@rc $?"; fi`],
       [['df'], line('df')],
       [['zfs'], line('zfs')],
       [['units'], line('units')],

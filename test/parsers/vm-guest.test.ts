@@ -66,10 +66,10 @@ describe('event mode on the VM guest: the whole script through the kept shell, t
     expect([...first!.keys()]).toEqual(['system', 'failed', 'zpool-list', 'zpool-status', 'df', 'zfs', 'units', 'bridges', 'runners', 'counters']);
     const hs = hostStatusFromSections(host, first!, { now: Date.now() });
     expect(hs).toMatchObject({ reachable: true, error: null, storageUnit: { name: 'ebs-volume-microvm-storage.service', active: 'active' } });
-    expect(hs.system).toMatchObject({ state: 'running', failedUnits: [], load: [3.75, 3.28, 2.95], memTotal: 2026016 * 1024, memAvailable: 1705332 * 1024 });
+    expect(hs.system).toMatchObject({ state: 'running', failedUnits: [], load: [3.06, 0.91, 0.31], memTotal: 2026016 * 1024, memAvailable: 1760552 * 1024 });
     expect(hs.pools.map((p) => [p.name, p.health])).toEqual([['labmirror', 'ONLINE'], ['microvms', 'ONLINE']]);
     // /var/lib/microvms itself is a directory on the root file system; each VM's dataset is mounted below it
-    expect(hs.storage).toEqual({ mountpoint: '/', size: 8350298112, used: 1006809088, available: 6897217536 });
+    expect(hs.storage).toEqual({ mountpoint: '/', size: 8350298112, used: 909238272, available: 6994788352 });
     const vm = (n: string) => hs.vms.find((v) => v.name === n)!;
     expect(hs.vms.map((v) => [v.name, v.active, v.sub, v.autostart])).toEqual([
       ['vm1', 'active', 'running', true],
@@ -79,8 +79,8 @@ describe('event mode on the VM guest: the whole script through the kept shell, t
       ['vm5', 'inactive', 'dead', false],
     ]);
     // the cgroup v2 counters of the `counters` line, not systemctl's MemoryCurrent/CPUUsageNSec
-    expect(vm('vm1')).toMatchObject({ restarts: 8, memoryBytes: 2220032, cpuNs: 85384237000, since: new Date(1796593264000).toISOString() });
-    expect(vm('vm3')).toMatchObject({ restarts: 0, memoryBytes: 2228224, cpuNs: 7032430000 });
+    expect(vm('vm1')).toMatchObject({ restarts: 0, memoryBytes: 2498560, cpuNs: 863999000, since: new Date(1796602170000).toISOString() });
+    expect(vm('vm3')).toMatchObject({ restarts: 0, memoryBytes: 2228224, cpuNs: 820497000 });
     expect(vm('vm4')).toMatchObject({ memoryBytes: null, cpuNs: null, bridge: 'no-carrier' });
     expect(vm('vm1')).toMatchObject({ runner: 'present', outdated: false, bridge: 'up', current: '/nix/store/a5ffb310b55dbz173b2b99963b957d59-microvm-cloud-hypervisor-vm1' });
     // a VM that never booted has `current` and no `booted`: nothing to restart onto
@@ -93,13 +93,13 @@ describe('event mode on the VM guest: the whole script through the kept shell, t
     expect([...second!.keys()]).toEqual(['counters']);
     const hs = hostStatusFromSections(host, new Map([...first!, ...second!]), { now: Date.now() });
     expect(hs.vms.map((v) => [v.name, v.memoryBytes, v.cpuNs])).toEqual([
-      ['vm1', 2220032, 85384237000],
-      ['vm2', 2207744, 7029759000],
-      ['vm3', 2228224, 7032430000],
+      ['vm1', 2498560, 863999000],
+      ['vm2', 2269184, 867219000],
+      ['vm3', 2228224, 820497000],
       ['vm4', null, null],
       ['vm5', null, null],
     ]);
-    expect(hs.system).toMatchObject({ load: [3.75, 3.28, 2.95], memAvailable: 1705332 * 1024 });
+    expect(hs.system).toMatchObject({ load: [3.06, 0.91, 0.31], memAvailable: 1760552 * 1024 });
     // the runner links and units read in the first run stay
     expect(hs.vms.find((v) => v.name === 'vm1')).toMatchObject({ runner: 'present', active: 'active' });
   });
@@ -223,7 +223,7 @@ describe('the doctor and config check on the VM guest', () => {
     expect(byId('host.comin')).toBeUndefined();
     expect(byId('host.state')).toMatchObject({ ok: true, evidence: 'systemctl is-system-running: running' });
     expect(byId('zfs.pool.labmirror')).toMatchObject({ ok: true, evidence: 'labmirror: ONLINE' });
-    expect(byId('host.disk')).toMatchObject({ ok: true, evidence: '12% used' });
+    expect(byId('host.disk')).toMatchObject({ ok: true, evidence: '11% used' });
     expect(hc.filter((c) => c.ok === false)).toEqual([]);
     const setup = setupChecks({ ...host, remoteFlake: '/root/simple-microvm-infra' }, sections);
     expect(setup.map((c) => [c.id, c.ok, c.evidence])).toEqual([

@@ -130,7 +130,7 @@ describe('StatusPoller in event mode', () => {
     const from = t.sent.length;
     await vi.advanceTimersByTimeAsync(6000);
     const runs = t.sent.slice(from).filter((s) => s.kind === 'exec' && isGather(s.command)).map((s) => sectionsRun(s.command));
-    expect(runs).toEqual([['runners', 'counters'], ['runners', 'counters'], ['zpool-list', 'df', 'runners', 'counters'], ['runners', 'counters'], ['runners', 'counters'], ['zpool-list', 'df', 'runners', 'counters']]);
+    expect(runs).toEqual([['runners', 'counters'], ['runners', 'counters'], ['zpool-list', 'zpool-status', 'df', 'runners', 'counters'], ['runners', 'counters'], ['runners', 'counters'], ['zpool-list', 'zpool-status', 'df', 'runners', 'counters']]);
     poller.stop();
   });
 
