@@ -10,19 +10,20 @@ import { StatusPoller } from '../../src/services/poller.js';
 import type { Transport } from '../../src/ssh/types.js';
 import { FAULT_UNIT, faultInventory, faultSshdCommand, RUN, sleep, transport, waitFor } from './faults-helpers.js';
 import { gc } from '../helpers/heap.js';
-import { LAB_KIND } from './paths.js';
+import { LAB_KIND, LAB_SLOW } from './paths.js';
 
 // Load on one connection: 10 log panes following a flood (labctl flood: numbered lines at a fixed rate)
 // plus the status poller every second, against an sshd with its default MaxSessions of 10 (the fault
 // sshd of faults-helpers.ts). No channel failure may surface (no tail error, no unreachable status), every
 // pane gets the flood, and the heap stays bounded. LOAD_SECONDS sets the duration (bench/soak uses it).
-// The container lab only: a load test of this client needs a hypervisor that keeps up with the flood, and lab v2's
-// emulated guest does not (at 500 lines/s panes got half the lines and 3 status refreshes in 40 s all timed out;
-// at 50 lines/s, with the machine at load 9, still 3, all timed out after 10 s), as bench/ keeps to the container.
+// On lab v2's emulated guest the flood is 20 lines/s (LOAD_RATE sets it): each journalctl -f there costs many times
+// what it does natively, and at 500 lines/s (or 50 with the machine at load 9) the guest's 2 CPUs saturate, panes get
+// half the lines and status refreshes time out; that is the guest's speed, not the client's. There a status refresh
+// takes ~2 s under the flood, so the refreshes are counted against LAB_SLOW.
 
 const HOST = 'lab';
 const PANES = 10;
-const RATE = 500; // lines/s written by the flood unit
+const RATE = Number(process.env.LOAD_RATE ?? (LAB_KIND === 'vm' ? 20 : 500)); // lines/s written by the flood unit
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
 
 let control: Transport;
@@ -33,7 +34,6 @@ const onRejection = (e: unknown) => rejections.push(e);
 const ctl = (cmd: string) => control.exec({ host: HOST }, cmd, { timeoutMs: 20_000 });
 
 beforeAll(async () => {
-  if (LAB_KIND === 'vm') return;
   process.on('unhandledRejection', onRejection);
   control = transport(await loadInventory({ config: join(RUN, 'inventory.yaml') }));
   finv = await faultInventory();
@@ -52,7 +52,7 @@ afterAll(async () => {
   }
 });
 
-describe.skipIf(LAB_KIND === 'vm')('load on one connection', () => {
+describe('load on one connection', () => {
   it(`${PANES} flooding log panes and 1 s status refreshes for ${SECONDS} s: no failed channel, bounded heap`, async () => {
     t = transport(finv);
     const unit = `lab-flood@${RATE}.service`;
@@ -114,7 +114,7 @@ describe.skipIf(LAB_KIND === 'vm')('load on one connection', () => {
     expect(errors).toEqual([]);
     expect(panes.map((p) => p.gaps)).toEqual(panes.map(() => 0));
     expect(Math.min(...lines)).toBeGreaterThan(RATE * SECONDS * 0.5);
-    expect(statuses.length).toBeGreaterThanOrEqual(SECONDS / 2);
+    expect(statuses.length).toBeGreaterThanOrEqual(SECONDS / 2 / LAB_SLOW);
     expect(statuses.filter((s) => !s.reachable).map((s) => s.error)).toEqual([]);
     // Bounded: the heap at the end is not growing away from the start (consumers keep only counts here).
     expect(late).toBeLessThan(early * 1.5 + 20 * 2 ** 20);
