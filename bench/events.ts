@@ -8,6 +8,7 @@ import type { Runtime } from '../src/services/runtime.js';
 import { createStore } from '../src/store/store.js';
 import { CLI, cliArgs, INVENTORY } from './lib/env.js';
 import { labSh, openLab } from './lib/lab.js';
+import { appCpuShare } from './lib/app-cpu.js';
 import { writeLabInventory } from './lib/replay-fleet.js';
 import { median, ms, p95, ratio, sleep, table, target } from './lib/stats.js';
 
@@ -25,6 +26,8 @@ import { median, ms, p95, ratio, sleep, table, target } from './lib/stats.js';
 //    mode 20 event streams on its 2 cores), a StatusPoller in this process, polling vs events, 30 s each. The replay
 //    fleet (bench/fleet.ts) answers a kept-shell run with the whole captured gather whatever lines it names, so its
 //    event mode would parse as much as polling: it is not used here.
+// d) The UI as it ships at 20 hosts (bin/mvm-tui in a pty, 160x50, as bench/fleet.ts measures it): the same lab listed
+//    20 times, `events: false` vs the default, its share of a core over 30 s after 10 s of start-up.
 
 const KILLS = 30;
 const HOSTS_20 = 20;
@@ -294,6 +297,20 @@ async function fleetCpu(rt: Runtime): Promise<void> {
   console.log(`  polling/events ${ratio(got.polling!, got.events!)} (polling: 20 whole reads a second on the lab's 2 cores, which it cannot keep up with)`);
 }
 
+async function uiCpu(rt: Runtime): Promise<void> {
+  const vms = rt.inventory.hosts[0]!.vms.map((v) => ({ name: v.name }));
+  const rows: string[][] = [[`the UI as it ships (a pty, 160x50), ${HOSTS_20} hosts (the lab listed ${HOSTS_20} times), 30 s`, 'the UI process', 'frames', 'lab load after']];
+  const got: Record<string, number> = {};
+  for (const events of [false, true]) {
+    const config = writeLabInventory(`events-ui-20x-${events ? 'events' : 'polling'}.yaml`, HOSTS_20, vms, { events });
+    const r = await appCpuShare(config, WINDOW_MS, 10_000);
+    got[events ? 'events' : 'polling'] = r.share * 100;
+    rows.push([events ? 'events' : 'polling', `${(r.share * 100).toFixed(2)}% of a core`, String(r.frames), (await labSh(rt, 'cat /proc/loadavg')).split(' ').slice(0, 3).join(' ')]);
+  }
+  console.log(table(rows));
+  console.log(`  polling/events ${ratio(got.polling!, got.events!)}; ${target('the UI at 20 hosts in event mode < 5% of a core (the fleet target)', got.events! < 5)}`);
+}
+
 export async function benchEvents(): Promise<void> {
   const rt = await openLab();
   try {
@@ -301,6 +318,7 @@ export async function benchEvents(): Promise<void> {
     await latency(rt);
     await cpu(rt);
     await fleetCpu(rt);
+    await uiCpu(rt);
   } finally {
     await labSh(rt, 'for v in vm1 vm2 vm3; do systemctl is-active -q microvm@$v || systemctl start microvm@$v; done').catch(() => undefined);
     await rt.close();

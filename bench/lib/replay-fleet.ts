@@ -119,9 +119,9 @@ export function setReplayMs(gatherMs: number, probeMs: number): void {
 }
 
 /** The lab hypervisor listed `hosts` times (lab01..labNN), each with `vms`: 20 scripts at once on the lab's 2 cores,
- *  or (hosts 1) the host whose output the replay serves. */
-export function writeLabInventory(name: string, hosts: number, vms: Array<{ name: string }>): string {
-  const inv = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown>> };
+ *  or (hosts 1) the host whose output the replay serves. `settings`: inventory-level keys (e.g. `events: false`). */
+export function writeLabInventory(name: string, hosts: number, vms: Array<{ name: string }>, settings: Record<string, unknown> = {}): string {
+  const inv = { ...(parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown>> }), ...settings };
   const lab = inv.hosts[0]!;
   inv.hosts = Array.from({ length: hosts }, (_, i) => ({ ...lab, name: `lab${String(i + 1).padStart(2, '0')}`, vms }));
   const path = join(OUT, name);
