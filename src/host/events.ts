@@ -1,4 +1,5 @@
 import type { HostConfig } from '../config/types.js';
+import { fullUnit } from '../model/unit-name.js';
 import { AUTOSTART_TARGET } from './gather.js';
 import { shJoin } from './quote.js';
 
@@ -29,9 +30,8 @@ const MAX_BUS_RULES = 200;
 /** The units whose bus signals the stream takes: every VM's unit with microvm.nix's per-VM units (tap and macvtap
  *  interfaces, virtiofsd), the storage unit, Comin and microvms.target. */
 export function busUnits(host: HostConfig): string[] {
-  const full = (u: string) => (/\.(service|socket|target|mount|automount|timer|path|slice|scope|device|swap)$/.test(u) ? u : `${u}.service`);
-  const perVm = host.vms.flatMap((v) => [full(v.unit), ...['microvm-tap-interfaces', 'microvm-macvtap-interfaces', 'microvm-virtiofsd'].map((p) => `${p}@${v.name}.service`)]);
-  return [...new Set([...perVm, full(host.storageUnit), 'comin.service', AUTOSTART_TARGET])];
+  const perVm = host.vms.flatMap((v) => [fullUnit(v.unit), ...['microvm-tap-interfaces', 'microvm-macvtap-interfaces', 'microvm-virtiofsd'].map((p) => `${p}@${v.name}.service`)]);
+  return [...new Set([...perVm, fullUnit(host.storageUnit), 'comin.service', AUTOSTART_TARGET])];
 }
 
 /** The object path label of `unit` (sd-bus escaping: every byte but a letter, or a digit after the first, as `_XX`). */

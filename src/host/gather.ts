@@ -1,4 +1,5 @@
 import type { HostConfig } from '../config/types.js';
+import { fullUnit } from '../model/unit-name.js';
 import { shJoin, shq } from './quote.js';
 
 // One remote script per hypervisor per refresh gathers everything the status needs for all its VMs.
@@ -165,7 +166,7 @@ export function splitSections(output: string): Map<string, SectionOutput> {
 
 /** A unit's cgroup v2 directory as systemd names it: `a@b.service` lives in `system-a.slice`. */
 export function unitCgroup(unit: string): string {
-  const full = /\.[a-z]+$/.test(unit) ? unit : `${unit}.service`;
+  const full = fullUnit(unit);
   const at = full.indexOf('@');
   const slice = at > 0 ? `system-${full.slice(0, at).replace(/-/g, '\\x2d')}.slice/` : '';
   return `/sys/fs/cgroup/system.slice/${slice}${full}`;

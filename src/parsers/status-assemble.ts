@@ -1,6 +1,7 @@
 import type { HostConfig, VmConfig } from '../config/types.js';
 import { AUTOSTART_TARGET, runnerLink, unitCgroup, type SectionOutput } from '../host/gather.js';
 import { unitActiveSchema, type HostStatus, type PoolStatus, type VmStatus } from '../model/status.js';
+import { fullUnit } from '../model/unit-name.js';
 import {
   cpuStatNs,
   parseCounterFiles,
@@ -31,8 +32,6 @@ import { NO_MEMO, type StatusMemo } from './status-memo.js';
 type Sections = ReadonlyMap<string, SectionOutput>;
 type Memo = Pick<StatusMemo, 'parse' | 'derive'>;
 
-const UNIT_SUFFIX = /\.(service|socket|target|mount|automount|timer|path|slice|scope|device|swap)$/;
-export const fullUnit = (u: string) => (UNIT_SUFFIX.test(u) ? u : `${u}.service`);
 /** A Set, not the zod schema's safeParse: this runs for every VM on every refresh. */
 export const ACTIVE_STATES: ReadonlySet<string> = new Set(unitActiveSchema.options);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

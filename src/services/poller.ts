@@ -3,7 +3,8 @@ import { EVENTS_STARTING, type HostMode, type HostStatus, type VmStatus } from '
 import type { Transport } from '../ssh/types.js';
 import { SECTION_GROUPS, type SectionOutput } from '../host/gather.js';
 import { HostEvents, type UnitState } from './status-events.js';
-import { ACTIVE_STATES, fullUnit } from '../parsers/status-assemble.js';
+import { ACTIVE_STATES } from '../parsers/status-assemble.js';
+import { fullUnit } from '../model/unit-name.js';
 import { keepUnchanged } from '../model/status-keep.js';
 import { StatusMemo } from '../parsers/status-memo.js';
 import { unitDown } from '../model/status-check.js';
