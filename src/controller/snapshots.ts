@@ -42,6 +42,9 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
     await load();
   };
 
+  /** Why there is no snapshot to act on: the list is still being read (a key pressed as the browser opens), or none. */
+  const noneSelected = () => c.status(st().loading && !st().listing ? 'the snapshots are still being read: try again in a moment' : 'no snapshot selected', 'warn');
+
   /** The VM a dataset belongs to on the browsed host, for actions that work per VM. */
   const vmOf = (dataset: string) => {
     const t = st().target;
@@ -165,7 +168,7 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
 
   c.register('snapshot.rollback', async () => {
     const sel = selectedSnapshot(st());
-    if (!sel) return c.status('no snapshot selected', 'warn');
+    if (!sel) return noneSelected();
     const owner = vmOf(sel.dataset);
     if (!owner) return c.status(`${sel.dataset} is not a VM's dataset: roll it back by hand`, 'warn');
     const plan = await planRollback(svc, owner.host, owner.vm, sel.name);
@@ -196,7 +199,7 @@ export function registerSnapshotHandlers(c: Controller, deps: SnapshotPluginDeps
     const s = st();
     const t = s.target;
     const targets = destroyTargets(s);
-    if (!t || !targets.length) return c.status('no snapshot selected', 'warn');
+    if (!t || !targets.length) return noneSelected();
     const byVm = new Map<string, { vm: string; snaps: SnapshotInfo[] }>();
     for (const x of targets) {
       const owner = vmOf(x.dataset);
