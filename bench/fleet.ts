@@ -7,7 +7,7 @@ import { fetchHostStatus, probeVms } from '../src/services/status.js';
 import { load } from './lib/env.js';
 import { appCpuShare } from './lib/app-cpu.js';
 import { openLab } from './lib/lab.js';
-import { agedOutput, captureGather, fleetDown, fleetUp, pinApart, replayCpuMs, setReplayMs, setReplayOutput, VARIED, varyReplayOutput, writeLabInventory, writeReplayInventory } from './lib/replay-fleet.js';
+import { agedOutput, captureGather, fleetDown, fleetUp, pinApart, replayCpuMs, serve, setReplayMs, VARIED, varyReplayOutput, writeLabInventory, writeReplayInventory } from './lib/replay-fleet.js';
 import { median, ms, p95, ratio, sleep, table, target, timed } from './lib/stats.js';
 
 // 5. Fleet: 20 hypervisors x 10 VMs vs. one, each host with vm1..vm10 (vm1..vm5 are the lab's, vm6..vm10 do
@@ -151,7 +151,7 @@ async function replayFleet(): Promise<void> {
     const c1 = await cpuShare(one.inventory, one);
     const cf = await cpuShare(fleet.inventory, fleet);
     // The replay serves the same text every time, which a real host does not: its parses would all be reused.
-    const unvary = varyReplayOutput(cap.output);
+    const unvary = varyReplayOutput(cap);
     const cv = await cpuShare(fleet.inventory, fleet).finally(unvary);
     console.log(`  CPU of this process with StatusPoller at the default interval (${cf.intervalMs} ms, VM probes every 10 s), ${CPU_MS / 1000} s:`);
     console.log(`    one replay host:  ${(c1.share * 100).toFixed(1)}% of a core (${c1.statuses} statuses)`);
@@ -163,10 +163,10 @@ async function replayFleet(): Promise<void> {
     // second), then in minutes. The captured output is served with its timestamps moved to each age.
     const inv1 = writeReplayInventory('replay-1x10.yaml', 1, vms);
     const invF = writeReplayInventory('replay-20x10.yaml', HOSTS, vms);
-    console.log(`  CPU of the UI as it ships (a pty, 160x50, default interval), ${CPU_MS / 1000} s after 5 s of start-up:`);
+    console.log(`  CPU of the UI as it ships (a pty, 160x50, default interval, event mode: each tick reads the counters), ${CPU_MS / 1000} s after 5 s of start-up:`);
     const shares: number[] = [];
     for (const [label, ageS] of [['VMs up 5 min (ages in seconds)', 300], ['VMs up 2 h (ages in minutes)', 7_200]] as const) {
-      setReplayOutput(agedOutput(cap.output, ageS));
+      serve(agedOutput(cap, ageS));
       const a1 = await appCpuShare(inv1, CPU_MS);
       const af = await appCpuShare(invF, CPU_MS);
       shares.push(af.share);
@@ -174,14 +174,18 @@ async function replayFleet(): Promise<void> {
     }
     // As a real fleet: VMs up 2 h, and what VARIED names changes every refresh, so the headers' load and memory
     // and the cards' memory and CPU move: a frame a second whatever the VMs' age.
-    const unvaryAged = varyReplayOutput(agedOutput(cap.output, 7_200));
+    const unvaryAged = varyReplayOutput(agedOutput(cap, 7_200));
     // Then again from a minute after the spawn: V8 is still compiling hot functions in the first window.
     const av = await appCpuShare(invF, CPU_MS, undefined, undefined, LATER_MS).finally(unvaryAged);
     shares.push(av.share);
     console.log(`    VMs up 2 h, ${VARIED} changing every refresh: ${HOSTS} replay hosts ${(av.share * 100).toFixed(1)}% (${av.frames} frames)`);
     const later = av.later!;
     console.log(`      the same UI ${CPU_MS / 1000} s from ${LATER_MS / 1000} s after its start: ${(later.share * 100).toFixed(1)}% (${later.frames} frames)`);
-    setReplayOutput(cap.output);
+    // The same with `events: false`: every host's whole gather every second.
+    const unvaryPolled = varyReplayOutput(agedOutput(cap, 7_200));
+    const ap = await appCpuShare(writeReplayInventory('replay-20x10-polling.yaml', HOSTS, vms, 1, { events: false }), CPU_MS).finally(unvaryPolled);
+    console.log(`    the same, polling (events: false): ${HOSTS} replay hosts ${(ap.share * 100).toFixed(1)}% (${ap.frames} frames)`);
+    serve(cap);
     console.log(target('fleet CPU < 5% of a core (the poller alone, the same output and changing output)', Math.max(cf.share, cv.share) < 0.05));
     console.log(target('fleet CPU < 5% of a core (the UI as it ships, first 30 s after start-up: VMs of either age, output the same or changing)', Math.max(...shares) < 0.05));
     console.log(target('fleet CPU < 5% of a core (the UI as it ships, output changing, from a minute after start-up)', later.share < 0.05));

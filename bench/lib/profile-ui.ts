@@ -23,7 +23,7 @@ const rt = await openLab(writeLabInventory('profile-ui-lab.yaml', 1, vms));
 const cap = await captureGather(rt, rt.inventory.hosts[0]!);
 await rt.close();
 fleetUp(hosts, cap);
-const unvary = varyReplayOutput(agedOutput(cap.output, 7_200));
+const unvary = varyReplayOutput(agedOutput(cap, 7_200));
 try {
   const inv = writeReplayInventory('profile-ui.yaml', hosts, vms);
   // MVM_PROFILE=strace: system calls counted (strace -c -f) instead of a CPU profile; =none: neither (user and

@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { HostConfig } from '../../src/config/types.js';
-import { gatherScript } from '../../src/host/gather.js';
+import { eventGather, gatherScript, splitSections } from '../../src/host/gather.js';
 import { nestedCommand } from '../../src/host/nested.js';
 import type { Runtime } from '../../src/services/runtime.js';
 import { INVENTORY, OUT, ROOT } from './env.js';
@@ -12,7 +12,8 @@ import { labSh } from './lab.js';
 import { median } from './stats.js';
 
 // The replay fleet (test/lab/fleet-up.sh): N real sshd, each in its own network namespace, that answer the
-// gather script with the lab hypervisor's captured output after the lab's measured script time. What it
+// gather script with the lab hypervisor's captured output after the lab's measured script time; in event mode, each
+// kept-shell run with the captured output of the lines it names (a tick's counters only, a whole read all of them). What it
 // models: N hypervisors that each run their script on their own CPU, in parallel. What it does not: their
 // sshd and the bash it starts per command still run on this machine's 2 cores (measured: replayCpuMs), and there is no network
 // delay (netem is not in this kernel), so the numbers are a lower bound on a real fleet's time per refresh.
@@ -20,9 +21,15 @@ import { median } from './stats.js';
 export const FLEET_DIR = '/run/mvm-tui-fleet';
 const addr = (k: number) => `192.168.77.${100 + k}`;
 
-export interface Capture {
+/** What the replay hosts answer: the polling gather's output, and each line's output of the event-mode script. */
+export interface Served {
   /** The gather script's output on the lab hypervisor, for `host`'s VMs. */
   output: string;
+  /** Event mode: line index -> that line's output (its sections, framed). */
+  eventLines: string[];
+}
+
+export interface Capture extends Served {
   /** Its run time on the lab hypervisor (median of `runs`, measured there, not over the network). */
   scriptMs: number;
   runs: number[];
@@ -44,7 +51,23 @@ export async function captureGather(rt: Runtime, host: HostConfig, runs = 7): Pr
   }
   const vm = host.vms[0]!;
   const probe = await labSh(rt, `s=$(date +%s%N); ${nestedCommand(host, vm, 'true')}; echo "$(( ($(date +%s%N) - s) / 1000 ))"`, host.name);
-  return { output, scriptMs: median(times), runs: times, probeMs: Number(probe.trim()) / 1000 };
+  return { output, eventLines: await captureEventLines(rt, host), scriptMs: median(times), runs: times, probeMs: Number(probe.trim()) / 1000 };
+}
+
+/** The event-mode script run whole on the lab (its lines in order, as a kept shell's first run), its output cut
+ *  into each line's sections. */
+async function captureEventLines(rt: Runtime, host: HostConfig): Promise<string[]> {
+  const g = eventGather(host);
+  const r = await rt.transport.exec({ host: host.name }, g.script, { timeoutMs: 60_000 });
+  const lines = Array.from({ length: g.script.trimEnd().split('\n').length }, () => '');
+  for (const [name, out] of splitSections(r.stdout)) {
+    const i = g.lines.get(name);
+    if (i === undefined) throw new Error(`capture: section ${name} is not a line of the event script`);
+    lines[i] += `@@mvm ${name}\n${out.text}@@rc ${out.rc ?? 1}\n`;
+  }
+  // A tick's runners-check prints nothing while no runner link moves (the whole run above printed `runners`).
+  lines[g.lines.get('runners-check')!] = '';
+  return lines;
 }
 
 /** Starts `n` replay hosts serving `cap`. */
@@ -52,59 +75,81 @@ export function fleetUp(n: number, cap: Capture): void {
   const file = join(OUT, 'fleet-gather.txt');
   writeFileSync(file, cap.output);
   execFileSync('bash', [join(ROOT, 'test/lab/fleet-up.sh'), String(n), file, String(Math.round(cap.scriptMs)), String(Math.round(cap.probeMs))], { stdio: ['ignore', 'ignore', 'inherit'] });
+  serve(cap);
 }
 
 /** The lab's output with its timestamps (units' `@epoch`, datasets' creation) moved so that the newest reads `ageS`
  *  seconds ago: how old a fleet's VMs are decides how often the UI draws (ages read in seconds for 10 minutes). */
-export function agedOutput(output: string, ageS: number): string {
-  const stamps = [...output.matchAll(/(?:=@|\tcreation\t)(\d{10})\b/g)].map((m) => Number(m[1]));
-  if (!stamps.length) return output;
+export function agedOutput(s: Served, ageS: number): Served {
+  const stamp = /(=@|\tcreation\t)(\d{10})\b/g;
+  const stamps = [...s.output.matchAll(stamp)].map((m) => Number(m[2]));
+  if (!stamps.length) return s;
   const shift = Math.floor(Date.now() / 1000) - ageS - Math.max(...stamps);
-  return output.replace(/(=@|\tcreation\t)(\d{10})\b/g, (_, pre: string, n: string) => `${pre}${Number(n) + shift}`);
+  const move = (text: string) => text.replace(stamp, (_, pre: string, n: string) => `${pre}${Number(n) + shift}`);
+  return { output: move(s.output), eventLines: s.eventLines.map(move) };
 }
 
 /** The file every replay host answers the gather script with (read by every command). */
 const GATHER_OUT = join(FLEET_DIR, 'gather.out');
+/** The file a replay host answers event-mode script line `i` with. */
+const eventLineOut = (i: number) => join(FLEET_DIR, `event-line-${i}.out`);
 
-/** Changes what every replay host answers the gather script with. */
-export function setReplayOutput(output: string): void {
-  writeFileSync(`${GATHER_OUT}.tmp`, output);
-  renameSync(`${GATHER_OUT}.tmp`, GATHER_OUT); // a replay reading the old file finishes it
+/** A file replaced whole: a replay reading the old one finishes it. */
+function replace(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Changes what every replay host answers the gather script and the event-mode lines with. */
+export function serve(s: Served): void {
+  replace(GATHER_OUT, s.output);
+  s.eventLines.forEach((text, i) => replace(eventLineOut(i), text));
 }
 
 /** What changes from one refresh of a real hypervisor to the next: the load average, meminfo, and the running VM
  *  units' memory and CPU counters (the lab has no cgroup accounting: its units say [not set], given numbers here). */
-export const VARIED = 'loadavg, meminfo (MemFree, MemAvailable) and the units section (MemoryCurrent, CPUUsageNSec)';
+export const VARIED = 'loadavg, meminfo (MemFree, MemAvailable) and the running units\' memory and CPU (polling: the units section; events: the counters line)';
 
 /**
- * Serves `output` with what VARIED names changed every 250 ms (so every refresh reads new text; a unit's memory
+ * Serves `s` with what VARIED names changed every 250 ms (so every refresh reads new text; a unit's memory
  * moves in 16 MiB steps and its CPU by ~10% of a core, give or take, so the cards change as shown too), from a child
- * process: its CPU is not this process's. Other sections stay byte-identical, as on a real host at rest. Returns
- * the undo (the plain output served again).
+ * process: its CPU is not this process's. Other sections and lines stay byte-identical, as on a real host at rest.
+ * Returns the undo (`s` served again).
  */
-export function varyReplayOutput(output: string): () => void {
-  const base = join(OUT, 'fleet-gather-varied-base.txt');
-  writeFileSync(base, output);
+export function varyReplayOutput(s: Served): () => void {
+  const base = join(OUT, 'fleet-gather-varied-base.json');
+  // The running units (their counters vary; a stopped unit has none), from the polling capture's units section.
+  const running = (splitSections(s.output).get('units')?.text ?? '').split('\n\n').filter((b) => /^ActiveState=active$/m.test(b)).map((b) => /^Id=(.*)$/m.exec(b)?.[1]).filter(Boolean);
+  const counters = s.eventLines.findIndex((l) => l.startsWith('@@mvm counters\n'));
+  writeFileSync(base, JSON.stringify({ ...s, running, counters, gather: GATHER_OUT, counterFile: eventLineOut(counters) }));
   const code = `
 const fs = require('fs');
-const [base, target] = process.argv.slice(1);
-const out = fs.readFileSync(base, 'utf8');
+const b = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
+const put = (path, text) => { fs.writeFileSync(path + '.tmp', text); fs.renameSync(path + '.tmp', path); };
 let r = 0;
 setInterval(() => {
   r++;
   let k = 0;
-  const text = out
-    .replace(/^(\\d+\\.\\d\\d) (\\d+\\.\\d\\d) /m, (_, a, b) => (Number(a) + (r % 50) / 100).toFixed(2) + ' ' + b + ' ')
-    .replace(/^(MemFree|MemAvailable):( +)(\\d+)/gm, (_, f, sp, n) => f + ':' + sp + (Number(n) - (r % 97) * 4))
-    .replace(/MemoryCurrent=\\[not set\\]/g, () => 'MemoryCurrent=' + ((1 << 30) + ((r * 7 + k++) % 64) * (16 << 20)))
-    .replace(/CPUUsageNSec=\\[not set\\]/g, () => 'CPUUsageNSec=' + (r * 25e6 + (r % 3) * 5e6 + k++ * 1e9));
-  fs.writeFileSync(target + '.tmp', text);
-  fs.renameSync(target + '.tmp', target);
+  const load = (t) => t.replace(/^((?:\\/proc\\/loadavg )?)(\\d+\\.\\d\\d) (\\d+\\.\\d\\d) /m, (_, p, a, c) => p + (Number(a) + (r % 50) / 100).toFixed(2) + ' ' + c + ' ');
+  const mem = (t) => t.replace(/^((?:\\/proc\\/meminfo )?)(MemFree|MemAvailable):( +)(\\d+)/gm, (_, p, f, sp, n) => p + f + ':' + sp + (Number(n) - (r % 97) * 4));
+  const memNow = () => (1 << 30) + ((r * 7 + k++) % 64) * (16 << 20);
+  const cpuNs = () => r * 25e6 + (r % 3) * 5e6 + k++ * 1e9;
+  put(b.gather, mem(load(b.output))
+    .replace(/MemoryCurrent=\\[not set\\]/g, () => 'MemoryCurrent=' + memNow())
+    .replace(/CPUUsageNSec=\\[not set\\]/g, () => 'CPUUsageNSec=' + cpuNs()));
+  if (b.counters < 0) return;
+  k = 0;
+  const unitOf = (path) => b.running.find((u) => path.includes('/' + u + '/'));
+  put(b.counterFile, mem(load(b.eventLines[b.counters])).split('\\n').map((l) => {
+    const m = /^(\\S+\\/(memory\\.current|cpu\\.stat))(?: .*)?$/.exec(l);
+    if (!m || !unitOf(m[1])) return l;
+    return m[2] === 'memory.current' ? m[1] + ' ' + memNow() : m[1] + ' usage_usec ' + Math.round(cpuNs() / 1000);
+  }).join('\\n'));
 }, 250);`;
-  const child = spawn(process.execPath, ['-e', code, base, GATHER_OUT], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', code, base], { stdio: 'ignore' });
   return () => {
     child.kill();
-    setReplayOutput(output);
+    serve(s);
   };
 }
 
@@ -129,9 +174,10 @@ export function writeLabInventory(name: string, hosts: number, vms: Array<{ name
   return path;
 }
 
-/** An inventory of replay hosts fleet01..fleetN (hosts `from`..`from+n-1`), each with `vms` as the lab's. */
-export function writeReplayInventory(name: string, n: number, vms: Array<{ name: string }>, from = 1): string {
-  const inv = parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown> & { ssh: Record<string, unknown> }> };
+/** An inventory of replay hosts fleet01..fleetN (hosts `from`..`from+n-1`), each with `vms` as the lab's; `settings`:
+ *  inventory-level keys. */
+export function writeReplayInventory(name: string, n: number, vms: Array<{ name: string }>, from = 1, settings: Record<string, unknown> = {}): string {
+  const inv = { ...(parse(readFileSync(INVENTORY, 'utf8')) as { hosts: Array<Record<string, unknown> & { ssh: Record<string, unknown> }> }), ...settings };
   const lab = inv.hosts[0]!;
   inv.hosts = Array.from({ length: n }, (_, i) => {
     const k = from + i;
