@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PtySession, selectedVm } from '../e2e/pty.js';
 import { cardText, tempHome } from '../e2e/screen.js';
-import { labRun } from './paths.js';
+import { LAB_SLOW, labRun } from './paths.js';
 
 // The built binary in a real pseudo-terminal against the lab hypervisor, whose inventory points deploy at
 // /usr/local/sbin/lab-deploy (remote mode) and the runner update at lab-update-runner: D streams the
@@ -111,7 +111,9 @@ describe.skipIf(!existsSync(INVENTORY))('deploy and runner update in the UI agai
     const [cur1, booted1] = await links('vm3');
     expect(cur1).not.toBe(cur0);
     expect(booted1).toBe(booted0);
-    await s.waitFor('RESTART NEEDED on vm3', (scr) => (cardText(scr, 'vm3')?.includes('RESTART NEEDED') ? true : undefined), 30_000);
+    // Seen 0-2 ms after the links read above; once, in a whole lab run on the VM, not within 30 s (cause not found):
+    // the limit is the container's, times LAB_SLOW, so the whole read (every 30 s) brings it at the latest.
+    await s.waitFor('RESTART NEEDED on vm3', (scr) => (cardText(scr, 'vm3')?.includes('RESTART NEEDED') ? true : undefined), 30_000 * LAB_SLOW);
     s.press('r');
     await s.waitForText('Restart vm3 now to apply it?');
     s.press('y');
