@@ -158,30 +158,4 @@ describe.skipIf(!existsSync(INVENTORY))('status on the lab hypervisor', () => {
     expect(vm(await eventRead(noBridge), 'vm4').bridge).toBe('missing');
     expect(vm(await fetchHostStatus(rt.transport, noBridge), 'vm4').bridge).toBe('missing');
   }, 60_000 * LAB_SLOW);
-
-  it('measures one refresh (median of 20) and what the gather script costs', async () => {
-    await restore();
-    await until(healthy, 20_000);
-    const time = async (f: () => Promise<unknown>, n = 20) => {
-      const ms: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const t0 = performance.now();
-        await f();
-        ms.push(performance.now() - t0);
-      }
-      return ms.sort((a, b) => a - b)[Math.floor(n / 2)]!;
-    };
-    const fetchMs = await time(() => fetchHostStatus(rt.transport, host()));
-    const trueMs = await time(() => rt.transport.exec({ host: HOST }, 'true'));
-    // vm4 and vm5 are not running: their probes wait for the 3 s probe timeout or a refusal.
-    const probeMs = await time(() => fetchHostStatus(rt.transport, host(), { probeVms: true }), 5);
-    const { gatherSections, renderGatherScript } = await import('../../src/host/gather.js');
-    const script = renderGatherScript(gatherSections(host()));
-    const out = await rt.transport.exec({ host: HOST }, script);
-    const remote = await sh(`bash -c ${shJoin([`TIMEFORMAT=%R; time { ${script.trim().split('\n').join('\n')}\n} >/dev/null 2>&1`])} 2>&1`);
-    console.log(
-      `fetchHostStatus median ${fetchMs.toFixed(1)} ms (exec true ${trueMs.toFixed(1)} ms; with VM probes, median of 5, ${probeMs.toFixed(1)} ms); ` +
-        `script ${script.length} B, ${gatherSections(host()).length} commands, output ${out.stdout.length} B, remote run ${remote} s`,
-    );
-  }, 60_000 * LAB_SLOW);
 });
