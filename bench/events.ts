@@ -23,9 +23,9 @@ import { median, ms, p95, ratio, sleep, table, target } from './lib/stats.js';
 //    Idle in event mode, where it goes: sshd itself, the kept shell's own work (the counters round), the commands
 //    it starts (the whole read every 30 s, a stat when a runner link changed), the event stream's processes.
 // c) The client's CPU at 20 hosts: the lab hypervisor listed 20 times (20 connections, 20 kept shells and in event
-//    mode 20 event streams on its 2 cores), a StatusPoller in this process, polling vs events, 30 s each. The replay
-//    fleet (bench/fleet.ts) answers a kept-shell run with the whole captured gather whatever lines it names, so its
-//    event mode would parse as much as polling: it is not used here.
+//    mode 20 event streams on its 2 cores), a StatusPoller in this process, polling vs events, 30 s each. Real event
+//    streams and a real kept shell on every host (the replay fleet of bench/fleet.ts answers with captured output and
+//    its streams stay silent), at the cost of the lab's 2 cores being shared by all 20.
 // d) The UI as it ships at 20 hosts (bin/mvm-tui in a pty, 160x50, as bench/fleet.ts measures it): the same lab listed
 //    20 times, `events: false` vs the default, its share of a core over 30 s after 10 s of start-up.
 

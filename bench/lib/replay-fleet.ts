@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { HostConfig } from '../../src/config/types.js';
 import { eventGather, gatherScript, splitSections } from '../../src/host/gather.js';
+import { scriptLines } from '../../src/host/kept-shell.js';
 import { nestedCommand } from '../../src/host/nested.js';
 import type { Runtime } from '../../src/services/runtime.js';
 import { INVENTORY, OUT, ROOT } from './env.js';
@@ -59,7 +60,7 @@ export async function captureGather(rt: Runtime, host: HostConfig, runs = 7): Pr
 async function captureEventLines(rt: Runtime, host: HostConfig): Promise<string[]> {
   const g = eventGather(host);
   const r = await rt.transport.exec({ host: host.name }, g.script, { timeoutMs: 60_000 });
-  const lines = Array.from({ length: g.script.trimEnd().split('\n').length }, () => '');
+  const lines = scriptLines(g.script).map(() => '');
   for (const [name, out] of splitSections(r.stdout)) {
     const i = g.lines.get(name);
     if (i === undefined) throw new Error(`capture: section ${name} is not a line of the event script`);
